@@ -1,0 +1,152 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** ISO-8601 UTC timestamps as text, set by the app (DESIGN §2). */
+const createdAt = () => text('created_at').notNull();
+
+export const endpoints = sqliteTable('endpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  owner: text('owner').notNull().default(''),
+  createdAt: createdAt()
+});
+
+export const algorithms = sqliteTable(
+  'algorithms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    description: text('description').notNull().default(''),
+    owner: text('owner').notNull().default(''),
+    code: text('code').notNull().default(''),
+    artifactSha256: text('artifact_sha256').notNull(),
+    artifactBytes: integer('artifact_bytes').notNull(),
+    /** JSON: ModelSignature (inputs, outputs, opsets, producer, classes, …) */
+    signature: text('signature').notNull(),
+    task: text('task', { enum: ['classification', 'regression', 'other'] }).notNull(),
+    /** JSON array or null */
+    classes: text('classes'),
+    /** JSON scalar (string or number) or null */
+    positiveClass: text('positive_class'),
+    threshold: real('threshold'),
+    /** JSON array or null */
+    featureNames: text('feature_names'),
+    createdAt: createdAt()
+  },
+  (t) => [uniqueIndex('algorithms_endpoint_name_version').on(t.endpointId, t.name, t.version)]
+);
+
+export const algorithmStatusValues = ['production', 'staging', 'testing', 'ab_testing', 'archived'] as const;
+export type AlgorithmStatusValue = (typeof algorithmStatusValues)[number];
+
+export const algorithmStatuses = sqliteTable(
+  'algorithm_statuses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    algorithmId: integer('algorithm_id')
+      .notNull()
+      .references(() => algorithms.id),
+    /** denormalised so the database itself can enforce one production per endpoint */
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    status: text('status', { enum: algorithmStatusValues }).notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    createdBy: text('created_by').notNull().default(''),
+    reason: text('reason').notNull().default(''),
+    createdAt: createdAt()
+  },
+  (t) => [
+    uniqueIndex('algorithm_statuses_one_active').on(t.algorithmId).where(sql`active = 1`),
+    uniqueIndex('algorithm_statuses_one_production')
+      .on(t.endpointId)
+      .where(sql`active = 1 and status = 'production'`),
+    index('algorithm_statuses_algorithm').on(t.algorithmId)
+  ]
+);
+
+export const abTests = sqliteTable(
+  'ab_tests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    mode: text('mode', { enum: ['split', 'shadow'] }).notNull(),
+    metric: text('metric', { enum: ['accuracy', 'rmse', 'mae'] }).notNull(),
+    createdBy: text('created_by').notNull().default(''),
+    createdAt: createdAt(),
+    endedAt: text('ended_at'),
+    /** the classic summary string ("Algorithm #1 accuracy: …") */
+    summary: text('summary'),
+    /** JSON: structured result computed at stop */
+    result: text('result'),
+    state: text('state', { enum: ['running', 'stopped'] }).notNull()
+  },
+  (t) => [uniqueIndex('ab_tests_one_running').on(t.endpointId).where(sql`state = 'running'`)]
+);
+
+export const abTestArms = sqliteTable(
+  'ab_test_arms',
+  {
+    abTestId: integer('ab_test_id')
+      .notNull()
+      .references(() => abTests.id),
+    position: integer('position').notNull(),
+    algorithmId: integer('algorithm_id')
+      .notNull()
+      .references(() => algorithms.id),
+    weight: real('weight').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.abTestId, t.position] })]
+);
+
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    endpointId: integer('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    algorithmId: integer('algorithm_id')
+      .notNull()
+      .references(() => algorithms.id),
+    abTestId: integer('ab_test_id').references(() => abTests.id),
+    /** true for shadow-mode runs whose answer was logged but never returned */
+    shadow: integer('shadow', { mode: 'boolean' }).notNull().default(false),
+    /** JSON: the record as received */
+    input: text('input').notNull(),
+    /** JSON: the response body returned for this record */
+    response: text('response').notNull(),
+    /** text used to compare with feedback: the label, the prediction, or 'error' */
+    label: text('label').notNull(),
+    status: text('status', { enum: ['OK', 'Error'] }).notNull(),
+    latencyUs: integer('latency_us').notNull(),
+    clientKey: text('client_key'),
+    feedback: text('feedback'),
+    feedbackAt: text('feedback_at'),
+    createdAt: createdAt()
+  },
+  (t) => [
+    index('requests_endpoint_created').on(t.endpointId, t.createdAt),
+    index('requests_algorithm').on(t.algorithmId),
+    index('requests_ab_test').on(t.abTestId)
+  ]
+);
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull().unique(),
+  secretHash: text('secret_hash').notNull(),
+  scope: text('scope', { enum: ['predict', 'admin'] }).notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: text('last_used_at'),
+  revokedAt: text('revoked_at')
+});

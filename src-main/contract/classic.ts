@@ -1,0 +1,163 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The HTTP contract's shapes (DESIGN §4). Field names follow the classic tutorial API
+ * (seed-api.md) and are public: add fields, never rename them. The renderer imports these
+ * types only (`import type`), so the UI and the server cannot drift apart.
+ */
+
+export const ErrorBody = Type.Object(
+  {
+    status: Type.Literal('Error'),
+    message: Type.String(),
+    field: Type.Optional(Type.String())
+  }
+);
+
+const timestamp = Type.String({ format: 'date-time' });
+const json = Type.Unknown();
+
+export const EndpointBody = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  owner: Type.String(),
+  created_at: timestamp,
+  description: Type.String()
+});
+
+export const TensorInfoBody = Type.Object(
+  {
+    name: Type.String(),
+    type: Type.String(),
+    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()])
+  },
+  { additionalProperties: true }
+);
+
+export const SignatureBody = Type.Object(
+  {
+    inputs: Type.Array(TensorInfoBody),
+    outputs: Type.Array(TensorInfoBody),
+    task: Type.String(),
+    classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
+    zipmap: Type.Boolean(),
+    batchable: Type.Boolean()
+  },
+  { additionalProperties: true }
+);
+
+export const AlgorithmBody = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  description: Type.String(),
+  code: Type.String(),
+  version: Type.String(),
+  owner: Type.String(),
+  created_at: timestamp,
+  parent_endpoint: Type.Integer(),
+  current_status: Type.Union([Type.String(), Type.Null()]),
+  endpoint: Type.String(),
+  task: Type.String(),
+  classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
+  positive_class: Type.Union([Type.String(), Type.Number(), Type.Null()]),
+  threshold: Type.Union([Type.Number(), Type.Null()]),
+  feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  artifact_sha256: Type.String(),
+  artifact_bytes: Type.Integer(),
+  signature: SignatureBody
+});
+
+export const AlgorithmStatusBody = Type.Object({
+  id: Type.Integer(),
+  active: Type.Boolean(),
+  status: Type.String(),
+  created_by: Type.String(),
+  created_at: timestamp,
+  parent_mlalgorithm: Type.Integer(),
+  reason: Type.String()
+});
+
+export const SetStatusRequest = Type.Object({
+  status: Type.String({ description: 'production, staging, testing, ab_testing or archived' }),
+  created_by: Type.String({ minLength: 1, maxLength: 128 }),
+  parent_mlalgorithm: Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]),
+  reason: Type.Optional(Type.String({ maxLength: 1000 }))
+});
+
+export const MLRequestBody = Type.Object({
+  id: Type.Integer(),
+  input_data: Type.String(),
+  full_response: Type.String(),
+  response: Type.String(),
+  feedback: Type.Union([Type.String(), Type.Null()]),
+  created_at: timestamp,
+  parent_mlalgorithm: Type.Integer(),
+  endpoint: Type.Integer(),
+  ab_test: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.String(),
+  latency_us: Type.Integer(),
+  client_key: Type.Union([Type.String(), Type.Null()]),
+  feedback_at: Type.Union([Type.String(), Type.Null()]),
+  shadow: Type.Boolean()
+});
+
+export const MLRequestPage = Type.Object({
+  count: Type.Integer(),
+  next: Type.Union([Type.String(), Type.Null()]),
+  previous: Type.Union([Type.String(), Type.Null()]),
+  results: Type.Array(MLRequestBody)
+});
+
+export const MLRequestQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  endpoint: Type.Optional(Type.String({ description: 'endpoint name or id' })),
+  algorithm: Type.Optional(Type.Integer()),
+  ab_test: Type.Optional(Type.Integer()),
+  status: Type.Optional(Type.Union([Type.Literal('OK'), Type.Literal('Error')])),
+  feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')]))
+});
+
+export const FeedbackRequest = Type.Object({
+  feedback: Type.Optional(Type.Union([Type.String({ maxLength: 10000 }), Type.Number(), Type.Boolean(), Type.Null()]))
+});
+
+export const PredictQuery = Type.Object({
+  status: Type.Optional(Type.String()),
+  version: Type.Optional(Type.String()),
+  algorithm_id: Type.Optional(Type.Integer()),
+  client_key: Type.Optional(Type.String({ maxLength: 256 }))
+});
+
+export const PredictionResponse = Type.Object(
+  {
+    probability: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+    label: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    prediction: Type.Optional(Type.Union([Type.Number(), Type.Array(Type.Number())])),
+    status: Type.String(),
+    request_id: Type.Union([Type.Integer(), Type.Null()]),
+    probabilities: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()])),
+    algorithm_id: Type.Integer(),
+    version: Type.String(),
+    ab_test_id: Type.Union([Type.Integer(), Type.Null()]),
+    message: Type.Optional(Type.String()),
+    outputs: Type.Optional(Type.Record(Type.String(), json))
+  },
+  { additionalProperties: true }
+);
+
+export const BatchPredictionResponse = Type.Object({
+  predictions: Type.Array(PredictionResponse),
+  status: Type.String()
+});
+
+export type Endpoint = Static<typeof EndpointBody>;
+export type Algorithm = Static<typeof AlgorithmBody>;
+export type AlgorithmStatus = Static<typeof AlgorithmStatusBody>;
+export type MLRequest = Static<typeof MLRequestBody>;
+export type MLRequestList = Static<typeof MLRequestPage>;
+export type Prediction = Static<typeof PredictionResponse>;
+export type ApiError = Static<typeof ErrorBody>;

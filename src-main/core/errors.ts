@@ -1,0 +1,32 @@
+/**
+ * Domain errors. The core never speaks HTTP; the server maps each kind to a status code
+ * (see src-main/server/error-handler.ts). Messages are user-facing: they name the field
+ * or the thing that is wrong.
+ */
+export type ErrorKind =
+  | 'invalid_input' // a request body or parameter is wrong → 400
+  | 'not_found' // a named thing does not exist → 404
+  | 'conflict' // the thing exists already / state forbids it → 409
+  | 'unavailable' // no algorithm can serve this request → 400 (classic API keeps 400)
+  | 'too_large'; // a body or upload is over a limit → 413
+
+export class ModelDeskError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    /** the request field at fault, when there is one */
+    readonly field?: string
+  ) {
+    super(message);
+    this.name = 'ModelDeskError';
+  }
+}
+
+export const invalidInput = (message: string, field?: string): ModelDeskError =>
+  new ModelDeskError('invalid_input', message, field);
+export const notFound = (message: string): ModelDeskError => new ModelDeskError('not_found', message);
+export const conflict = (message: string, field?: string): ModelDeskError =>
+  new ModelDeskError('conflict', message, field);
+export const unavailable = (message: string): ModelDeskError => new ModelDeskError('unavailable', message);
+
+export const isModelDeskError = (err: unknown): err is ModelDeskError => err instanceof ModelDeskError;

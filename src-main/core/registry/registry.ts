@@ -1,0 +1,234 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/open.ts';
+import { algorithms, algorithmStatuses, algorithmStatusValues, endpoints } from '../../../db/schema.ts';
+import { nowIso } from '../clock.ts';
+import { conflict, invalidInput, notFound } from '../errors.ts';
+import { OnnxModel, type ModelSignature } from '../inference/index.ts';
+import { ArtifactStore } from './artifact-store.ts';
+import { applyStatusChange } from './status-transitions.ts';
+import type {
+  Algorithm,
+  AlgorithmStatus,
+  AlgorithmStatusValue,
+  Endpoint,
+  RegisterAlgorithmInput,
+  SetStatusInput
+} from './types.ts';
+
+const endpointNamePattern = /^[a-z0-9_-]+$/;
+
+type AlgorithmRow = typeof algorithms.$inferSelect;
+
+/** Endpoints, algorithm versions and their status history (DESIGN §2). */
+export class Registry {
+  constructor(
+    private readonly db: Db,
+    private readonly artifacts: ArtifactStore
+  ) {}
+
+  listEndpoints(): Endpoint[] {
+    return this.db.select().from(endpoints).orderBy(asc(endpoints.id)).all();
+  }
+
+  getEndpoint(id: number): Endpoint {
+    const row = this.db.select().from(endpoints).where(eq(endpoints.id, id)).get();
+    if (!row) throw notFound(`endpoint ${id} not found`);
+    return row;
+  }
+
+  findEndpointByName(name: string): Endpoint | undefined {
+    return this.db.select().from(endpoints).where(eq(endpoints.name, name)).get();
+  }
+
+  listAlgorithms(filter: { endpointId?: number; status?: AlgorithmStatusValue } = {}): Algorithm[] {
+    const conditions: SQL[] = [];
+    if (filter.endpointId !== undefined) conditions.push(eq(algorithms.endpointId, filter.endpointId));
+    if (filter.status !== undefined) conditions.push(eq(algorithmStatuses.status, filter.status));
+    return this.selectAlgorithms()
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(asc(algorithms.id))
+      .all()
+      .map(toAlgorithm);
+  }
+
+  getAlgorithm(id: number): Algorithm {
+    const row = this.selectAlgorithms().where(eq(algorithms.id, id)).get();
+    if (!row) throw notFound(`algorithm ${id} not found`);
+    return toAlgorithm(row);
+  }
+
+  listStatuses(filter: { algorithmId?: number } = {}): AlgorithmStatus[] {
+    const where = filter.algorithmId === undefined ? undefined : eq(algorithmStatuses.algorithmId, filter.algorithmId);
+    return this.db.select().from(algorithmStatuses).where(where).orderBy(asc(algorithmStatuses.id)).all();
+  }
+
+  getStatus(id: number): AlgorithmStatus {
+    const row = this.db.select().from(algorithmStatuses).where(eq(algorithmStatuses.id, id)).get();
+    if (!row) throw notFound(`status ${id} not found`);
+    return row;
+  }
+
+  /**
+   * Validates the metadata, loads the model in onnxruntime (a file it cannot run is refused),
+   * stores the artifact and writes endpoint + algorithm + first status in one transaction.
+   * On any failure nothing remains: no row without its file, no new file without its row.
+   */
+  async register(input: RegisterAlgorithmInput): Promise<Algorithm> {
+    const fields = validateRegistration(input);
+    const existing = this.findEndpointByName(fields.endpoint);
+    if (existing && this.findAlgorithm(existing.id, fields.name, fields.version)) {
+      throw conflict(
+        `algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`,
+        'version'
+      );
+    }
+    const model = await OnnxModel.load(input.file, {
+      featureNames: input.featureNames ?? null,
+      positiveClass: input.positiveClass ?? null,
+      threshold: input.threshold ?? null,
+      classes: input.classes ?? null
+    });
+    const signature = model.signature;
+    await model.close();
+
+    const { sha256, created } = this.artifacts.put(input.file);
+    try {
+      const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, sha256));
+      return this.getAlgorithm(id);
+    } catch (err) {
+      if (created) this.artifacts.remove(sha256);
+      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
+        throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists`, 'version');
+      }
+      throw err;
+    }
+  }
+
+  setStatus(input: SetStatusInput): AlgorithmStatus {
+    if (!algorithmStatusValues.includes(input.status)) {
+      throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
+    }
+    const algorithm = this.getAlgorithm(input.algorithmId);
+    const id = this.db.transaction((tx) =>
+      applyStatusChange(tx, {
+        algorithmId: algorithm.id,
+        endpointId: algorithm.endpointId,
+        status: input.status,
+        createdBy: input.createdBy,
+        reason: input.reason ?? ''
+      })
+    );
+    return this.getStatus(id);
+  }
+
+  private insertAlgorithm(
+    tx: Db,
+    fields: ReturnType<typeof validateRegistration>,
+    input: RegisterAlgorithmInput,
+    signature: ModelSignature,
+    sha256: string
+  ): number {
+    const createdAt = nowIso();
+    const endpoint =
+      tx.select().from(endpoints).where(eq(endpoints.name, fields.endpoint)).get() ??
+      tx
+        .insert(endpoints)
+        .values({ name: fields.endpoint, owner: fields.owner, description: '', createdAt })
+        .returning()
+        .get();
+    const algorithm = tx
+      .insert(algorithms)
+      .values({
+        endpointId: endpoint.id,
+        name: fields.name,
+        version: fields.version,
+        description: fields.description,
+        owner: fields.owner,
+        code: fields.code,
+        artifactSha256: sha256,
+        artifactBytes: input.file.byteLength,
+        signature: JSON.stringify(signature),
+        task: signature.task,
+        classes: signature.classes ? JSON.stringify(signature.classes) : null,
+        positiveClass: input.positiveClass == null ? null : JSON.stringify(input.positiveClass),
+        threshold: input.threshold ?? null,
+        featureNames: input.featureNames ? JSON.stringify(input.featureNames) : null,
+        createdAt
+      })
+      .returning({ id: algorithms.id })
+      .get();
+    applyStatusChange(tx, {
+      algorithmId: algorithm.id,
+      endpointId: endpoint.id,
+      status: fields.status,
+      createdBy: fields.createdBy,
+      reason: 'registered'
+    });
+    return algorithm.id;
+  }
+
+  private findAlgorithm(endpointId: number, name: string, version: string): AlgorithmRow | undefined {
+    return this.db
+      .select()
+      .from(algorithms)
+      .where(and(eq(algorithms.endpointId, endpointId), eq(algorithms.name, name), eq(algorithms.version, version)))
+      .get();
+  }
+
+  private selectAlgorithms() {
+    return this.db
+      .select({ algorithm: algorithms, endpointName: endpoints.name, status: algorithmStatuses.status })
+      .from(algorithms)
+      .innerJoin(endpoints, eq(endpoints.id, algorithms.endpointId))
+      .leftJoin(
+        algorithmStatuses,
+        and(eq(algorithmStatuses.algorithmId, algorithms.id), eq(algorithmStatuses.active, true))
+      );
+  }
+}
+
+function validateRegistration(input: RegisterAlgorithmInput) {
+  const text = (value: string | undefined, field: string, max: number, required: boolean): string => {
+    const v = (value ?? '').trim();
+    if (required && !v) throw invalidInput(`${field} is required`, field);
+    if (v.length > max) throw invalidInput(`${field} must be at most ${max} characters`, field);
+    return v;
+  };
+  const endpoint = text(input.endpoint, 'endpoint', 128, true);
+  if (!endpointNamePattern.test(endpoint)) {
+    throw invalidInput('endpoint must use only lowercase letters, digits, "_" and "-"', 'endpoint');
+  }
+  const status = input.status ?? 'testing';
+  if (!algorithmStatusValues.includes(status)) {
+    throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
+  }
+  if (input.file.byteLength === 0) throw invalidInput('file is required (an .onnx model)', 'file');
+  const owner = text(input.owner, 'owner', 128, false);
+  return {
+    endpoint,
+    name: text(input.name, 'name', 128, true),
+    version: text(input.version, 'version', 128, true),
+    description: text(input.description, 'description', 1000, false),
+    owner,
+    code: text(input.code, 'code', 50000, false),
+    status,
+    createdBy: (input.createdBy ?? owner) || 'api'
+  };
+}
+
+function toAlgorithm(row: {
+  algorithm: AlgorithmRow;
+  endpointName: string;
+  status: AlgorithmStatusValue | null;
+}): Algorithm {
+  const a = row.algorithm;
+  return {
+    ...a,
+    endpointName: row.endpointName,
+    signature: JSON.parse(a.signature) as ModelSignature,
+    classes: a.classes ? (JSON.parse(a.classes) as (string | number)[]) : null,
+    positiveClass: a.positiveClass ? (JSON.parse(a.positiveClass) as string | number) : null,
+    featureNames: a.featureNames ? (JSON.parse(a.featureNames) as string[]) : null,
+    currentStatus: row.status
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlgorithmStatusValue } from './types.ts';
+import type { Registry } from './registry.ts';
+
+interface SeedManifest {
+  endpoints: {
+    name: string;
+    owner?: string;
+    algorithms: {
+      file: string;
+      name: string;
+      version: string;
+      status: AlgorithmStatusValue;
+      owner?: string;
+      description?: string;
+      code?: string;
+    }[];
+  }[];
+}
+
+/** Fills an empty registry from the shipped models/ folder; a registry with anything in it is left alone. */
+export async function seedIfEmpty(registry: Registry, modelsDir: string): Promise<boolean> {
+  if (registry.listEndpoints().length > 0) return false;
+  const manifest = JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as SeedManifest;
+  for (const endpoint of manifest.endpoints) {
+    for (const a of endpoint.algorithms) {
+      await registry.register({
+        file: readFileSync(join(modelsDir, a.file)),
+        endpoint: endpoint.name,
+        name: a.name,
+        version: a.version,
+        status: a.status,
+        owner: a.owner ?? endpoint.owner ?? '',
+        description: a.description ?? '',
+        code: a.code ?? '',
+        createdBy: a.owner ?? 'modeldesk'
+      });
+    }
+  }
+  return true;
+}

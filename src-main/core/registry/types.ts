@@ -1,0 +1,68 @@
+import type { AlgorithmStatusValue } from '../../../db/schema.ts';
+import type { ModelSignature, Task } from '../inference/index.ts';
+
+export type { AlgorithmStatusValue };
+
+export interface Endpoint {
+  id: number;
+  name: string;
+  description: string;
+  owner: string;
+  createdAt: string;
+}
+
+export interface Algorithm {
+  id: number;
+  endpointId: number;
+  endpointName: string;
+  name: string;
+  version: string;
+  description: string;
+  owner: string;
+  code: string;
+  artifactSha256: string;
+  artifactBytes: number;
+  signature: ModelSignature;
+  task: Task;
+  classes: (string | number)[] | null;
+  positiveClass: string | number | null;
+  threshold: number | null;
+  featureNames: string[] | null;
+  createdAt: string;
+  /** the active status (null only for a registration that failed half-way, which never commits) */
+  currentStatus: AlgorithmStatusValue | null;
+}
+
+export interface AlgorithmStatus {
+  id: number;
+  algorithmId: number;
+  endpointId: number;
+  status: AlgorithmStatusValue;
+  active: boolean;
+  createdBy: string;
+  reason: string;
+  createdAt: string;
+}
+
+export interface RegisterAlgorithmInput {
+  file: Uint8Array;
+  endpoint: string;
+  name: string;
+  version: string;
+  description?: string;
+  owner?: string;
+  code?: string;
+  status?: AlgorithmStatusValue;
+  featureNames?: string[] | null;
+  positiveClass?: string | number | null;
+  threshold?: number | null;
+  classes?: (string | number)[] | null;
+  createdBy?: string;
+}
+
+export interface SetStatusInput {
+  algorithmId: number;
+  status: AlgorithmStatusValue;
+  createdBy: string;
+  reason?: string;
+}

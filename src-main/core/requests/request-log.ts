@@ -1,0 +1,84 @@
+import { and, asc, count, desc, eq, gte, isNotNull, lte, ne, or, isNull, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/open.ts';
+import { requests } from '../../../db/schema.ts';
+import { nowIso } from '../clock.ts';
+import { invalidInput, notFound } from '../errors.ts';
+
+export type LoggedRequest = typeof requests.$inferSelect;
+
+export interface RequestFilter {
+  endpointId?: number;
+  algorithmId?: number;
+  abTestId?: number;
+  status?: 'OK' | 'Error';
+  /** true: only requests with feedback; false: only those without */
+  hasFeedback?: boolean;
+  /** ISO timestamps, inclusive */
+  from?: string;
+  to?: string;
+  order?: 'asc' | 'desc';
+}
+
+export interface Page<T> {
+  count: number;
+  results: T[];
+}
+
+export const maxPageSize = 1000;
+
+/** Reading the request log and attaching ground truth to it. Rows are written by RequestWriter. */
+export class RequestLog {
+  constructor(private readonly db: Db) {}
+
+  list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
+    if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+      throw invalidInput(`page_size must be an integer from 1 to ${maxPageSize}`, 'page_size');
+    }
+    const where = whereOf(filter);
+    const total = this.db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
+    const results = this.db
+      .select()
+      .from(requests)
+      .where(where)
+      .orderBy(filter.order === 'desc' ? desc(requests.id) : asc(requests.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .all();
+    return { count: total, results };
+  }
+
+  get(id: number): LoggedRequest {
+    const row = this.db.select().from(requests).where(eq(requests.id, id)).get();
+    if (!row) throw notFound(`request ${id} not found`);
+    return row;
+  }
+
+  /** Stores (or overwrites) the ground truth; null clears it. */
+  setFeedback(id: number, feedback: string | null): LoggedRequest {
+    if (feedback !== null && feedback.length > 10000) {
+      throw invalidInput('feedback must be at most 10000 characters', 'feedback');
+    }
+    const updated = this.db
+      .update(requests)
+      .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })
+      .where(eq(requests.id, id))
+      .returning()
+      .get();
+    if (!updated) throw notFound(`request ${id} not found`);
+    return updated;
+  }
+}
+
+function whereOf(f: RequestFilter): SQL | undefined {
+  const c: (SQL | undefined)[] = [];
+  if (f.endpointId !== undefined) c.push(eq(requests.endpointId, f.endpointId));
+  if (f.algorithmId !== undefined) c.push(eq(requests.algorithmId, f.algorithmId));
+  if (f.abTestId !== undefined) c.push(eq(requests.abTestId, f.abTestId));
+  if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
+  if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
+  if (f.from !== undefined) c.push(gte(requests.createdAt, f.from));
+  if (f.to !== undefined) c.push(lte(requests.createdAt, f.to));
+  return c.length ? and(...c) : undefined;
+}

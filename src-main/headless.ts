@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, type Core } from './core/index.ts';
+import { buildServer } from './server/app.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface HeadlessOptions {
+  port: number;
+  data: string;
+  host?: string;
+  seed?: boolean;
+  /** defaults to MODELDESK_ADMIN_TOKEN, else a random token per start */
+  adminToken?: string;
+  migrationsDir?: string;
+  modelsDir?: string;
+}
+
+export interface RunningServer {
+  core: Core;
+  url: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  endpoints: number;
+  close(): Promise<void>;
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Core + HTTP server bound to the requested interface: what `npm run serve` and tests start. */
+export async function startHeadless(options: HeadlessOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.adminToken ?? (process.env.MODELDESK_ADMIN_TOKEN || randomBytes(24).toString('base64url'));
+  const dataDir = resolve(options.data);
+  const core = await createCore({
+    dataDir,
+    migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
+    ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
+  });
+  const exposed = !loopback.has(host);
+  const app = await buildServer(core, {
+    adminToken: token,
+    ...(exposed ? { extraHosts: [host], protectPredict: true } : {})
+  });
+  try {
+    await app.listen({ host, port: options.port });
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    core,
+    url: `http://${shownHost}:${port}`,
+    port,
+    token,
+    dataDir,
+    endpoints: core.registry.listEndpoints().length,
+    async close() {
+      await app.close();
+      await core.close();
+    }
+  };
+}

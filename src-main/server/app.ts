@@ -1,0 +1,59 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Core } from '../core/index.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installOpenApi } from './openapi.ts';
+import { registryRoutes } from './routes/registry-routes.ts';
+import { requestRoutes } from './routes/request-routes.ts';
+import { predictRoute } from './routes/predict-route.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { installSecurity, type SecurityOptions } from './security.ts';
+
+export interface ServerOptions extends SecurityOptions {
+  /** JSON and form bodies (predict batches included) */
+  bodyLimitBytes?: number;
+  /** model uploads */
+  uploadLimitBytes?: number;
+  logger?: boolean;
+}
+
+/**
+ * The HTTP app over a core. Never listens: the CLI and the Electron main process call
+ * listen(), tests too (on port 0), so all of them serve exactly the same routes.
+ */
+export async function buildServer(core: Core, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Only JSON, form and multipart bodies are part of the contract (as in the classic API):
+  // anything else is a 415, not a string the routes would have to second-guess.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandler(app);
+  installSecurity(app, options);
+  await app.register(formbody);
+  await app.register(multipart, {
+    limits: { fileSize: options.uploadLimitBytes ?? 2 * 1024 * 1024 * 1024, files: 1, fields: 32 }
+  });
+  await installOpenApi(app);
+
+  await app.register(healthRoutes(core));
+  await app.register(
+    async (api) => {
+      api.get('/', { schema: { hide: true } }, async (request) => {
+        const base = `http://${request.headers.host ?? '127.0.0.1'}/api/v1`;
+        const names = ['endpoints', 'mlalgorithms', 'mlalgorithmstatuses', 'mlrequests', 'abtests'];
+        return Object.fromEntries(names.map((n) => [n, `${base}/${n}`]));
+      });
+      await api.register(registryRoutes(core));
+      await api.register(requestRoutes(core));
+      await api.register(predictRoute(core));
+    },
+    { prefix: '/api/v1' }
+  );
+  return app;
+}

@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+
+const statusOf: Record<ErrorKind, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 400,
+  too_large: 413
+};
+
+/**
+ * The one place errors become HTTP: `{"status":"Error","message":…}` (the classic API's shape,
+ * plus `field` when one field is at fault). A 5xx never shows its internals.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isModelDeskError(err)) {
+      return reply.code(statusOf[err.kind]).send(errorBody(err.message, err.field));
+    }
+    if (err.validation) {
+      const first = err.validation[0];
+      const field = fieldOf(first?.instancePath, first?.params, err.validationContext);
+      const message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
+      return reply.code(400).send(errorBody(message, field));
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      return reply.code(status).send(errorBody(clientMessage(err)));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(errorBody('Internal Server Error'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(`no route ${request.method} ${request.url.split('?')[0]}`))
+  );
+}
+
+export const errorBody = (message: string, field?: string) =>
+  field === undefined ? { status: 'Error' as const, message } : { status: 'Error' as const, message, field };
+
+function fieldOf(path: string | undefined, params: Record<string, unknown> | undefined, context?: string) {
+  const missing = params?.missingProperty ?? params?.requiredProperties;
+  const fromPath = path ? path.replace(/^\//, '').replaceAll('/', '.') : '';
+  if (typeof missing === 'string') return fromPath ? `${fromPath}.${missing}` : missing;
+  return fromPath || (context === 'body' ? undefined : context);
+}
+
+function clientMessage(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return `malformed JSON body: ${err.message}`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `unsupported media type ${JSON.stringify(err.message.split(': ').pop() ?? '')}: send application/json, application/x-www-form-urlencoded or multipart/form-data`;
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return 'uploaded file is too large';
+    default:
+      return err.message;
+  }
+}

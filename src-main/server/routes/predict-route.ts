@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BatchPredictionResponse, ErrorBody, PredictQuery, PredictionResponse } from '../../contract/classic.ts';
+import type { Core } from '../../core/index.ts';
+
+/** POST /api/v1/{endpoint_name}/predict: the classic predict, one record or an array. */
+export const predictRoute =
+  (core: Core): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/:endpoint_name/predict',
+      {
+        config: { open: true },
+        // The response schema documents the contract; plain JSON.stringify keeps every model
+        // output (outputs, probabilities) without an anyOf check on the hot path.
+        serializerCompiler: () => (data) => JSON.stringify(data),
+        schema: {
+          tags: ['predict'],
+          description:
+            'One record (JSON object or form fields) → one prediction; an array of records → {"predictions": [...]}. ' +
+            'During an A/B test, calls that pin neither status nor version are routed by the test ' +
+            '(sticky per X-Client-Key header or client_key parameter).',
+          params: Type.Object({ endpoint_name: Type.String() }),
+          querystring: PredictQuery,
+          headers: Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) }),
+          body: Type.Unknown({ description: 'a record object, or an array of records' }),
+          response: {
+            200: Type.Union([BatchPredictionResponse, PredictionResponse]),
+            400: ErrorBody,
+            413: ErrorBody,
+            415: ErrorBody
+          }
+        }
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const result = await core.predictor.predict(request.params.endpoint_name, request.body, {
+          ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.version === undefined ? {} : { version: q.version }),
+          ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
+          clientKey: request.headers['x-client-key'] ?? q.client_key ?? null
+        });
+        return reply.send(result.body);
+      }
+    );
+  };

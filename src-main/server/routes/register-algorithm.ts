@@ -1,0 +1,129 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { MultipartFile } from '@fastify/multipart';
+import { AlgorithmBody, ErrorBody } from '../../contract/classic.ts';
+import { invalidInput } from '../../core/errors.ts';
+import type { Core } from '../../core/index.ts';
+import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { algorithmBody } from '../serializers.ts';
+
+const textFields = ['endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'created_by'] as const;
+
+/** POST /mlalgorithms: multipart `file` (.onnx) plus metadata fields (DESIGN §4.1). */
+export const registerAlgorithmRoute =
+  (core: Core): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/mlalgorithms',
+      {
+        config: { admin: true },
+        // The body is multipart: it is read and checked field by field below, with messages
+        // that name the field, so schema validation is off for it and the schema documents it.
+        validatorCompiler: () => () => true,
+        schema: {
+          tags: ['registry'],
+          security: [{ bearer: [] }],
+          consumes: ['multipart/form-data'],
+          description:
+            'Registers an ONNX model. The model is loaded in onnxruntime before it is accepted; the endpoint is created if new.',
+          body: {
+            type: 'object',
+            required: ['file', 'endpoint', 'name', 'version'],
+            properties: {
+              file: { type: 'string', format: 'binary', description: 'the .onnx file' },
+              endpoint: { type: 'string', pattern: '^[a-z0-9_-]+$' },
+              name: { type: 'string' },
+              version: { type: 'string' },
+              description: { type: 'string' },
+              owner: { type: 'string' },
+              code: { type: 'string' },
+              status: { type: 'string', description: 'initial status (default testing)' },
+              feature_names: { type: 'string', description: 'JSON array, for models with one 2-D input' },
+              classes: { type: 'string', description: 'JSON array of class labels, when the model has none' },
+              positive_class: { type: 'string' },
+              threshold: { type: 'string', description: 'number in [0,1], binary classifiers' }
+            }
+          },
+          response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        }
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) {
+          throw invalidInput('send multipart/form-data with a "file" part (the .onnx model) and metadata fields', 'file');
+        }
+        const fields = new Map<string, string>();
+        let file: Buffer | undefined;
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file') throw invalidInput(`unexpected file part "${part.fieldname}"`, part.fieldname);
+            file = await readFile(part);
+          } else {
+            fields.set(part.fieldname, String(part.value));
+          }
+        }
+        if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
+        const get = (name: (typeof textFields)[number]) => fields.get(name);
+        const algorithm = await core.registry.register({
+          file,
+          endpoint: get('endpoint') ?? '',
+          name: get('name') ?? '',
+          version: get('version') ?? '',
+          description: get('description') ?? '',
+          owner: get('owner') ?? '',
+          code: get('code') ?? '',
+          status: (get('status') || 'testing') as AlgorithmStatusValue,
+          createdBy: get('created_by') ?? get('owner') ?? '',
+          featureNames: parseFeatureNames(fields.get('feature_names')),
+          classes: parseClasses(fields.get('classes')),
+          positiveClass: parseScalar(fields.get('positive_class')),
+          threshold: parseThreshold(fields.get('threshold'))
+        });
+        return reply.code(201).send(algorithmBody(algorithm));
+      }
+    );
+  };
+
+async function readFile(part: MultipartFile): Promise<Buffer> {
+  const bytes = await part.toBuffer();
+  if (part.file.truncated) throw invalidInput('file is larger than the upload limit', 'file');
+  return bytes;
+}
+
+function parseJsonField(value: string, field: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw invalidInput(`${field} must be valid JSON`, field);
+  }
+}
+
+function parseFeatureNames(value: string | undefined): string[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  const parsed = parseJsonField(value, 'feature_names');
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((n) => typeof n === 'string' && n !== '')) {
+    throw invalidInput('feature_names must be a JSON array of non-empty strings', 'feature_names');
+  }
+  if (new Set(parsed).size !== parsed.length) throw invalidInput('feature_names must not repeat a name', 'feature_names');
+  return parsed as string[];
+}
+
+function parseClasses(value: string | undefined): (string | number)[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  const parsed = parseJsonField(value, 'classes');
+  if (!Array.isArray(parsed) || parsed.length < 2 || !parsed.every((c) => typeof c === 'string' || typeof c === 'number')) {
+    throw invalidInput('classes must be a JSON array of at least two strings or numbers', 'classes');
+  }
+  return parsed as (string | number)[];
+}
+
+/** positive_class arrives as text; "1" also matches an integer class, which the model checks. */
+function parseScalar(value: string | undefined): string | number | null {
+  if (value === undefined || value === '') return null;
+  return /^-?[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+function parseThreshold(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw invalidInput('threshold must be a number from 0 to 1', 'threshold');
+  return n;
+}

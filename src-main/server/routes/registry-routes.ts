@@ -1,0 +1,119 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AlgorithmBody,
+  AlgorithmStatusBody,
+  EndpointBody,
+  ErrorBody,
+  SetStatusRequest
+} from '../../contract/classic.ts';
+import { algorithmStatusValues } from '../../../db/schema.ts';
+import { invalidInput } from '../../core/errors.ts';
+import type { Core } from '../../core/index.ts';
+import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { idParam } from '../params.ts';
+import { algorithmBody, endpointBody, statusBody } from '../serializers.ts';
+import { registerAlgorithmRoute } from './register-algorithm.ts';
+
+const IdParams = Type.Object({ id: Type.String() });
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
+
+/** Endpoints, algorithms and their status history: the classic registry routes. */
+export const registryRoutes =
+  (core: Core): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get('/endpoints', { schema: { tags: ['registry'], response: { 200: Type.Array(EndpointBody) } } }, async () =>
+      core.registry.listEndpoints().map(endpointBody)
+    );
+
+    app.get(
+      '/endpoints/:id',
+      { schema: { tags: ['registry'], params: IdParams, response: { 200: EndpointBody, ...errors } } },
+      async (request) => endpointBody(core.registry.getEndpoint(idParam(request.params.id, 'endpoint')))
+    );
+
+    app.get(
+      '/mlalgorithms',
+      {
+        schema: {
+          tags: ['registry'],
+          querystring: Type.Object({
+            endpoint: Type.Optional(Type.String({ description: 'endpoint name' })),
+            status: Type.Optional(Type.String({ description: 'current status' }))
+          }),
+          response: { 200: Type.Array(AlgorithmBody), 400: ErrorBody }
+        }
+      },
+      async (request) => {
+        const { endpoint, status } = request.query;
+        const endpointId = endpoint === undefined ? undefined : (core.registry.findEndpointByName(endpoint)?.id ?? -1);
+        return core.registry
+          .listAlgorithms({
+            ...(endpointId === undefined ? {} : { endpointId }),
+            ...(status === undefined ? {} : { status: statusValue(status) })
+          })
+          .map(algorithmBody);
+      }
+    );
+
+    app.get(
+      '/mlalgorithms/:id',
+      { schema: { tags: ['registry'], params: IdParams, response: { 200: AlgorithmBody, ...errors } } },
+      async (request) => algorithmBody(core.registry.getAlgorithm(idParam(request.params.id, 'algorithm')))
+    );
+
+    await app.register(registerAlgorithmRoute(core));
+
+    app.get(
+      '/mlalgorithmstatuses',
+      {
+        schema: {
+          tags: ['registry'],
+          querystring: Type.Object({ algorithm: Type.Optional(Type.Integer()) }),
+          response: { 200: Type.Array(AlgorithmStatusBody) }
+        }
+      },
+      async (request) =>
+        core.registry
+          .listStatuses(request.query.algorithm === undefined ? {} : { algorithmId: request.query.algorithm })
+          .map(statusBody)
+    );
+
+    app.get(
+      '/mlalgorithmstatuses/:id',
+      { schema: { tags: ['registry'], params: IdParams, response: { 200: AlgorithmStatusBody, ...errors } } },
+      async (request) => statusBody(core.registry.getStatus(idParam(request.params.id, 'status')))
+    );
+
+    app.post(
+      '/mlalgorithmstatuses',
+      {
+        config: { admin: true },
+        schema: {
+          tags: ['registry'],
+          description:
+            'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction.',
+          security: [{ bearer: [] }],
+          body: SetStatusRequest,
+          response: { 201: AlgorithmStatusBody, ...errors }
+        }
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const status = core.setStatus({
+          algorithmId: Number(body.parent_mlalgorithm),
+          status: statusValue(body.status),
+          createdBy: body.created_by,
+          ...(body.reason === undefined ? {} : { reason: body.reason })
+        });
+        return reply.code(201).send(statusBody(status));
+      }
+    );
+  };
+
+function statusValue(status: string): AlgorithmStatusValue {
+  if (!(algorithmStatusValues as readonly string[]).includes(status)) {
+    throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
+  }
+  return status as AlgorithmStatusValue;
+}

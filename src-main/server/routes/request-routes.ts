@@ -1,0 +1,96 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
+import type { Core } from '../../core/index.ts';
+import type { RequestFilter } from '../../core/requests/request-log.ts';
+import { idParam } from '../params.ts';
+import { requestBody } from '../serializers.ts';
+
+const IdParams = Type.Object({ id: Type.String() });
+
+/** The request log (admin) and feedback on it (open, as the tutorial's clients expect). */
+export const requestRoutes =
+  (core: Core): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/mlrequests',
+      {
+        config: { admin: true },
+        schema: {
+          tags: ['requests'],
+          security: [{ bearer: [] }],
+          description: 'The request log, paginated in Django REST framework\'s shape.',
+          querystring: MLRequestQuery,
+          response: { 200: MLRequestPage, 400: ErrorBody, 401: ErrorBody }
+        }
+      },
+      async (request) => {
+        const q = request.query;
+        const page = q.page ?? 1;
+        const pageSize = q.page_size ?? 100;
+        const filter: RequestFilter = {
+          ...(q.endpoint === undefined ? {} : { endpointId: endpointIdOf(core, q.endpoint) }),
+          ...(q.algorithm === undefined ? {} : { algorithmId: q.algorithm }),
+          ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
+          ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
+          ...(q.from === undefined ? {} : { from: q.from }),
+          ...(q.to === undefined ? {} : { to: q.to }),
+          ...(q.order === undefined ? {} : { order: q.order })
+        };
+        const result = core.requests.list(filter, page, pageSize);
+        const link = (p: number) => {
+          const url = new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`);
+          url.searchParams.set('page', String(p));
+          return url.toString();
+        };
+        return {
+          count: result.count,
+          next: page * pageSize < result.count ? link(page + 1) : null,
+          previous: page > 1 ? link(page - 1) : null,
+          results: result.results.map(requestBody)
+        };
+      }
+    );
+
+    app.get(
+      '/mlrequests/:id',
+      {
+        config: { admin: true },
+        schema: {
+          tags: ['requests'],
+          security: [{ bearer: [] }],
+          params: IdParams,
+          response: { 200: MLRequestBody, 401: ErrorBody, 404: ErrorBody }
+        }
+      },
+      async (request) => requestBody(core.requests.get(idParam(request.params.id, 'request')))
+    );
+
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({
+        method,
+        url: '/mlrequests/:id',
+        config: { open: true },
+        schema: {
+          tags: ['requests'],
+          description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',
+          params: IdParams,
+          body: FeedbackRequest,
+          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody }
+        },
+        handler: async (request) => {
+          const id = idParam(request.params.id, 'request');
+          const body = request.body ?? {};
+          if (!('feedback' in body) || body.feedback === undefined) return requestBody(core.requests.get(id));
+          const value = body.feedback;
+          return requestBody(core.requests.setFeedback(id, value === null ? null : String(value)));
+        }
+      });
+    }
+  };
+
+function endpointIdOf(core: Core, endpoint: string): number {
+  if (/^[0-9]+$/.test(endpoint)) return Number(endpoint);
+  return core.registry.findEndpointByName(endpoint)?.id ?? -1;
+}

@@ -1,0 +1,61 @@
+import type { Algorithm as AlgorithmBody, AlgorithmStatus as StatusBody, Endpoint as EndpointBody, MLRequest } from '../contract/classic.ts';
+import type { LoggedRequest } from '../core/requests/request-log.ts';
+import type { Algorithm, AlgorithmStatus, Endpoint } from '../core/registry/types.ts';
+
+/** Core objects → the classic API's field names (seed-api.md §4), plus ModelDesk's additions. */
+
+export const endpointBody = (e: Endpoint): EndpointBody => ({
+  id: e.id,
+  name: e.name,
+  owner: e.owner,
+  created_at: e.createdAt,
+  description: e.description
+});
+
+export const algorithmBody = (a: Algorithm): AlgorithmBody => ({
+  id: a.id,
+  name: a.name,
+  description: a.description,
+  code: a.code,
+  version: a.version,
+  owner: a.owner,
+  created_at: a.createdAt,
+  parent_endpoint: a.endpointId,
+  current_status: a.currentStatus,
+  endpoint: a.endpointName,
+  task: a.task,
+  classes: a.classes,
+  positive_class: a.positiveClass,
+  threshold: a.threshold,
+  feature_names: a.featureNames,
+  artifact_sha256: a.artifactSha256,
+  artifact_bytes: a.artifactBytes,
+  signature: a.signature
+});
+
+export const statusBody = (s: AlgorithmStatus): StatusBody => ({
+  id: s.id,
+  active: s.active,
+  status: s.status,
+  created_by: s.createdBy,
+  created_at: s.createdAt,
+  parent_mlalgorithm: s.algorithmId,
+  reason: s.reason
+});
+
+export const requestBody = (r: LoggedRequest): MLRequest => ({
+  id: r.id,
+  input_data: r.input,
+  full_response: r.response,
+  response: r.label,
+  feedback: r.feedback,
+  created_at: r.createdAt,
+  parent_mlalgorithm: r.algorithmId,
+  endpoint: r.endpointId,
+  ab_test: r.abTestId,
+  status: r.status,
+  latency_us: r.latencyUs,
+  client_key: r.clientKey,
+  feedback_at: r.feedbackAt,
+  shadow: r.shadow
+});
