@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/index.ts';
+import type { FastifyInstance } from 'fastify';
 import { buildServer } from './server/app.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +16,10 @@ export interface HeadlessOptions {
   adminToken?: string;
   migrationsDir?: string;
   modelsDir?: string;
+  /** the built web UI (out/renderer); served at / when present */
+  uiDir?: string;
+  /** when the port is taken, try the next ones (the desktop app); headless fails instead */
+  portFallback?: boolean;
 }
 
 export interface RunningServer {
@@ -25,6 +30,20 @@ export interface RunningServer {
   dataDir: string;
   endpoints: number;
   close(): Promise<void>;
+}
+
+async function listenWithFallback(app: FastifyInstance, host: string, port: number, attempts: number): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await app.listen({ host, port: port === 0 ? 0 : port + i });
+      return;
+    } catch (err) {
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!inUse || i + 1 >= attempts) {
+        throw inUse ? new Error(`port ${port + i} on ${host} is already in use; choose another with --port`) : err;
+      }
+    }
+  }
 }
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -42,11 +61,13 @@ export async function startHeadless(options: HeadlessOptions): Promise<RunningSe
   const exposed = !loopback.has(host);
   const app = await buildServer(core, {
     adminToken: token,
+    uiDir: options.uiDir ?? join(repoRoot, 'out', 'renderer'),
     ...(exposed ? { extraHosts: [host], protectPredict: true } : {})
   });
   try {
-    await app.listen({ host, port: options.port });
+    await listenWithFallback(app, host, options.port, options.portFallback ? 20 : 1);
   } catch (err) {
+    await app.close();
     await core.close();
     throw err;
   }

@@ -67,6 +67,12 @@ export const AlgorithmBody = Type.Object({
   signature: SignatureBody
 });
 
+export const InspectionBody = Type.Object({
+  signature: SignatureBody,
+  classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
+  bytes: Type.Integer()
+});
+
 export const AlgorithmStatusBody = Type.Object({
   id: Type.Integer(),
   active: Type.Boolean(),
@@ -161,3 +167,5 @@ export type MLRequest = Static<typeof MLRequestBody>;
 export type MLRequestList = Static<typeof MLRequestPage>;
 export type Prediction = Static<typeof PredictionResponse>;
 export type ApiError = Static<typeof ErrorBody>;
+export type Inspection = Static<typeof InspectionBody>;
+export type Signature = Static<typeof SignatureBody>;

@@ -10,6 +10,9 @@ import { requestRoutes } from './routes/request-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
+import { serveUi } from './ui.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ServerOptions extends SecurityOptions {
   /** JSON and form bodies (predict batches included) */
@@ -17,6 +20,8 @@ export interface ServerOptions extends SecurityOptions {
   /** model uploads */
   uploadLimitBytes?: number;
   logger?: boolean;
+  /** the built web UI, served at / (absent in tests of the API alone) */
+  uiDir?: string;
 }
 
 /**
@@ -55,5 +60,6 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
     },
     { prefix: '/api/v1' }
   );
+  if (options.uiDir && existsSync(join(options.uiDir, 'index.html'))) await serveUi(app, options.uiDir);
   return app;
 }

@@ -75,3 +75,23 @@ describe('classic registry routes: endpoints, algorithms, statuses', () => {
     expect(res.body.message).toMatch(/^ML algorithm is not available/);
   });
 });
+
+describe('inspecting a model before registering it', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ seed: false });
+  });
+  afterAll(() => server.stop());
+
+  it('returns the signature read from the file and registers nothing', async () => {
+    const { fixtureModel } = await import('../../test/fixtures/index.ts');
+    const form = new FormData();
+    form.set('file', new Blob([fixtureModel('iris_lr')]), 'iris.onnx');
+    const res = await server.request('/api/v1/mlalgorithms/inspect', { method: 'POST', body: form, admin: true });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.signature.inputs).toEqual([expect.objectContaining({ name: 'float_input', type: 'float32', shape: [null, 4] })]);
+    expect(body.classes).toEqual([0, 1, 2]);
+    expect((await server.json('/api/v1/mlalgorithms')).body).toEqual([]);
+  });
+});

@@ -88,12 +88,12 @@ export class Registry {
       threshold: input.threshold ?? null,
       classes: input.classes ?? null
     });
-    const signature = model.signature;
+    const { signature, classes } = model;
     await model.close();
 
     const { sha256, created } = this.artifacts.put(input.file);
     try {
-      const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, sha256));
+      const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
       return this.getAlgorithm(id);
     } catch (err) {
       if (created) this.artifacts.remove(sha256);
@@ -126,6 +126,7 @@ export class Registry {
     fields: ReturnType<typeof validateRegistration>,
     input: RegisterAlgorithmInput,
     signature: ModelSignature,
+    classes: (string | number)[] | null,
     sha256: string
   ): number {
     const createdAt = nowIso();
@@ -149,7 +150,7 @@ export class Registry {
         artifactBytes: input.file.byteLength,
         signature: JSON.stringify(signature),
         task: signature.task,
-        classes: signature.classes ? JSON.stringify(signature.classes) : null,
+        classes: classes ? JSON.stringify(classes) : null,
         positiveClass: input.positiveClass == null ? null : JSON.stringify(input.positiveClass),
         threshold: input.threshold ?? null,
         featureNames: input.featureNames ? JSON.stringify(input.featureNames) : null,

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MultipartFile } from '@fastify/multipart';
-import { AlgorithmBody, ErrorBody } from '../../contract/classic.ts';
+import type { FastifyRequest } from 'fastify';
+import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic.ts';
+import { OnnxModel } from '../../core/inference/index.ts';
 import { invalidInput } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
@@ -47,19 +49,7 @@ export const registerAlgorithmRoute =
         }
       },
       async (request, reply) => {
-        if (!request.isMultipart()) {
-          throw invalidInput('send multipart/form-data with a "file" part (the .onnx model) and metadata fields', 'file');
-        }
-        const fields = new Map<string, string>();
-        let file: Buffer | undefined;
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file') throw invalidInput(`unexpected file part "${part.fieldname}"`, part.fieldname);
-            file = await readFile(part);
-          } else {
-            fields.set(part.fieldname, String(part.value));
-          }
-        }
+        const { file, fields } = await readUpload(request);
         if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
         const get = (name: (typeof textFields)[number]) => fields.get(name);
         const algorithm = await core.registry.register({
@@ -80,7 +70,52 @@ export const registerAlgorithmRoute =
         return reply.code(201).send(algorithmBody(algorithm));
       }
     );
+
+    app.post(
+      '/mlalgorithms/inspect',
+      {
+        config: { admin: true },
+        validatorCompiler: () => () => true,
+        schema: {
+          tags: ['registry'],
+          security: [{ bearer: [] }],
+          consumes: ['multipart/form-data'],
+          description: 'Reads an ONNX file\'s signature (inputs, outputs, task, classes) without registering it.',
+          body: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary' } }
+          },
+          response: { 200: InspectionBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody }
+        }
+      },
+      async (request) => {
+        const { file } = await readUpload(request);
+        if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
+        const model = await OnnxModel.load(file);
+        await model.close();
+        return { signature: model.signature, classes: model.classes, bytes: file.byteLength };
+      }
+    );
   };
+
+/** Reads a multipart body: the one `file` part into memory, the other parts as text fields. */
+async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | undefined; fields: Map<string, string> }> {
+  if (!request.isMultipart()) {
+    throw invalidInput('send multipart/form-data with a "file" part (the .onnx model) and metadata fields', 'file');
+  }
+  const fields = new Map<string, string>();
+  let file: Buffer | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') throw invalidInput(`unexpected file part "${part.fieldname}"`, part.fieldname);
+      file = await readFile(part);
+    } else {
+      fields.set(part.fieldname, String(part.value));
+    }
+  }
+  return { file, fields };
+}
 
 async function readFile(part: MultipartFile): Promise<Buffer> {
   const bytes = await part.toBuffer();

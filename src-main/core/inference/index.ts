@@ -1,0 +1,11 @@
+export type {
+  ElementType,
+  ModelOptions,
+  ModelSignature,
+  Prediction,
+  Task,
+  TensorInfo
+} from './signature.ts';
+export type { ValidRecord } from './record-encoder.ts';
+export { inspectModel, OnnxModel } from './onnx-model.ts';
+export { normaliseKey } from './record-encoder.ts';

@@ -1,0 +1,145 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { startHeadless, type RunningServer } from '../headless.ts';
+import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
+import { bridgeChannels } from './channels.ts';
+
+/**
+ * The desktop shell: start the same core + HTTP server as `npm run serve` on 127.0.0.1, then
+ * open a window on that origin. Everything else (UI, API) is shared with headless mode.
+ */
+export function runDesktop(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  let server: RunningServer | undefined;
+  let window: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  app.whenReady().then(async () => {
+    const root = app.getAppPath();
+    server = await startHeadless({
+      port: Number(process.env.MODELDESK_PORT ?? 8765),
+      portFallback: true,
+      data: process.env.MODELDESK_DATA_DIR ?? app.getPath('userData'),
+      migrationsDir: join(root, 'db', 'migrations'),
+      modelsDir: join(root, 'models'),
+      uiDir: join(import.meta.dirname, '..', 'renderer')
+    });
+    registerBridge(server, () => window);
+    window = createWindow(server);
+    Menu.setApplicationMenu(buildMenu(server, () => window));
+  }).catch((err: unknown) => {
+    dialog.showErrorBox('ModelDesk could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (!server) return;
+    event.preventDefault();
+    const closing = server;
+    server = undefined;
+    void closing.close().finally(() => app.quit());
+  });
+}
+
+function createWindow(server: RunningServer): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 700,
+    title: 'ModelDesk',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false
+    }
+  });
+  const origin = new URL(server.url).origin;
+  // Navigation stays on the embedded server; anything else opens in the user's browser.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (new URL(url).origin !== origin) {
+      event.preventDefault();
+      void shell.openExternal(url);
+    }
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('http:') || url.startsWith('https:')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${server.url}/`);
+  return window;
+}
+
+function registerBridge(server: RunningServer, currentWindow: () => BrowserWindow | undefined): void {
+  ipcMain.handle(bridgeChannels.token, () => server.token);
+  ipcMain.handle(bridgeChannels.openFile, async (_event, options: OpenDialogOptions) => {
+    const win = currentWindow();
+    const picked = await (win ? dialog.showOpenDialog(win, dialogOptions(options)) : dialog.showOpenDialog(dialogOptions(options)));
+    const path = picked.filePaths[0];
+    if (picked.canceled || !path) return null;
+    return { name: basename(path), path, bytes: new Uint8Array(await readFile(path)) };
+  });
+  ipcMain.handle(bridgeChannels.saveFile, async (_event, options: SaveDialogOptions) => {
+    const win = currentWindow();
+    const chosen = await (win ? dialog.showSaveDialog(win, dialogOptions(options)) : dialog.showSaveDialog(dialogOptions(options)));
+    return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+  });
+}
+
+function dialogOptions(options: SaveDialogOptions) {
+  return {
+    ...(typeof options?.title === 'string' ? { title: options.title } : {}),
+    ...(typeof options?.defaultPath === 'string' ? { defaultPath: options.defaultPath } : {}),
+    ...(Array.isArray(options?.filters) ? { filters: options.filters } : {})
+  };
+}
+
+function buildMenu(server: RunningServer, currentWindow: () => BrowserWindow | undefined): Menu {
+  const go = (hash: string) => () => void currentWindow()?.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`);
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Register Model…', accelerator: 'CmdOrCtrl+N', click: go('#/models?register=1') },
+        { label: 'Export Registry…', accelerator: 'CmdOrCtrl+E', click: go('#/models?export=1') },
+        { label: 'Import Registry…', accelerator: 'CmdOrCtrl+I', click: go('#/models?import=1') },
+        { type: 'separator' },
+        { role: 'quit' }
+      ]
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Models', accelerator: 'CmdOrCtrl+1', click: go('#/models') },
+        { label: 'Playground', accelerator: 'CmdOrCtrl+2', click: go('#/playground') },
+        { label: 'Requests', accelerator: 'CmdOrCtrl+3', click: go('#/requests') },
+        { label: 'A/B Tests', accelerator: 'CmdOrCtrl+4', click: go('#/abtests') },
+        { label: 'Server', accelerator: 'CmdOrCtrl+5', click: go('#/server') },
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { role: 'togglefullscreen' }
+      ]
+    },
+    {
+      role: 'help',
+      submenu: [{ label: 'API Documentation', click: () => void shell.openExternal(`${server.url}/docs`) }]
+    }
+  ];
+  return Menu.buildFromTemplate(template);
+}
