@@ -87,7 +87,9 @@ export const abTests = sqliteTable(
     summary: text('summary'),
     /** JSON: structured result computed at stop */
     result: text('result'),
-    state: text('state', { enum: ['running', 'stopped'] }).notNull()
+    state: text('state', { enum: ['running', 'stopped'] }).notNull(),
+    /** effect size the sample-size estimate and the mSPRT mixing prior use; null = default */
+    minimumDetectableDifference: real('minimum_detectable_difference')
   },
   (t) => [uniqueIndex('ab_tests_one_running').on(t.endpointId).where(sql`state = 'running'`)]
 );
@@ -102,7 +104,9 @@ export const abTestArms = sqliteTable(
     algorithmId: integer('algorithm_id')
       .notNull()
       .references(() => algorithms.id),
-    weight: real('weight').notNull()
+    weight: real('weight').notNull(),
+    /** the arm's status before the test, restored when the test ends without a winner */
+    previousStatus: text('previous_status', { enum: algorithmStatusValues })
   },
   (t) => [primaryKey({ columns: [t.abTestId, t.position] })]
 );
@@ -120,6 +124,8 @@ export const requests = sqliteTable(
     abTestId: integer('ab_test_id').references(() => abTests.id),
     /** true for shadow-mode runs whose answer was logged but never returned */
     shadow: integer('shadow', { mode: 'boolean' }).notNull().default(false),
+    /** for a shadow row: the answered request it shadows (whose feedback it shares) */
+    primaryRequestId: integer('primary_request_id'),
     /** JSON: the record as received */
     input: text('input').notNull(),
     /** JSON: the response body returned for this record */

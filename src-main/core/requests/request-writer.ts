@@ -5,6 +5,8 @@ export interface RequestRow {
   algorithmId: number;
   abTestId: number | null;
   shadow: boolean;
+  /** shadow rows point at the answered request they mirror */
+  primaryRequestId?: number | null;
   input: string;
   response: string;
   label: string;
@@ -34,9 +36,9 @@ export class RequestWriter {
 
   constructor(sqlite: Database.Database, private readonly maxBatchRows = 2000) {
     this.insert = sqlite.prepare(
-      `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, input, response, label, status,
-         latency_us, client_key, feedback, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`
+      `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
+         label, status, latency_us, client_key, feedback, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`
     );
     this.insertAll = sqlite.transaction((batch: Pending[]) =>
       batch.map((p) => p.rows.map((r) => this.insertRow(r)))
@@ -76,6 +78,7 @@ export class RequestWriter {
       r.algorithmId,
       r.abTestId,
       r.shadow ? 1 : 0,
+      r.primaryRequestId ?? null,
       r.input,
       r.response,
       r.label,

@@ -65,14 +65,19 @@ export class Predictor {
       answers.map((answer, i) => rowOf(selection, selection.algorithm, records[i], answer, latencyUs, options, false))
     );
     answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
-    if (selection.shadowAlgorithms.length) void this.runShadows(selection, records, options);
+    if (selection.shadowAlgorithms.length) void this.runShadows(selection, records, ids, options);
 
     const response = many ? { predictions: answers, status: 'OK' as const } : (answers[0] as PredictionBody);
     return { body: response, algorithm: selection.algorithm };
   }
 
   /** Shadow arms see the same input; their answers are logged for the experiment, never returned. */
-  private async runShadows(selection: Selection, records: unknown[], options: SelectOptions): Promise<void> {
+  private async runShadows(
+    selection: Selection,
+    records: unknown[],
+    primaryIds: number[],
+    options: SelectOptions
+  ): Promise<void> {
     for (const algorithm of selection.shadowAlgorithms) {
       let answers: PredictionBody[];
       const started = process.hrtime.bigint();
@@ -91,9 +96,12 @@ export class Predictor {
         }));
       }
       const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
-      await this.writer
-        .append(answers.map((a, i) => rowOf(selection, algorithm, records[i], a, latencyUs, options, true)))
-        .catch(() => undefined);
+      const rows = answers.map((a, i) => ({
+        ...rowOf(selection, algorithm, records[i], a, latencyUs, options, true),
+        primaryRequestId: primaryIds[i] ?? null
+      }));
+      // A shadow's failure to log must never affect the answered request.
+      await this.writer.append(rows).catch(() => undefined);
     }
   }
 }
