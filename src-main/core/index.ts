@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/open.ts';
+import { AbTestService } from './experiments/ab-test-service.ts';
+import { ExperimentRouter } from './experiments/traffic-router.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
@@ -38,6 +40,11 @@ export async function createCore(config: CoreConfig) {
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
 
+  const abTests = new AbTestService(database.db, database.sqlite, registry);
+  const experimentRouter = new ExperimentRouter(() => abTests.running());
+  abTests.onChange(() => experimentRouter.reload());
+  router = experimentRouter;
+
   return {
     config,
     db: database.db,
@@ -46,6 +53,7 @@ export async function createCore(config: CoreConfig) {
     registry,
     requests,
     predictor,
+    abTests,
     pool,
     /** A status change; an archived algorithm's session is closed to free its memory. */
     setStatus(input: SetStatusInput) {

@@ -8,6 +8,7 @@ import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
+import { abTestRoutes } from './routes/abtest-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
@@ -56,6 +57,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       });
       await api.register(registryRoutes(core));
       await api.register(requestRoutes(core));
+      await api.register(abTestRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

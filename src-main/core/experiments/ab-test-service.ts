@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/open.ts';
+import { abTestArms, abTests, endpoints } from '../../../db/schema.ts';
+import { nowIso } from '../clock.ts';
+import { conflict, invalidInput, notFound } from '../errors.ts';
+import type { Registry } from '../registry/registry.ts';
+import { applyStatusChange } from '../registry/status-transitions.ts';
+import type { Algorithm } from '../registry/types.ts';
+import { validateWeights } from './assignment.ts';
+import { observe, readTestRequests } from './observations.ts';
+import { classicSummary, computeResults } from './results.ts';
+import { buildTimeline, type Timeline } from './timeline.ts';
+import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInput, StopOutcome, StoredResult } from './types.ts';
+
+type TestRow = typeof abTests.$inferSelect;
+
+/** A/B tests (DESIGN §5): start, live results, stop with an honest promotion rule. */
+export class AbTestService {
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: Database.Database,
+    private readonly registry: Registry
+  ) {}
+
+  /** Called after a test starts or stops (the traffic router reloads). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  list(): AbTest[] {
+    return this.db.select().from(abTests).orderBy(asc(abTests.id)).all().map((row) => this.hydrate(row));
+  }
+
+  get(id: number): AbTest {
+    const row = this.db.select().from(abTests).where(eq(abTests.id, id)).get();
+    if (!row) throw notFound(`ABTest ${id} does not exist`);
+    return this.hydrate(row);
+  }
+
+  running(): AbTest[] {
+    return this.db.select().from(abTests).where(eq(abTests.state, 'running')).all().map((row) => this.hydrate(row));
+  }
+
+  create(input: CreateAbTestInput): AbTest {
+    const algorithms = this.checkArms(input);
+    const first = algorithms[0]!;
+    const metric = input.metric ?? (first.task === 'regression' ? 'rmse' : 'accuracy');
+    checkMetric(metric, algorithms);
+    if (input.minimumDetectableDifference !== undefined && !(input.minimumDetectableDifference > 0)) {
+      throw invalidInput('minimum_detectable_difference must be a positive number', 'minimum_detectable_difference');
+    }
+    const arms = input.arms.map((arm, i) => ({ ...arm, algorithm: algorithms[i]!, weight: arm.weight ?? 1 }));
+    // Shadow mode answers with its first arm: the endpoint's production algorithm when it is one.
+    if (input.mode === 'shadow') arms.sort((a, b) => Number(b.algorithm.currentStatus === 'production') - Number(a.algorithm.currentStatus === 'production'));
+
+    const id = this.db.transaction((tx) => {
+      const running = tx
+        .select({ id: abTests.id })
+        .from(abTests)
+        .where(and(eq(abTests.state, 'running'), eq(abTests.endpointId, first.endpointId)))
+        .get();
+      if (running) {
+        throw conflict(`endpoint "${first.endpointName}" already has a running A/B test; stop it first`, 'parent_mlalgorithm_1');
+      }
+      const test = tx
+        .insert(abTests)
+        .values({
+          title: input.title.trim(),
+          endpointId: first.endpointId,
+          mode: input.mode ?? 'split',
+          metric,
+          createdBy: input.createdBy,
+          createdAt: nowIso(),
+          state: 'running',
+          minimumDetectableDifference: input.minimumDetectableDifference ?? null
+        })
+        .returning({ id: abTests.id })
+        .get();
+      arms.forEach((arm, position) => {
+        tx.insert(abTestArms)
+          .values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus: arm.algorithm.currentStatus })
+          .run();
+        applyStatusChange(tx, {
+          algorithmId: arm.algorithm.id,
+          endpointId: arm.algorithm.endpointId,
+          status: 'ab_testing',
+          createdBy: input.createdBy,
+          reason: `arm ${position + 1} of A/B test ${test.id}`
+        });
+      });
+      return test.id;
+    });
+    this.changed();
+    return this.get(id);
+  }
+
+  /** Live results from the requests the test routed and their feedback. */
+  results(test: AbTest): AbResultsView {
+    return this.evaluate(test).view;
+  }
+
+  timeline(test: AbTest): Timeline {
+    const arms = this.armIdentities(test);
+    return buildTimeline(readTestRequests(this.sqlite, test.id), arms, test.metric);
+  }
+
+  stop(id: number, input: StopAbTestInput): { test: AbTest; stored: StoredResult } {
+    const test = this.get(id);
+    if (test.state === 'stopped') throw conflict('AB Test already finished.');
+    const { view } = this.evaluate(test);
+    const outcome = decideOutcome(test, view, input);
+    const createdBy = input.createdBy?.trim() || test.createdBy;
+    const endedAt = nowIso();
+    const summary = `${classicSummary(test.metric, view)}${outcome.promotedAlgorithmId === null ? `. No winner promoted: ${outcome.reason}` : ''}`;
+    const stored: StoredResult = { results: view, outcome };
+
+    this.db.transaction((tx) => {
+      for (const arm of test.arms) {
+        const won = arm.algorithmId === outcome.promotedAlgorithmId;
+        const status =
+          outcome.promotedAlgorithmId === null ? (arm.previousStatus ?? 'testing') : won ? 'production' : 'testing';
+        applyStatusChange(tx, {
+          algorithmId: arm.algorithmId,
+          endpointId: test.endpointId,
+          status: status === 'ab_testing' ? 'testing' : status,
+          createdBy,
+          reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000)
+        });
+      }
+      tx.update(abTests)
+        .set({ state: 'stopped', endedAt, summary, result: JSON.stringify(stored) })
+        .where(eq(abTests.id, test.id))
+        .run();
+    });
+    this.changed();
+    return { test: this.get(id), stored };
+  }
+
+  private evaluate(test: AbTest) {
+    const arms = this.armIdentities(test);
+    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric);
+    return computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+  }
+
+  private armIdentities(test: AbTest) {
+    return test.arms.map((arm) => {
+      const algorithm = this.registry.getAlgorithm(arm.algorithmId);
+      return { algorithmId: arm.algorithmId, name: `${algorithm.name} ${algorithm.version}`, version: algorithm.version, weight: arm.weight };
+    });
+  }
+
+  private checkArms(input: CreateAbTestInput): Algorithm[] {
+    if (input.arms.length < 2) throw invalidInput('an A/B test needs at least two arms', 'arms');
+    const field = (i: number) => (input.arms.length === 2 ? `parent_mlalgorithm_${i + 1}` : `arms[${i}].algorithm_id`);
+    const algorithms = input.arms.map((arm, i) => {
+      try {
+        return this.registry.getAlgorithm(arm.algorithmId);
+      } catch {
+        throw invalidInput(`algorithm ${arm.algorithmId} does not exist`, field(i));
+      }
+    });
+    validateWeights(input.arms.map((arm, i) => ({ weight: arm.weight ?? 1, name: `${algorithms[i]!.name} ${algorithms[i]!.version}` })));
+    const seen = new Set<number>();
+    algorithms.forEach((a, i) => {
+      if (seen.has(a.id)) throw invalidInput(`algorithm ${a.id} is in the test twice; each arm needs a different algorithm`, field(i));
+      seen.add(a.id);
+      if (a.endpointId !== algorithms[0]!.endpointId) {
+        throw invalidInput(`all arms must belong to one endpoint: algorithm ${a.id} is on "${a.endpointName}", not "${algorithms[0]!.endpointName}"`, field(i));
+      }
+      if (a.currentStatus === 'archived') throw invalidInput(`algorithm ${a.id} is archived; restore it before testing it`, field(i));
+    });
+    return algorithms;
+  }
+
+  private hydrate(row: TestRow): AbTest {
+    const arms = this.db.select().from(abTestArms).where(eq(abTestArms.abTestId, row.id)).orderBy(asc(abTestArms.position)).all();
+    const endpoint = this.db.select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.id, row.endpointId)).get();
+    return {
+      ...row,
+      endpointName: endpoint?.name ?? '',
+      arms: arms.map((a) => ({ position: a.position, algorithmId: a.algorithmId, weight: a.weight, previousStatus: a.previousStatus })),
+      stored: row.result ? (JSON.parse(row.result) as StoredResult) : null
+    };
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function checkMetric(metric: AbMetric, algorithms: Algorithm[]): void {
+  const wanted = metric === 'accuracy' ? 'classification' : 'regression';
+  const off = algorithms.find((a) => a.task !== wanted);
+  if (off) throw invalidInput(`metric "${metric}" needs ${wanted} models; algorithm ${off.id} is ${off.task}`, 'metric');
+}
+
+function decideOutcome(test: AbTest, view: AbResultsView, input: StopAbTestInput): StopOutcome {
+  if (input.forceWinner !== undefined) {
+    if (!test.arms.some((a) => a.algorithmId === input.forceWinner)) {
+      throw invalidInput(`force_winner ${input.forceWinner} is not an arm of this test`, 'force_winner');
+    }
+    const reason = input.reason?.trim();
+    if (!reason) throw invalidInput('a reason is required to override the verdict with force_winner', 'reason');
+    return { promotedAlgorithmId: input.forceWinner, forced: true, reason: `forced by the user: ${reason}` };
+  }
+  const idle = view.arms.find((a) => a.requests === 0);
+  if (idle) {
+    throw conflict(
+      `arm ${idle.arm} (${idle.name}) has had no traffic, so there is nothing to compare; send traffic, or stop with force_winner and a reason`
+    );
+  }
+  if (view.verdict.code === 'better') {
+    return { promotedAlgorithmId: view.verdict.winner_algorithm_id, forced: false, reason: view.verdict.text };
+  }
+  return { promotedAlgorithmId: null, forced: false, reason: view.verdict.text };
+}

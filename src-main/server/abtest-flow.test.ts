@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { adultRows, fixtureModel, tutorialRecord, type AdultRow } from '../../test/fixtures/index.ts';
+
+const predictPath = '/api/v1/income_classifier/predict';
+
+/**
+ * The tutorial's A/B notebook (research/ab_test.ipynb), replayed on the Adult data: predict each
+ * row, send its true income as feedback, read the live results, stop. Clients send a key, so the
+ * split is sticky and the run deterministic.
+ */
+async function replay(server: TestServer, rows: AdultRow[], keyPrefix: string): Promise<number[]> {
+  const ids: number[] = [];
+  const concurrency = 8;
+  for (let start = 0; start < rows.length; start += concurrency) {
+    const batch = rows.slice(start, start + concurrency);
+    const answers = await Promise.all(
+      batch.map((row, j) =>
+        server.json(`${predictPath}?status=ab_testing`, {
+          method: 'POST',
+          json: row.record,
+          headers: { 'x-client-key': `${keyPrefix}-${start + j}` }
+        })
+      )
+    );
+    await Promise.all(
+      answers.map((answer, j) => {
+        expect(answer.status).toBe(200);
+        ids.push(answer.body.request_id);
+        // the notebook sends feedback form-encoded
+        return server.request(`/api/v1/mlrequests/${answer.body.request_id}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ feedback: batch[j]!.income }).toString()
+        });
+      })
+    );
+  }
+  return ids;
+}
+
+const statuses = async (server: TestServer) =>
+  Object.fromEntries(((await server.json('/api/v1/mlalgorithms')).body as any[]).map((a) => [a.id, a.current_status]));
+
+describe('A/B testing with honest statistics', () => {
+  let server: TestServer;
+  const rows = adultRows(4000);
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  const create = (json: unknown) => server.json('/api/v1/abtests', { method: 'POST', admin: true, json });
+  const stop = (id: number, json?: unknown) =>
+    server.json(`/api/v1/stop_ab_test/${id}`, { method: 'POST', admin: true, ...(json ? { json } : {}) });
+
+  it('starts the tutorial\'s test: 201 with its fields, both arms in ab_testing', async () => {
+    const { status, body } = await create({
+      title: 'Random Forest vs Logistic Regression',
+      created_by: 'Piotr',
+      parent_mlalgorithm_1: 1,
+      parent_mlalgorithm_2: 2
+    });
+    expect(status).toBe(201);
+    expect(Object.keys(body).slice(0, 8)).toEqual([
+      'id', 'title', 'created_by', 'created_at', 'ended_at', 'summary', 'parent_mlalgorithm_1', 'parent_mlalgorithm_2'
+    ]);
+    expect(body).toMatchObject({ id: 1, ended_at: null, summary: null, mode: 'split', metric: 'accuracy', state: 'running' });
+    expect(body.results.verdict.code).toBe('not_enough_data');
+    expect(await statuses(server)).toEqual({ 1: 'ab_testing', 2: 'ab_testing' });
+  });
+
+  it('refuses what makes no sense, with a clear 4xx', async () => {
+    const again = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already has a running A\/B test/);
+    const twice = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 1 });
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toMatch(/twice/);
+    const weights = await create({ title: 't', created_by: 'x', arms: [{ algorithm_id: 1, weight: 0 }, { algorithm_id: 2, weight: 1 }] });
+    expect(weights.status).toBe(400);
+    expect(weights.body.message).toMatch(/weight/);
+    const missing = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1 });
+    expect(missing.status).toBe(400);
+    expect(missing.body.field).toBe('parent_mlalgorithm_2');
+    const noTraffic = await stop(1);
+    expect(noTraffic.status).toBe(409);
+    expect(noTraffic.body.message).toMatch(/no traffic/);
+  });
+
+  it('routes unpinned and ab_testing traffic by the test, sticky per client key', async () => {
+    const routed = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const { body } = await server.json(predictPath, { method: 'POST', json: tutorialRecord, headers: { 'x-client-key': 'ana' } });
+      expect(body.ab_test_id).toBe(1);
+      routed.add(body.algorithm_id);
+    }
+    expect(routed.size).toBe(1);
+    const spread = new Set<number>();
+    for (let i = 0; i < 30; i++) {
+      spread.add((await server.json(`${predictPath}?client_key=user-${i}`, { method: 'POST', json: tutorialRecord })).body.algorithm_id);
+    }
+    expect([...spread].sort()).toEqual([1, 2]);
+    const pinned = await server.json(`${predictPath}?status=ab_testing&version=0.0.1&algorithm_id=2`, { method: 'POST', json: tutorialRecord });
+    expect(pinned.body).toMatchObject({ algorithm_id: 2, ab_test_id: null });
+  });
+
+  it('replays the notebook: live results count only routed requests with feedback', async () => {
+    await replay(server, rows.slice(0, 1500), 'notebook');
+    const { body } = await server.json('/api/v1/abtests/1');
+    const [a, b] = body.results.arms;
+    expect(a.feedback + b.feedback).toBe(1500);
+    expect(a.requests + b.requests).toBe(1550); // 50 routed calls above had no feedback
+    for (const arm of [a, b]) {
+      expect(arm.metric).toBeGreaterThan(0.75);
+      expect(arm.ci_low).toBeLessThan(arm.metric);
+      expect(arm.ci_high).toBeGreaterThan(arm.metric);
+      expect(arm.latency_p50_us).toBeGreaterThan(0);
+      expect(arm.error_rate).toBe(0);
+    }
+    expect(body.results.comparison.test).toBe('two-proportion z-test');
+    expect(body.results.comparison.sequential_test).toMatch(/mSPRT/);
+    expect(body.results.comparison.p_value).toBeGreaterThan(0);
+    expect(body.results.verdict.decided_by).toMatch(/mSPRT/);
+    const timeline = await server.json('/api/v1/abtests/1/timeline');
+    expect(timeline.body.points.length).toBeGreaterThan(5);
+  });
+
+  it('stops: two close models give no promotion, the summary says why, statuses come back', async () => {
+    const { status, body } = await stop(1);
+    expect(status).toBe(200);
+    expect(body.message).toBe('AB Test finished.');
+    expect(body.summary).toMatch(/^Algorithm #1 accuracy: 0\.\d+, Algorithm #2 accuracy: 0\.\d+/);
+    // RF 0.86 vs LR 0.86 on this data: not distinguishable, so production stays where it was
+    expect(body.result.verdict.code).not.toBe('better');
+    expect(body.outcome).toMatchObject({ promoted_algorithm_id: null, forced: false });
+    expect(body.summary).toMatch(/No winner promoted/);
+    expect(await statuses(server)).toEqual({ 1: 'production', 2: 'testing' });
+    const twice = await stop(1);
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toBe('AB Test already finished.');
+    const stored = await server.json('/api/v1/abtests/1');
+    expect(stored.body).toMatchObject({ state: 'stopped', summary: body.summary });
+    expect(stored.body.ended_at).not.toBeNull();
+  });
+
+  it('promotes away from a clearly worse production model', async () => {
+    // The logistic regression with a threshold of 0.02 calls almost everyone ">50K": clearly worse.
+    const form = new FormData();
+    form.set('file', new Blob([fixtureModel('income_lr')]), 'lr.onnx');
+    const fields = { endpoint: 'income_classifier', name: 'eager lr', version: '0.0.2', threshold: '0.02', status: 'production', owner: 'tests' };
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    const registered = (await (await server.request('/api/v1/mlalgorithms', { method: 'POST', body: form, admin: true })).json()) as any;
+    expect(await statuses(server)).toEqual({ 1: 'staging', 2: 'testing', [registered.id]: 'production' });
+
+    const started = await create({ title: 'eager vs forest', created_by: 'ana', arms: [{ algorithm_id: registered.id }, { algorithm_id: 1 }] });
+    expect(started.status).toBe(201);
+    await replay(server, rows.slice(1500, 1900), 'second');
+    const live = (await server.json(`/api/v1/abtests/${started.body.id}`)).body.results;
+    expect(live.verdict).toMatchObject({ code: 'better', winner_algorithm_id: 1 });
+    expect(live.verdict.text).toMatch(/random forest/);
+
+    const { body } = await stop(started.body.id, { created_by: 'ana' });
+    expect(body.outcome).toMatchObject({ promoted_algorithm_id: 1, forced: false });
+    expect(await statuses(server)).toEqual({ 1: 'production', 2: 'testing', [registered.id]: 'testing' });
+    const history = (await server.json(`/api/v1/mlalgorithmstatuses?algorithm=1`)).body as any[];
+    expect(history.at(-1)).toMatchObject({ status: 'production', active: true, created_by: 'ana' });
+    expect(history.at(-1).reason).toMatch(/A\/B test 2 stopped: winner/);
+  });
+
+  it('force_winner overrides the verdict only with a reason, which is stored', async () => {
+    const started = await create({ title: 'override', created_by: 'ana', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 });
+    await replay(server, rows.slice(1900, 1960), 'force');
+    const noReason = await stop(started.body.id, { force_winner: 2 });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.field).toBe('reason');
+    const { body } = await stop(started.body.id, { force_winner: 2, reason: 'smaller and faster' });
+    expect(body.outcome).toMatchObject({ promoted_algorithm_id: 2, forced: true });
+    expect((await statuses(server))[2]).toBe('production');
+    const history = (await server.json(`/api/v1/mlalgorithmstatuses?algorithm=2`)).body as any[];
+    expect(history.at(-1).reason).toMatch(/smaller and faster/);
+  });
+
+  it('shadow mode: the production arm answers, the other runs on the same input and shares its feedback', async () => {
+    const started = await create({ title: 'shadow', created_by: 'ana', mode: 'shadow', arms: [{ algorithm_id: 1 }, { algorithm_id: 2 }] });
+    expect(started.body.arms[0].algorithm_id).toBe(2); // the production algorithm answers
+    await replay(server, rows.slice(2000, 2040), 'shadow');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const results = (await server.json(`/api/v1/abtests/${started.body.id}`)).body.results;
+    expect(results.arms.map((a: any) => [a.algorithm_id, a.requests, a.feedback])).toEqual([
+      [2, 40, 40],
+      [1, 40, 40]
+    ]);
+    const log = (await server.json(`/api/v1/mlrequests?ab_test=${started.body.id}&page_size=1000`, { admin: true })).body.results as any[];
+    expect(log.filter((r) => r.shadow).every((r) => r.parent_mlalgorithm === 1)).toBe(true);
+    expect(log.filter((r) => !r.shadow).every((r) => r.parent_mlalgorithm === 2)).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AbTestBody, AbTimeline, CreateAbTestRequest, StopRequest, StopResponse } from '../../contract/abtests.ts';
+import { ErrorBody } from '../../contract/classic.ts';
+import { invalidInput } from '../../core/errors.ts';
+import type { AbTest } from '../../core/experiments/types.ts';
+import type { Core } from '../../core/index.ts';
+import { idParam } from '../params.ts';
+
+const IdParams = Type.Object({ id: Type.String() });
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** A/B tests: the classic routes (seed-api §4.7–4.8) with honest statistics (DESIGN §5). */
+export const abTestRoutes =
+  (core: Core): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const body = (test: AbTest, withResults: boolean) => ({
+      id: test.id,
+      title: test.title,
+      created_by: test.createdBy,
+      created_at: test.createdAt,
+      ended_at: test.endedAt,
+      summary: test.summary,
+      parent_mlalgorithm_1: test.arms[0]!.algorithmId,
+      parent_mlalgorithm_2: test.arms[1]!.algorithmId,
+      endpoint: test.endpointId,
+      endpoint_name: test.endpointName,
+      mode: test.mode,
+      metric: test.metric,
+      state: test.state,
+      arms: test.arms.map((a) => ({ algorithm_id: a.algorithmId, weight: a.weight })),
+      ...(withResults ? { results: test.stored?.results ?? core.abTests.results(test) } : {}),
+      outcome: test.stored
+        ? {
+            promoted_algorithm_id: test.stored.outcome.promotedAlgorithmId,
+            forced: test.stored.outcome.forced,
+            reason: test.stored.outcome.reason
+          }
+        : null
+    });
+
+    app.get('/abtests', { schema: { tags: ['abtests'], response: { 200: Type.Array(AbTestBody) } } }, async () =>
+      core.abTests.list().map((t) => body(t, false))
+    );
+
+    app.post(
+      '/abtests',
+      {
+        config: { admin: true },
+        schema: {
+          tags: ['abtests'],
+          security: [{ bearer: [] }],
+          description:
+            'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction.',
+          body: CreateAbTestRequest,
+          response: { 201: AbTestBody, ...errors }
+        }
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const arms =
+          b.arms?.map((a) => ({ algorithmId: a.algorithm_id, ...(a.weight === undefined ? {} : { weight: a.weight }) })) ??
+          pairArms(b.parent_mlalgorithm_1, b.parent_mlalgorithm_2);
+        const test = core.abTests.create({
+          title: b.title,
+          createdBy: b.created_by,
+          arms,
+          ...(b.mode === undefined ? {} : { mode: b.mode }),
+          ...(b.metric === undefined ? {} : { metric: b.metric }),
+          ...(b.minimum_detectable_difference === undefined ? {} : { minimumDetectableDifference: b.minimum_detectable_difference })
+        });
+        return reply.code(201).send(body(test, true));
+      }
+    );
+
+    app.get(
+      '/abtests/:id',
+      { schema: { tags: ['abtests'], params: IdParams, response: { 200: AbTestBody, ...errors } } },
+      async (request) => body(core.abTests.get(idParam(request.params.id, 'ABTest')), true)
+    );
+
+    app.get(
+      '/abtests/:id/timeline',
+      { schema: { tags: ['abtests'], params: IdParams, response: { 200: AbTimeline, ...errors } } },
+      async (request) => core.abTests.timeline(core.abTests.get(idParam(request.params.id, 'ABTest')))
+    );
+
+    app.post(
+      '/stop_ab_test/:id',
+      {
+        config: { admin: true },
+        // the tutorial stops a test with an empty POST
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          tags: ['abtests'],
+          security: [{ bearer: [] }],
+          description:
+            'Stops the test. The winner is promoted to production only when the sequential verdict says it is better; otherwise every arm gets its status from before the test back. force_winner with a reason overrides.',
+          params: IdParams,
+          body: StopRequest,
+          response: { 200: StopResponse, ...errors }
+        }
+      },
+      async (request) => {
+        const b = request.body ?? {};
+        const { stored } = core.abTests.stop(idParam(request.params.id, 'ABTest'), {
+          ...(b.force_winner === undefined ? {} : { forceWinner: b.force_winner }),
+          ...(b.reason === undefined ? {} : { reason: b.reason }),
+          ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
+        });
+        const test = core.abTests.get(idParam(request.params.id, 'ABTest'));
+        return {
+          message: 'AB Test finished.',
+          summary: test.summary ?? '',
+          result: stored.results,
+          outcome: {
+            promoted_algorithm_id: stored.outcome.promotedAlgorithmId,
+            forced: stored.outcome.forced,
+            reason: stored.outcome.reason
+          }
+        };
+      }
+    );
+  };
+
+function pairArms(first: number | undefined, second: number | undefined) {
+  if (first === undefined) throw invalidInput('parent_mlalgorithm_1 is required (or give arms)', 'parent_mlalgorithm_1');
+  if (second === undefined) throw invalidInput('parent_mlalgorithm_2 is required (or give arms)', 'parent_mlalgorithm_2');
+  return [{ algorithmId: first }, { algorithmId: second }];
+}
