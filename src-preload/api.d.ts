@@ -8,7 +8,7 @@ export interface SaveDialogOptions {
   filters?: { name: string; extensions: string[] }[];
 }
 
-export interface OpenDialogOptions extends SaveDialogOptions {}
+export type OpenDialogOptions = SaveDialogOptions;
 
 export interface PickedFile {
   name: string;

@@ -4,7 +4,7 @@ import { algorithms, algorithmStatuses, algorithmStatusValues, endpoints } from 
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
 import { OnnxModel, type ModelSignature } from '../inference/index.ts';
-import { ArtifactStore } from './artifact-store.ts';
+import type { ArtifactStore } from './artifact-store.ts';
 import { applyStatusChange } from './status-transitions.ts';
 import type {
   Algorithm,
@@ -96,7 +96,7 @@ export class Registry {
       const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
       return this.getAlgorithm(id);
     } catch (err) {
-      if (created) this.artifacts.remove(sha256);
+      if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
       if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
         throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists`, 'version');
       }
@@ -166,6 +166,10 @@ export class Registry {
       reason: 'registered'
     });
     return algorithm.id;
+  }
+
+  private isReferenced(sha256: string): boolean {
+    return !!this.db.select({ id: algorithms.id }).from(algorithms).where(eq(algorithms.artifactSha256, sha256)).get();
   }
 
   private findAlgorithm(endpointId: number, name: string, version: string): AlgorithmRow | undefined {

@@ -8,7 +8,7 @@ import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
 import { algorithmBody } from '../serializers.ts';
 
-const textFields = ['endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'created_by'] as const;
+type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by';
 
 /** POST /mlalgorithms: multipart `file` (.onnx) plus metadata fields (DESIGN §4.1). */
 export const registerAlgorithmRoute =
@@ -51,7 +51,7 @@ export const registerAlgorithmRoute =
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
         if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
-        const get = (name: (typeof textFields)[number]) => fields.get(name);
+        const get = (name: TextField) => fields.get(name);
         const algorithm = await core.registry.register({
           file,
           endpoint: get('endpoint') ?? '',
