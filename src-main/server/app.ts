@@ -10,6 +10,7 @@ import { requestRoutes } from './routes/request-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { oipRoutes } from './routes/oip-routes.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   await installOpenApi(app);
 
   await app.register(healthRoutes(core));
+  await app.register(oipRoutes(core));
   await app.register(
     async (api) => {
       api.get('/', { schema: { hide: true } }, async (request) => {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
 
 const statusOf: Record<ErrorKind, number> = {
@@ -9,32 +9,48 @@ const statusOf: Record<ErrorKind, number> = {
   too_large: 413
 };
 
+export interface DescribedError {
+  status: number;
+  message: string;
+  field?: string;
+}
+
+/** Any thrown error → status, user-facing message and field. A 5xx never shows its internals. */
+export function describeError(err: FastifyError, request: FastifyRequest): DescribedError {
+  if (isModelDeskError(err)) {
+    return { status: statusOf[err.kind], message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+  }
+  if (err.validation) {
+    const first = err.validation[0];
+    const field = fieldOf(first?.instancePath, first?.params, err.validationContext);
+    const message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
+    return { status: 400, message, ...(field === undefined ? {} : { field }) };
+  }
+  const status = err.statusCode ?? 500;
+  if (status < 500) return { status, message: clientMessage(err) };
+  request.log.error({ err }, 'unhandled error');
+  return { status: 500, message: 'Internal Server Error' };
+}
+
 /**
- * The one place errors become HTTP: `{"status":"Error","message":…}` (the classic API's shape,
- * plus `field` when one field is at fault). A 5xx never shows its internals.
+ * The one place errors become HTTP on /api/v1: `{"status":"Error","message":…}` (the classic
+ * API's shape, plus `field` when one field is at fault).
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (isModelDeskError(err)) {
-      return reply.code(statusOf[err.kind]).send(errorBody(err.message, err.field));
-    }
-    if (err.validation) {
-      const first = err.validation[0];
-      const field = fieldOf(first?.instancePath, first?.params, err.validationContext);
-      const message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
-      return reply.code(400).send(errorBody(message, field));
-    }
-    const status = err.statusCode ?? 500;
-    if (status < 500) {
-      return reply.code(status).send(errorBody(clientMessage(err)));
-    }
-    request.log.error({ err }, 'unhandled error');
-    return reply.code(500).send(errorBody('Internal Server Error'));
+    const { status, message, field } = describeError(err, request);
+    return reply.code(status).send(errorBody(message, field));
   });
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody(`no route ${request.method} ${request.url.split('?')[0]}`))
   );
+}
+
+/** The Open Inference Protocol's error shape: `{"error": "…"}` (DESIGN §4.2). */
+export function sendOipError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, message } = describeError(err, request);
+  return reply.code(status).send({ error: message });
 }
 
 export const errorBody = (message: string, field?: string) =>
