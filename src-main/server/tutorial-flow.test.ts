@@ -95,3 +95,23 @@ describe('the tutorial flow on a fresh data directory', () => {
     expect(newest.results[0].id).toBe(body.count);
   });
 });
+
+describe('Prometheus metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('counts logged predictions, their latency and feedback', async () => {
+    const first = await server.json('/api/v1/income_classifier/predict', { method: 'POST', json: [tutorialRecord, tutorialRecord, tutorialRecord] });
+    await server.json(`/api/v1/mlrequests/${first.body.predictions[0].request_id}`, { method: 'PUT', json: { feedback: '<=50K' } });
+    const res = await server.request('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toContain('modeldesk_predictions_total{endpoint="income_classifier",algorithm="1",status="OK"} 3');
+    expect(text).toContain('modeldesk_prediction_compute_seconds_count{endpoint="income_classifier",algorithm="1"} 3');
+    expect(text).toContain('modeldesk_feedback_total{endpoint="income_classifier"} 1');
+    expect(text).toMatch(/modeldesk_process_resident_memory_bytes \d+/);
+  });
+});

@@ -28,6 +28,9 @@ export const maxPageSize = 1000;
 
 /** Reading the request log and attaching ground truth to it. Rows are written by RequestWriter. */
 export class RequestLog {
+  /** told about each stored feedback (metrics) */
+  onFeedback: ((row: LoggedRequest) => void) | null = null;
+
   constructor(private readonly db: Db) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -66,6 +69,7 @@ export class RequestLog {
       .returning()
       .get();
     if (!updated) throw notFound(`request ${id} not found`);
+    if (feedback) this.onFeedback?.(updated);
     return updated;
   }
 }

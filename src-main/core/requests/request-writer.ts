@@ -34,6 +34,9 @@ export class RequestWriter {
   private readonly insert: Database.Statement;
   private readonly insertAll: (batch: Pending[]) => number[][];
 
+  /** told about every row once it is committed (metrics) */
+  onCommitted: ((rows: RequestRow[]) => void) | null = null;
+
   constructor(sqlite: Database.Database, private readonly maxBatchRows = 2000) {
     this.insert = sqlite.prepare(
       `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
@@ -70,6 +73,7 @@ export class RequestWriter {
       return;
     }
     batch.forEach((p, i) => p.resolve(ids[i] ?? []));
+    if (this.onCommitted) for (const p of batch) this.onCommitted(p.rows);
   }
 
   private insertRow(r: RequestRow): number {

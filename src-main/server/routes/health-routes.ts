@@ -19,4 +19,16 @@ export const healthRoutes =
         algorithms: core.registry.listAlgorithms().length
       })
     );
+
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          tags: ['operations'],
+          description:
+            'Prometheus text format: predictions by endpoint/algorithm/status, compute and queue latency, batch sizes, feedback, A/B arm counters.'
+        }
+      },
+      async (_request, reply) => reply.type(core.metrics.contentType).send(await core.metrics.text())
+    );
   };

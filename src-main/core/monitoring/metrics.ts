@@ -1,0 +1,92 @@
+import { Counter, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import type { RequestRow } from '../requests/request-writer.ts';
+
+const latencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * Prometheus metrics (DESIGN §4.3), fed by the request log as rows commit, so what is counted is
+ * exactly what was acknowledged. One registry per core: tests run several cores in one process.
+ */
+export class Metrics {
+  readonly registry = new PromRegistry();
+  private readonly predictions: Counter<'endpoint' | 'algorithm' | 'status'>;
+  private readonly compute: Histogram<'endpoint' | 'algorithm'>;
+  private readonly queue: Histogram<'endpoint' | 'algorithm'>;
+  private readonly batchSize: Histogram<'endpoint' | 'algorithm'>;
+  private readonly feedback: Counter<'endpoint'>;
+  private readonly abRequests: Counter<'ab_test' | 'algorithm' | 'shadow'>;
+
+  constructor(private readonly endpointName: (id: number) => string) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'modeldesk_' });
+    this.predictions = new Counter({
+      name: 'modeldesk_predictions_total',
+      help: 'Predictions logged, by endpoint, algorithm id and status (OK/Error); shadow runs included',
+      labelNames: ['endpoint', 'algorithm', 'status'],
+      registers
+    });
+    this.compute = new Histogram({
+      name: 'modeldesk_prediction_compute_seconds',
+      help: 'Model compute time per record (session.run time divided by the records in the run)',
+      labelNames: ['endpoint', 'algorithm'],
+      buckets: latencyBuckets,
+      registers
+    });
+    this.queue = new Histogram({
+      name: 'modeldesk_prediction_queue_seconds',
+      help: 'Time a record waited for its batch to run',
+      labelNames: ['endpoint', 'algorithm'],
+      buckets: latencyBuckets,
+      registers
+    });
+    this.batchSize = new Histogram({
+      name: 'modeldesk_batch_size',
+      help: 'Records per onnxruntime run',
+      labelNames: ['endpoint', 'algorithm'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
+      registers
+    });
+    this.feedback = new Counter({
+      name: 'modeldesk_feedback_total',
+      help: 'Feedback (ground truth) stored, by endpoint',
+      labelNames: ['endpoint'],
+      registers
+    });
+    this.abRequests = new Counter({
+      name: 'modeldesk_ab_arm_requests_total',
+      help: 'Requests routed by A/B tests, by test id, arm algorithm id and shadow flag',
+      labelNames: ['ab_test', 'algorithm', 'shadow'],
+      registers
+    });
+  }
+
+  recordLogged(rows: readonly RequestRow[]): void {
+    for (const row of rows) {
+      const endpoint = this.endpointName(row.endpointId);
+      const algorithm = String(row.algorithmId);
+      this.predictions.inc({ endpoint, algorithm, status: row.status });
+      this.compute.observe({ endpoint, algorithm }, row.latencyUs / 1e6);
+      if (row.abTestId !== null) {
+        this.abRequests.inc({ ab_test: String(row.abTestId), algorithm, shadow: String(row.shadow) });
+      }
+    }
+  }
+
+  recordBatch(endpointId: number, algorithmId: number, size: number, queueSeconds: readonly number[]): void {
+    const labels = { endpoint: this.endpointName(endpointId), algorithm: String(algorithmId) };
+    this.batchSize.observe(labels, size);
+    for (const seconds of queueSeconds) this.queue.observe(labels, seconds);
+  }
+
+  recordFeedback(endpointId: number): void {
+    this.feedback.inc({ endpoint: this.endpointName(endpointId) });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
