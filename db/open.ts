@@ -26,8 +26,9 @@ interface Journal {
  * pending drizzle-kit migrations. A database written by a newer ModelDesk is refused rather
  * than half-understood.
  */
-export function openDatabase(file: string, migrationsDir: string): OpenedDatabase {
-  const sqlite = new Database(file);
+export function openDatabase(file: string, migrationsDir: string, nativeBinding?: string): OpenedDatabase {
+  // Electron passes its own build of the addon (scripts/build-electron-native.mjs).
+  const sqlite = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     sqlite.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only power loss may drop

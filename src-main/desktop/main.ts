@@ -31,7 +31,8 @@ export function runDesktop(): void {
       data: process.env.MODELDESK_DATA_DIR ?? app.getPath('userData'),
       migrationsDir: join(root, 'db', 'migrations'),
       modelsDir: join(root, 'models'),
-      uiDir: join(import.meta.dirname, '..', 'renderer')
+      uiDir: join(import.meta.dirname, '..', 'renderer'),
+      sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
     });
     registerBridge(server, () => window);
     window = createWindow(server);
