@@ -181,6 +181,14 @@ describe('A/B testing with honest statistics', () => {
     expect(history.at(-1).reason).toMatch(/smaller and faster/);
   });
 
+  it('edits the title (the classic PATCH), and refuses without the token', async () => {
+    const denied = await server.json('/api/v1/abtests/1', { method: 'PATCH', json: { title: 'x' } });
+    expect(denied.status).toBe(401);
+    const { status, body } = await server.json('/api/v1/abtests/1', { method: 'PATCH', admin: true, json: { title: 'RF vs LR, census' } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: 1, title: 'RF vs LR, census', state: 'stopped' });
+  });
+
   it('shadow mode: the production arm answers, the other runs on the same input and shares its feedback', async () => {
     const started = await create({ title: 'shadow', created_by: 'ana', mode: 'shadow', arms: [{ algorithm_id: 1 }, { algorithm_id: 2 }] });
     expect(started.body.arms[0].algorithm_id).toBe(2); // the production algorithm answers

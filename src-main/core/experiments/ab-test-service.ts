@@ -97,6 +97,17 @@ export class AbTestService {
     return this.get(id);
   }
 
+  /** The classic edit: title and created_by only (changing arms mid-test would void its statistics). */
+  rename(id: number, changes: { title?: string; createdBy?: string }): AbTest {
+    this.get(id);
+    const set: { title?: string; createdBy?: string } = {};
+    if (changes.title !== undefined) set.title = changes.title.trim();
+    if (changes.createdBy !== undefined) set.createdBy = changes.createdBy.trim();
+    if (set.title === '') throw invalidInput('title must not be empty', 'title');
+    if (Object.keys(set).length) this.db.update(abTests).set(set).where(eq(abTests.id, id)).run();
+    return this.get(id);
+  }
+
   /** Live results from the requests the test routed and their feedback. */
   results(test: AbTest): AbResultsView {
     return this.evaluate(test).view;

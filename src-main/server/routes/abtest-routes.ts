@@ -79,6 +79,34 @@ export const abTestRoutes =
       async (request) => body(core.abTests.get(idParam(request.params.id, 'ABTest')), true)
     );
 
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({
+        method,
+        url: '/abtests/:id',
+        config: { admin: true },
+        schema: {
+          tags: ['abtests'],
+          security: [{ bearer: [] }],
+          description: 'Edits title and created_by. Arms cannot change while a test runs: that would void its statistics.',
+          params: IdParams,
+          body: Type.Object({
+            title: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
+            created_by: Type.Optional(Type.String({ minLength: 1, maxLength: 128 }))
+          }),
+          response: { 200: AbTestBody, ...errors }
+        },
+        handler: async (request) => {
+          const id = idParam(request.params.id, 'ABTest');
+          const b = request.body;
+          const test = core.abTests.rename(id, {
+            ...(b.title === undefined ? {} : { title: b.title }),
+            ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
+          });
+          return body(test, true);
+        }
+      });
+    }
+
     app.get(
       '/abtests/:id/timeline',
       { schema: { tags: ['abtests'], params: IdParams, response: { 200: AbTimeline, ...errors } } },
