@@ -55,7 +55,8 @@ export function computeResults(
       sequential_test: 'mSPRT (always-valid p-value, normal mixture)',
       minimum_detectable_difference: verdict.minimumDetectableEffect ?? minimumDetectableDifference ?? 0.05,
       required_sample_size_per_arm: verdict.requiredFeedbackPerArm,
-      additional_feedback_needed: verdict.remainingFeedbackPerArm
+      // once the sequential test has decided, no more feedback is needed for a decision
+      additional_feedback_needed: verdict.verdict === 'better' ? 0 : verdict.remainingFeedbackPerArm
     },
     verdict: {
       code: verdict.verdict,
