@@ -1,0 +1,22 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** Server: address, token (masked, revealable, copyable), docs link, snippets. */
+export class ServerPage {
+  readonly token: Locator;
+
+  constructor(readonly page: Page) {
+    this.token = page.getByTestId('server-token');
+  }
+
+  baseUrl(): Locator {
+    return this.page.getByTestId('server-base-url');
+  }
+
+  async revealToken(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Reveal or hide the token' }).click();
+  }
+
+  docsLink(): Locator {
+    return this.page.getByTestId('server-docs-link');
+  }
+}

@@ -1,0 +1,35 @@
+// The API's shapes, straight from the server's route schemas (type-only: nothing of the
+// server ends up in the bundle).
+import type { Static } from 'typebox';
+import type {
+  BatchPredictionResponse,
+  FeedbackRequest,
+  MLRequestQuery,
+  SetStatusRequest
+} from '../../../src-main/contract/classic.ts';
+
+export type {
+  Algorithm,
+  AlgorithmStatus,
+  Endpoint,
+  Inspection,
+  MLRequest,
+  MLRequestList,
+  Prediction,
+  Signature
+} from '../../../src-main/contract/classic.ts';
+export type {
+  AbTest,
+  AbTestResults,
+  AbTestTimeline,
+  CreateAbTest,
+  StopAbTest,
+  StopAbTestResponse
+} from '../../../src-main/contract/abtests.ts';
+
+export type RequestQuery = Static<typeof MLRequestQuery>;
+export type SetStatus = Static<typeof SetStatusRequest>;
+export type Feedback = Static<typeof FeedbackRequest>;
+export type BatchPrediction = Static<typeof BatchPredictionResponse>;
+
+export type StatusValue = 'production' | 'staging' | 'testing' | 'ab_testing' | 'archived';

@@ -1,0 +1,50 @@
+import { Table, Text, UnstyledButton } from '@mantine/core';
+import type { Algorithm } from '../api/types.ts';
+import { formatBytes, formatRelative } from '../lib/format.ts';
+import { statusRank } from '../lib/status.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+/** An endpoint's algorithms, serving ones first; a row opens the algorithm's details. */
+export function AlgorithmTable({ algorithms, selected, onSelect }: { algorithms: Algorithm[]; selected: number | undefined; onSelect: (id: number) => void }) {
+  const rows = [...algorithms].sort((a, b) => statusRank(a.current_status) - statusRank(b.current_status) || b.id - a.id);
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table highlightOnHover verticalSpacing={8} data-testid="algorithm-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Algorithm</Table.Th>
+            <Table.Th>Version</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Owner</Table.Th>
+            <Table.Th>Task</Table.Th>
+            <Table.Th>Size</Table.Th>
+            <Table.Th>Registered</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((a) => (
+            <Table.Tr
+              key={a.id}
+              className={`md-row-clickable${selected === a.id ? ' md-row-selected' : ''}`}
+              onClick={() => onSelect(a.id)}
+              data-testid={`algorithm-row-${a.id}`}
+              aria-selected={selected === a.id}
+            >
+              <Table.Td>
+                <UnstyledButton onClick={() => onSelect(a.id)} fw={600} fz="sm" aria-label={`Show ${a.name} v${a.version}`}>
+                  {a.name}
+                </UnstyledButton>
+              </Table.Td>
+              <Table.Td className="md-mono">{a.version}</Table.Td>
+              <Table.Td><StatusBadge status={a.current_status} /></Table.Td>
+              <Table.Td><Text size="sm">{a.owner || '—'}</Text></Table.Td>
+              <Table.Td><Text size="sm">{a.task}</Text></Table.Td>
+              <Table.Td><Text size="sm">{formatBytes(a.artifact_bytes)}</Text></Table.Td>
+              <Table.Td><Text size="sm" title={a.created_at}>{formatRelative(a.created_at)}</Text></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

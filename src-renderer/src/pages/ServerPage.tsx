@@ -1,0 +1,94 @@
+import { Anchor, Button, Code, CopyButton, DataList, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { apiBase, getToken } from '../api/client.ts';
+import { useAlgorithms, useEndpoints } from '../api/registry.ts';
+import { CodeSnippets } from '../components/CodeSnippets.tsx';
+import { IconExternal } from '../components/icons.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { TokenField } from '../components/TokenField.tsx';
+import { isDesktop } from '../lib/auth.ts';
+import { buildRecord, exampleValues, formSpecOf } from '../lib/record-form.ts';
+import { useUserName } from '../lib/user.ts';
+
+/** Where the API lives, how to authenticate, and a first call to copy. */
+export function ServerPage() {
+  const endpoints = useEndpoints();
+  const algorithms = useAlgorithms();
+  const [user, setUser] = useUserName();
+  const origin = window.location.origin;
+  const token = getToken() ?? '';
+  const endpoint = endpoints.data?.[0];
+  const algorithm = algorithms.data?.find((a) => a.parent_endpoint === endpoint?.id && a.current_status === 'production');
+  const spec = formSpecOf(algorithm);
+  const example = endpoint ? exampleValues(endpoint.name, spec) : undefined;
+  const record = example && spec.kind === 'fields' ? buildRecord(spec, example.keys, example.values) : {};
+  const adminCurl = `curl ${origin}/api/v1/mlrequests?page_size=10 \\\n  -H "Authorization: Bearer $MODELDESK_TOKEN"`;
+
+  return (
+    <>
+      <PageHeader title="Server" description="ModelDesk's local HTTP API: the same one this app, your scripts and your services use." />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="lg" h="100%">
+            <Title order={3} fz="lg" mb="md">Address</Title>
+            <DataList orientation="horizontal" labelWidth={130} size="sm">
+              <Item label="API base URL">
+                <Group gap="xs">
+                  <Code data-testid="server-base-url">{apiBase()}</Code>
+                  <CopyButton value={apiBase()}>
+                    {({ copied, copy }) => <Button size="compact-xs" variant="subtle" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}
+                  </CopyButton>
+                </Group>
+              </Item>
+              <Item label="Port"><Code data-testid="server-port">{window.location.port || '80'}</Code></Item>
+              <Item label="Interface">{window.location.hostname} (this machine only)</Item>
+              <Item label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</Item>
+              <Item label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</Item>
+            </DataList>
+            <Group mt="md" gap="sm">
+              <Button component="a" href="/docs" target="_blank" rel="noreferrer" leftSection={<IconExternal size={16} />} data-testid="server-docs-link">
+                API documentation
+              </Button>
+              <Button component="a" href="/openapi.json" target="_blank" rel="noreferrer" variant="default">OpenAPI JSON</Button>
+            </Group>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="lg" h="100%">
+            <Title order={3} fz="lg" mb="md">Authentication</Title>
+            <Stack gap="md">
+              <Text size="sm">
+                Predictions and feedback are open to programs on this machine. Everything that changes the registry
+                or reads the request log needs the admin token
+                {isDesktop() ? ', which is new at every launch of the app.' : ' printed when the server started.'}
+              </Text>
+              <TokenField token={token} />
+              <Code block>{adminCurl}</Code>
+              <TextInput
+                label="Your name"
+                description="Recorded in the status history when you promote, archive or stop a test"
+                value={user}
+                onChange={(e) => setUser(e.currentTarget.value)}
+                data-testid="server-user"
+              />
+            </Stack>
+          </Paper>
+        </Grid.Col>
+      </Grid>
+      <Paper withBorder p="lg" mt="lg">
+        <Title order={3} fz="lg" mb="sm">
+          First call{endpoint ? <> · <Anchor href={`#/playground?endpoint=${endpoint.name}`} className="md-mono">{endpoint.name}</Anchor></> : null}
+        </Title>
+        <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
+      </Paper>
+    </>
+  );
+}
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <DataList.Item>
+      <DataList.ItemLabel>{label}</DataList.ItemLabel>
+      <DataList.ItemValue>{children}</DataList.ItemValue>
+    </DataList.Item>
+  );
+}
