@@ -9,6 +9,7 @@ import { registryRoutes } from './routes/registry-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
+import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
@@ -60,6 +61,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(registryRoutes(core));
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
+      await api.register(bundleRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

@@ -118,3 +118,16 @@ describe('bad input is refused clearly and writes nothing', () => {
     expect(res.body.label).toBe('<=50K');
   });
 });
+
+describe('a model upload under the wrong part name', () => {
+  it('is refused by name, and the server still closes cleanly', async () => {
+    const server = await startTestServer({ seed: false });
+    const form = new FormData();
+    form.set('model', new Blob([fixtureModel('iris_lr')]), 'iris.onnx');
+    form.set('endpoint', 'iris');
+    const res = await server.request('/api/v1/mlalgorithms', { method: 'POST', body: form, admin: true });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).message).toMatch(/unexpected file part "model"/);
+    await server.stop();
+  });
+});

@@ -106,14 +106,18 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   }
   const fields = new Map<string, string>();
   let file: Buffer | undefined;
+  let unexpected: string | undefined;
+  // Every part is read to its end, even a wrong one: throwing mid-stream would leave the
+  // request half-consumed and its connection hanging.
   for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') throw invalidInput(`unexpected file part "${part.fieldname}"`, part.fieldname);
-      file = await readFile(part);
-    } else {
-      fields.set(part.fieldname, String(part.value));
+    if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
+    else if (part.fieldname === 'file') file = await readFile(part);
+    else {
+      unexpected ??= part.fieldname;
+      part.file.resume();
     }
   }
+  if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };
 }
 

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Db } from '../../../db/open.ts';
+import type { ArtifactStore } from '../registry/artifact-store.ts';
+import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
+import { importBundle, type ImportOptions, type ImportResult } from './import.ts';
+import type { Manifest } from './manifest-schema.ts';
+
+export type { ExportOptions, ExportStream, ImportOptions, ImportResult, Manifest };
+export type { OnConflict } from './plan.ts';
+
+const staleAfterMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Registry bundles (DESIGN §6): export to and import from `.modeldesk` files. Temp files
+ * (uploads, model files being verified) live in <dataDir>/tmp, on the same disk as the
+ * artifact store so a verified file is moved in with one rename, and never in os.tmpdir(),
+ * which may be a small RAM disk.
+ */
+export class BundleService {
+  readonly tmpDir: string;
+  /** imports run one at a time: each plans against the registry the previous one left */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: ArtifactStore,
+    dataDir: string,
+    /** called after an import changed the registry (the A/B router reloads running tests) */
+    private readonly afterImport: () => void = () => undefined
+  ) {
+    this.tmpDir = join(dataDir, 'tmp');
+    mkdirSync(this.tmpDir, { recursive: true });
+    this.removeStaleTemps();
+  }
+
+  /** A bundle as a stream (HTTP download). Throws before streaming if the selection or a model file is wrong. */
+  export(options: ExportOptions = {}): Promise<ExportStream> {
+    return exportBundle(this.db, this.store, options);
+  }
+
+  /** Writes a bundle to `file` (through a temp file beside it, so a failed export leaves no partial bundle). */
+  async exportToFile(file: string, options: ExportOptions = {}): Promise<Manifest> {
+    const target = resolve(file);
+    const temp = join(dirname(target), `.${randomUUID()}.modeldesk.tmp`);
+    const exported = await this.export(options);
+    try {
+      await pipeline(exported.stream, createWriteStream(temp));
+      const manifest = await exported.done;
+      renameSync(temp, target);
+      return manifest;
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw err;
+    }
+  }
+
+  import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const run = this.queue.then(async () => {
+      const result = await importBundle(this.db, this.store, this.tmpDir, file, options);
+      if (result.applied) this.afterImport();
+      return result;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A fresh path in the data dir's tmp folder, for an upload being received. */
+  tempFile(prefix: string): string {
+    return join(this.tmpDir, `${prefix}-${randomUUID()}.tmp`);
+  }
+
+  /** Leftovers of a crash; only old ones, in case another process shares the data dir. */
+  private removeStaleTemps(): void {
+    for (const name of readdirSync(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > staleAfterMs) rmSync(path, { recursive: true, force: true });
+    }
+  }
+}

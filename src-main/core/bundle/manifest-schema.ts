@@ -1,0 +1,193 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The bundle manifest (docs/BUNDLE.md). This TypeBox module is the source of truth; the
+ * checked-in manifest.schema.json beside it is generated from it (manifest-schema.test.ts
+ * fails when they drift) so tools outside ModelDesk can validate bundles too.
+ *
+ * Everything refers to algorithms by natural key (endpoint, name, version), never by the
+ * exporting machine's integer ids, which mean nothing on another machine.
+ */
+
+/** The format this ModelDesk writes and the newest it reads. Bump only with a migration path. */
+export const bundleFormatVersion = 1;
+
+export const manifestEntry = 'manifest.json';
+export const requestsEntry = 'requests.jsonl';
+export const artifactEntry = (sha256: string): string => `artifacts/${sha256}.onnx`;
+
+const timestamp = Type.String({ format: 'date-time' });
+const nullableTimestamp = Type.Union([timestamp, Type.Null()]);
+const text = Type.String();
+const sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const endpointName = Type.String({ pattern: '^[a-z0-9_-]+$', minLength: 1, maxLength: 128 });
+const key = Type.String({ minLength: 1, maxLength: 256 });
+const scalar = Type.Union([Type.String(), Type.Number()]);
+const task = Type.Union([Type.Literal('classification'), Type.Literal('regression'), Type.Literal('other')]);
+
+export const AlgorithmRef = Type.Object(
+  { endpoint: endpointName, name: key, version: key },
+  { additionalProperties: false, description: 'an algorithm by natural key' }
+);
+
+const TensorInfo = Type.Object(
+  {
+    name: Type.String(),
+    type: Type.String(),
+    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()])
+  },
+  { additionalProperties: true }
+);
+
+/** What inference needs of a signature; extra fields are kept (forward compatible). */
+const Signature = Type.Object(
+  {
+    inputs: Type.Array(TensorInfo, { minItems: 1 }),
+    outputs: Type.Array(TensorInfo, { minItems: 1 }),
+    opsets: Type.Array(Type.Object({ domain: Type.String(), version: Type.Integer() })),
+    producer: Type.String(),
+    irVersion: Type.Integer(),
+    task,
+    classes: Type.Union([Type.Array(scalar), Type.Null()]),
+    labelOutput: Type.Union([Type.String(), Type.Null()]),
+    probabilityOutput: Type.Union([Type.String(), Type.Null()]),
+    zipmap: Type.Boolean(),
+    batchable: Type.Boolean()
+  },
+  { additionalProperties: true }
+);
+
+export const ManifestEndpoint = Type.Object(
+  { name: endpointName, description: text, owner: text, created_at: timestamp },
+  { additionalProperties: false }
+);
+
+export const ManifestAlgorithm = Type.Object(
+  {
+    endpoint: endpointName,
+    name: key,
+    version: key,
+    description: text,
+    owner: text,
+    code: text,
+    artifact_sha256: sha256,
+    artifact_bytes: Type.Integer({ minimum: 1 }),
+    signature: Signature,
+    task,
+    classes: Type.Union([Type.Array(scalar), Type.Null()]),
+    positive_class: Type.Union([scalar, Type.Null()]),
+    threshold: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
+    feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    created_at: timestamp
+  },
+  { additionalProperties: false }
+);
+
+const statusValue = Type.Union([
+  Type.Literal('production'),
+  Type.Literal('staging'),
+  Type.Literal('testing'),
+  Type.Literal('ab_testing'),
+  Type.Literal('archived')
+]);
+
+export const ManifestStatus = Type.Object(
+  {
+    algorithm: AlgorithmRef,
+    status: statusValue,
+    active: Type.Boolean(),
+    created_by: text,
+    reason: text,
+    created_at: timestamp
+  },
+  { additionalProperties: false, description: 'one row of an algorithm\'s append-only status history, in original order' }
+);
+
+export const ManifestAbTest = Type.Object(
+  {
+    endpoint: endpointName,
+    title: Type.String({ minLength: 1 }),
+    mode: Type.Union([Type.Literal('split'), Type.Literal('shadow')]),
+    metric: Type.Union([Type.Literal('accuracy'), Type.Literal('rmse'), Type.Literal('mae')]),
+    created_by: text,
+    created_at: timestamp,
+    ended_at: nullableTimestamp,
+    state: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+    summary: Type.Union([Type.String(), Type.Null()]),
+    result: Type.Unknown({ description: 'structured result computed at stop (any JSON), or null' }),
+    arms: Type.Array(
+      Type.Object(
+        { position: Type.Integer({ minimum: 0 }), algorithm: AlgorithmRef, weight: Type.Number({ exclusiveMinimum: 0 }) },
+        { additionalProperties: false }
+      ),
+      { minItems: 1 }
+    )
+  },
+  { additionalProperties: false }
+);
+
+export const ManifestRequests = Type.Object(
+  {
+    path: Type.Literal(requestsEntry),
+    count: Type.Integer({ minimum: 0 }),
+    bytes: Type.Integer({ minimum: 0 }),
+    sha256
+  },
+  { additionalProperties: false, description: 'the request log, one JSON object per line in requests.jsonl' }
+);
+
+export const Manifest = Type.Object(
+  {
+    format_version: Type.Integer({ minimum: 1 }),
+    app_version: Type.String(),
+    created_at: timestamp,
+    endpoints: Type.Array(ManifestEndpoint),
+    algorithms: Type.Array(ManifestAlgorithm),
+    statuses: Type.Array(ManifestStatus),
+    ab_tests: Type.Array(ManifestAbTest),
+    requests: Type.Union([ManifestRequests, Type.Null()])
+  },
+  { additionalProperties: false }
+);
+
+/** One line of requests.jsonl. input/response are kept as the exact JSON text that was logged. */
+export const RequestLine = Type.Object(
+  {
+    algorithm: AlgorithmRef,
+    ab_test: Type.Union([
+      Type.Object({ title: Type.String(), created_at: timestamp }, { additionalProperties: false }),
+      Type.Null()
+    ]),
+    shadow: Type.Boolean(),
+    input: Type.String(),
+    response: Type.String(),
+    label: Type.String(),
+    status: Type.Union([Type.Literal('OK'), Type.Literal('Error')]),
+    latency_us: Type.Integer({ minimum: 0 }),
+    client_key: Type.Union([Type.String(), Type.Null()]),
+    feedback: Type.Union([Type.String(), Type.Null()]),
+    feedback_at: nullableTimestamp,
+    created_at: timestamp
+  },
+  { additionalProperties: false }
+);
+
+export type AlgorithmRef = Static<typeof AlgorithmRef>;
+export type Manifest = Static<typeof Manifest>;
+export type ManifestEndpoint = Static<typeof ManifestEndpoint>;
+export type ManifestAlgorithm = Static<typeof ManifestAlgorithm>;
+export type ManifestStatus = Static<typeof ManifestStatus>;
+export type ManifestAbTest = Static<typeof ManifestAbTest>;
+export type ManifestRequests = Static<typeof ManifestRequests>;
+export type RequestLine = Static<typeof RequestLine>;
+
+/** The document written to manifest.schema.json: the manifest, with a requests.jsonl line under definitions. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'urn:modeldesk:bundle-manifest:1',
+    title: 'ModelDesk registry bundle manifest (manifest.json), format version 1',
+    ...JSON.parse(JSON.stringify(Manifest)),
+    definitions: { request_line: JSON.parse(JSON.stringify(RequestLine)) }
+  };
+}
