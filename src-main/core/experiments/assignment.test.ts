@@ -1,19 +1,9 @@
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../../test/helpers/random.ts';
 import { isModelDeskError } from '../errors.ts';
 import { pickArm, stickyArm, stickyUnit, validateWeights } from './assignment.ts';
 
-/** mulberry32: small seeded PRNG so the draws are reproducible */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pearson goodness-of-fit p-value of observed counts against weights. */
 function goodnessOfFit(counts: number[], weights: number[]): number {

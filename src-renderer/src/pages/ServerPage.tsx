@@ -43,12 +43,16 @@ export function ServerPage() {
               <Item label="Interface">{window.location.hostname} (this machine only)</Item>
               <Item label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</Item>
               <Item label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</Item>
+              <Item label="Open Inference v2">
+                <Code>{window.location.origin}/v2/models/&lt;endpoint&gt;/infer</Code> (KServe, Triton and MLServer clients)
+              </Item>
             </DataList>
             <Group mt="md" gap="sm">
               <Button component="a" href="/docs" target="_blank" rel="noreferrer" leftSection={<IconExternal size={16} />} data-testid="server-docs-link">
                 API documentation
               </Button>
               <Button component="a" href="/openapi.json" target="_blank" rel="noreferrer" variant="default">OpenAPI JSON</Button>
+              <Button component="a" href="/metrics" target="_blank" rel="noreferrer" variant="default">Prometheus metrics</Button>
             </Group>
           </Paper>
         </Grid.Col>

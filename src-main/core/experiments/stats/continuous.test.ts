@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng, normalDraw as normal } from '../../../../test/helpers/random.ts';
 import { mae, mean, meanInterval, percentile, rmse, sd, variance, welchTTest } from './continuous.ts';
 
 // R's built-in `sleep` data (Student 1908): extra hours of sleep under two drugs.
 const sleep1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
 const sleep2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
 
-/** mulberry32: small seeded PRNG so simulations are reproducible */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 describe('mean, variance, sd', () => {
   it('match the Wikipedia "Standard deviation" example', () => {

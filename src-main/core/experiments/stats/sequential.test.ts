@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng, normalDraw as normal } from '../../../../test/helpers/random.ts';
 import { summarize } from './continuous.ts';
 import { twoProportionZTest } from './proportions.ts';
 import {
@@ -9,20 +10,6 @@ import {
   msprtProportions
 } from './sequential.ts';
 
-/** mulberry32: small seeded PRNG so simulations are reproducible */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 const TAU2 = DEFAULT_ACCURACY_TAU ** 2;
 const ALPHA = 0.05;

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng, normalDraw as normal } from '../../../../test/helpers/random.ts';
 import { MSPRT_TEST_NAME } from './sequential.ts';
 import { decideVerdict, type ArmObservations } from './verdict.ts';
 
-/** mulberry32: small seeded PRNG so simulations are reproducible */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 function accuracyArm(name: string, correct: number, total: number): ArmObservations {
   return { name, requests: total, failedRequests: 0, latencies: [10, 20, 30], feedback: { total, correct } };
