@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startHeadless } from './headless.ts';
+import { addBundleCommands } from './bundle-cli.ts';
 
 const program = new Command()
   .name('modeldesk')
@@ -12,6 +13,22 @@ const port = (value: string): number => {
   return n;
 };
 
+const count = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+
+interface ServeOptions {
+  port: number;
+  data: string;
+  host: string;
+  seed: boolean;
+  threads?: number;
+  maxBatchSize?: number;
+  maxBatchWaitUs?: number;
+}
+
 program
   .command('serve')
   .description('start the prediction server and web UI without the desktop window')
@@ -19,8 +36,20 @@ program
   .option('--data <dir>', 'data directory (SQLite database and model files)', './.modeldesk')
   .option('--host <host>', 'interface to bind; anything but loopback requires tokens on every route', '127.0.0.1')
   .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
-  .action(async (options: { port: number; data: string; host: string; seed: boolean }) => {
-    const server = await startHeadless(options);
+  .option('--threads <n>', 'onnxruntime intra-op threads per model (default 1: batching changes no answer; 2 is faster on batches)', count)
+  .option('--max-batch-size <n>', 'most records one model run takes from concurrent requests (1 = no batching; default 64)', count)
+  .option('--max-batch-wait-us <us>', 'batching window in µs (0 = adaptive, no timer; default 0)', count)
+  .action(async (options: ServeOptions) => {
+    const { threads, maxBatchSize, maxBatchWaitUs, ...rest } = options;
+    const batching = {
+      ...(maxBatchSize === undefined ? {} : { maxBatchSize }),
+      ...(maxBatchWaitUs === undefined ? {} : { maxWaitUs: maxBatchWaitUs })
+    };
+    const server = await startHeadless({
+      ...rest,
+      ...(threads === undefined ? {} : { intraOpThreads: threads }),
+      serving: { batching }
+    });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
     console.log(`Open ${server.url}/?token=${server.token}`);
     console.log(`API docs: ${server.url}/docs   Admin token: ${server.token}`);
@@ -32,6 +61,8 @@ program
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
+
+addBundleCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`modeldesk: ${err instanceof Error ? err.message : String(err)}`);

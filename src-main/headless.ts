@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from './core/index.ts';
+import { createCore, type Core, type CoreConfig } from './core/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './server/app.ts';
 
@@ -20,6 +20,11 @@ export interface HeadlessOptions {
   uiDir?: string;
   /** when the port is taken, try the next ones (the desktop app); headless fails instead */
   portFallback?: boolean;
+  /** better-sqlite3 addon for Electron's ABI (the desktop app) */
+  sqliteNativeBinding?: string;
+  /** onnxruntime threads and dynamic batching (CLI: --threads, --max-batch-size, --max-batch-wait-us) */
+  intraOpThreads?: number;
+  serving?: CoreConfig['serving'];
 }
 
 export interface RunningServer {
@@ -56,6 +61,9 @@ export async function startHeadless(options: HeadlessOptions): Promise<RunningSe
   const core = await createCore({
     dataDir,
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
+    ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
+    ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
+    ...(options.serving === undefined ? {} : { serving: options.serving }),
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);

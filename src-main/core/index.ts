@@ -2,15 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/open.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
+import { Metrics } from './monitoring/metrics.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { BundleService } from './bundle/index.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import type { SetStatusInput } from './registry/types.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
+import { startCheckpointer } from './requests/checkpointer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { Predictor } from './serving/predictor.ts';
+import { CachedRegistry } from './serving/registry-cache.ts';
+import { loadServingSettings, type ServingConfig } from './serving/serving-settings.ts';
 import { noExperiments, type TrafficRouter } from './serving/traffic-router.ts';
 
 export interface CoreConfig {
@@ -18,10 +23,14 @@ export interface CoreConfig {
   dataDir: string;
   /** drizzle-kit output, applied at start */
   migrationsDir: string;
+  /** better-sqlite3 addon built for Electron's ABI; plain Node uses the installed one */
+  sqliteNativeBinding?: string;
   /** shipped models seeded into an empty registry; omit to start empty */
   modelsDir?: string;
-  /** onnxruntime intra-op threads per session (default: onnxruntime's choice) */
+  /** onnxruntime intra-op threads per session (default 1, see serving-settings.ts; 0 = onnxruntime's choice) */
   intraOpThreads?: number;
+  /** dynamic batching defaults and per-algorithm overrides; also read from <dataDir>/serving.json */
+  serving?: ServingConfig;
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
@@ -29,21 +38,44 @@ export type Core = Awaited<ReturnType<typeof createCore>>;
 /** The whole application without any transport: registry, serving, request log. Pure Node. */
 export async function createCore(config: CoreConfig) {
   mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase(join(config.dataDir, 'modeldesk.db'), config.migrationsDir);
+  const database = openDatabase(join(config.dataDir, 'modeldesk.db'), config.migrationsDir, config.sqliteNativeBinding);
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts);
   const requests = new RequestLog(database.db);
   const writer = new RequestWriter(database.sqlite);
-  const pool = new ModelPool(artifacts, config.intraOpThreads);
+  // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
+  const checkpointer = startCheckpointer(database.sqlite, { ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}) });
+  const serving = loadServingSettings(config.dataDir, {
+    ...config.serving,
+    ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
+  });
+  const pool = new ModelPool(artifacts, serving.intraOpThreads, serving.batching);
   let router: TrafficRouter = noExperiments;
-  const predictor = new Predictor(registry, pool, writer, () => router);
+  // The predict path reads the registry through a cache validated against SQLite on every call.
+  const servingRegistry = new CachedRegistry(database.db, artifacts, database.sqlite);
+  const predictor = new Predictor(servingRegistry, pool, writer, () => router);
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
+
+  const endpointNames = new Map<number, string>();
+  const metrics = new Metrics((id) => {
+    let name = endpointNames.get(id);
+    if (name === undefined) {
+      name = registry.getEndpoint(id).name;
+      endpointNames.set(id, name);
+    }
+    return name;
+  });
+  writer.onCommitted = (rows) => metrics.recordLogged(rows);
+  requests.onFeedback = (row) => metrics.recordFeedback(row.endpointId);
+  pool.onBatch = (algorithm, rows, queued) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queued);
 
   const abTests = new AbTestService(database.db, database.sqlite, registry);
   const experimentRouter = new ExperimentRouter(() => abTests.running());
   abTests.onChange(() => experimentRouter.reload());
   router = experimentRouter;
+  // an imported running A/B test must reach the router like one started here
+  const bundles = new BundleService(database.db, artifacts, config.dataDir, () => experimentRouter.reload());
 
   return {
     config,
@@ -54,10 +86,13 @@ export async function createCore(config: CoreConfig) {
     requests,
     predictor,
     abTests,
+    bundles,
+    metrics,
     pool,
     /** A status change; an archived algorithm's session is closed to free its memory. */
     setStatus(input: SetStatusInput) {
       const status = registry.setStatus(input);
+      servingRegistry.invalidate();
       if (status.status === 'archived') void pool.release(status.algorithmId);
       return status;
     },
@@ -66,6 +101,7 @@ export async function createCore(config: CoreConfig) {
     },
     async close() {
       writer.flush();
+      await checkpointer.close();
       await pool.closeAll();
       database.close();
     }

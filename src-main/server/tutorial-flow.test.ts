@@ -112,6 +112,8 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('modeldesk_predictions_total{endpoint="income_classifier",algorithm="1",status="OK"} 3');
     expect(text).toContain('modeldesk_prediction_compute_seconds_count{endpoint="income_classifier",algorithm="1"} 3');
     expect(text).toContain('modeldesk_feedback_total{endpoint="income_classifier"} 1');
+    expect(text).toContain('modeldesk_batch_size_sum{endpoint="income_classifier",algorithm="1"} 3');
+    expect(text).toMatch(/modeldesk_prediction_queue_seconds_count\{endpoint="income_classifier",algorithm="1"\} 1/);
     expect(text).toMatch(/modeldesk_process_resident_memory_bytes \d+/);
   });
 });

@@ -122,7 +122,8 @@ export class OnnxModel {
     try {
       session = await ort.InferenceSession.create(runnable, {
         logSeverityLevel: 3,
-        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {})
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+        ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {})
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -49,19 +49,44 @@ class Row {
 
 export const normaliseKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 
+// Clients send the same keys request after request (`education-num`…): normalise each once.
+const normalisedCache = new Map<string, string>();
+function normaliseCached(key: string): string {
+  let norm = normalisedCache.get(key);
+  if (norm === undefined) {
+    norm = normaliseKey(key);
+    if (normalisedCache.size < 10_000) normalisedCache.set(key, norm);
+  }
+  return norm;
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Exact key first, then the normalised form (so `education-num` feeds `education_num`). */
 function lookup(record: Record<string, unknown>, field: string, normalised: () => Map<string, string>): unknown {
   if (hasOwn.call(record, field)) return record[field];
-  const key = normalised().get(normaliseKey(field));
+  const key = normalised().get(normaliseCached(field));
   return key === undefined ? undefined : record[key];
+}
+
+/** The record's normalised keys, built on first need and at most once per record. */
+function lazyNormalisedKeys(record: Record<string, unknown>): () => Map<string, string> {
+  let map: Map<string, string> | undefined;
+  return () => (map ??= normalisedKeys(record));
+}
+
+// Returned, not assigned, so the per-record closures carry no name (tsx's keepNames would
+// otherwise call Object.defineProperty on each of them, on the hot path).
+function failWith(where: string): Fail {
+  return (message, field) => {
+    throw invalidInput(where + message, field);
+  };
 }
 
 function normalisedKeys(record: Record<string, unknown>): Map<string, string> {
   const map = new Map<string, string>();
   for (const key of Object.keys(record)) {
-    const norm = normaliseKey(key);
+    const norm = normaliseCached(key);
     if (!map.has(norm)) map.set(norm, key);
   }
   return map;
@@ -94,9 +119,7 @@ export class RecordEncoder {
 
   validate(record: unknown, index?: number): ValidRecord {
     const where = index === undefined ? '' : `record ${index}: `;
-    const fail: Fail = (message, field) => {
-      throw invalidInput(where + message, field);
-    };
+    const fail = failWith(where);
     for (const slot of this.slots) {
       if (slot.kind === 'unsupported') fail(`input "${slot.input}" has type ${slot.type}, which ModelDesk cannot encode`);
     }
@@ -119,11 +142,12 @@ export class RecordEncoder {
         if (!slot.fields) {
           fail(`record must be an array of ${slot.width ?? 'the model\'s'} numbers (set feature_names to send JSON objects)`);
         }
-        this.readFields(record as Record<string, unknown>, slot, slot.fields!, cells, fail);
+        this.readFields(record as Record<string, unknown>, slot, slot.fields!, cells, fail, lazyNormalisedKeys(record as Record<string, unknown>));
       }
     } else {
       if (isArray) fail('record must be a JSON object');
-      for (const slot of this.slots) this.readFields(record as Record<string, unknown>, slot, slot.fields!, cells, fail);
+      const keys = lazyNormalisedKeys(record as Record<string, unknown>);
+      for (const slot of this.slots) this.readFields(record as Record<string, unknown>, slot, slot.fields!, cells, fail, keys);
     }
     return new Row(this, cells) as unknown as ValidRecord;
   }
@@ -133,10 +157,9 @@ export class RecordEncoder {
     slot: Slot,
     fields: string[],
     cells: (number | string)[],
-    fail: Fail
+    fail: Fail,
+    keys: () => Map<string, string>
   ): void {
-    let normalised: Map<string, string> | undefined;
-    const keys = () => (normalised ??= normalisedKeys(record));
     for (const field of fields) {
       const value = lookup(record, field, keys);
       if (value === undefined) fail(`missing field "${field}"`, field);

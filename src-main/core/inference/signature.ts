@@ -53,6 +53,8 @@ export interface ModelOptions {
   /** used only when the model itself carries no class labels */
   classes?: (string | number)[] | null;
   intraOpThreads?: number;
+  /** false: idle pool threads sleep instead of busy-waiting for the next run (onnxruntime's default: true) */
+  allowSpinning?: boolean;
 }
 
 export interface Prediction {

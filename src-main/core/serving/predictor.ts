@@ -54,7 +54,7 @@ export class Predictor {
     const started = process.hrtime.bigint();
     let predictions: Prediction[] | Error;
     try {
-      predictions = await model.run(valid);
+      predictions = await this.pool.run(model, valid);
     } catch (err) {
       predictions = err as Error;
     }

@@ -1,0 +1,204 @@
+/**
+ * Dynamic batching per session (DESIGN §3, as in Triton's dynamic batcher): single-record
+ * requests for one algorithm that arrive together are coalesced into one `run`, because a
+ * session.run has a large fixed cost (~130 µs for the income forest) and a small cost per row.
+ *
+ * Records are validated by the caller BEFORE they get here, so a bad record is refused on its
+ * own and never enters a batch. If a batch still fails as a whole, each request is retried
+ * alone, so one poisoned record cannot fail its neighbours. A model whose batch dimension is
+ * fixed is never batched.
+ */
+import type { Prediction, ValidRecord } from '../inference/index.ts';
+
+export interface BatchingOptions {
+  /** most rows in one run; 1 turns batching off */
+  maxBatchSize: number;
+  /**
+   * 0 = adaptive (default): an idle session runs what arrived in the same turn of the event
+   * loop at once, and rows queue only while a run is in flight; no timer, so a lone request
+   * pays no wait. > 0 = fixed window: a batch runs when maxBatchSize rows are queued or its
+   * first row has waited this many microseconds (Node timers resolve to about 1 ms).
+   */
+  maxWaitUs: number;
+}
+
+export const defaultBatching: BatchingOptions = { maxBatchSize: 64, maxWaitUs: 0 };
+
+/** Per-algorithm overrides (keyed by algorithm id) on top of the defaults. */
+export interface BatchingSettings {
+  defaults: BatchingOptions;
+  algorithms: Record<string, Partial<BatchingOptions>>;
+}
+
+export function batchingFor(settings: BatchingSettings, algorithmId: number): BatchingOptions {
+  return { ...settings.defaults, ...settings.algorithms[String(algorithmId)] };
+}
+
+export function checkBatchingOptions(options: Partial<BatchingOptions>, where = 'batching'): Partial<BatchingOptions> {
+  const { maxBatchSize, maxWaitUs } = options;
+  if (maxBatchSize !== undefined && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1 && maxBatchSize <= 100_000)) {
+    throw new Error(`${where}.maxBatchSize must be an integer from 1 to 100000`);
+  }
+  if (maxWaitUs !== undefined && !(Number.isInteger(maxWaitUs) && maxWaitUs >= 0 && maxWaitUs <= 10_000_000)) {
+    throw new Error(`${where}.maxWaitUs must be an integer number of microseconds from 0 to 10000000`);
+  }
+  return {
+    ...(maxBatchSize === undefined ? {} : { maxBatchSize }),
+    ...(maxWaitUs === undefined ? {} : { maxWaitUs })
+  };
+}
+
+/** What the batcher drives: an OnnxModel, or anything shaped like one (tests). */
+export interface BatchTarget {
+  readonly batchable: boolean;
+  run(records: ValidRecord[]): Promise<Prediction[]>;
+}
+
+export interface BatcherStats {
+  /** session runs started by this batcher (retries included) */
+  runs: number;
+  rows: number;
+  requests: number;
+  /** largest batch so far */
+  largestBatch: number;
+  /** batches that failed whole and were retried request by request */
+  retriedBatches: number;
+}
+
+interface Pending {
+  records: ValidRecord[];
+  enqueuedAt: number;
+  resolve: (predictions: Prediction[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export class Batcher {
+  readonly enabled: boolean;
+  readonly stats: BatcherStats = { runs: 0, rows: 0, requests: 0, largestBatch: 0, retriedBatches: 0 };
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private running = false;
+  private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** told about each run as it starts: rows, and how long each request waited for it (metrics) */
+  onRun: ((rows: number, queuedSeconds: number[]) => void) | null = null;
+
+  constructor(
+    private readonly model: BatchTarget,
+    readonly options: BatchingOptions = defaultBatching
+  ) {
+    this.enabled = model.batchable && options.maxBatchSize > 1;
+  }
+
+  /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
+  run(records: ValidRecord[]): Promise<Prediction[]> {
+    this.stats.requests++;
+    if (!this.enabled || records.length >= this.options.maxBatchSize) {
+      this.onRun?.(records.length, [0]);
+      return this.runModel(records);
+    }
+    return new Promise<Prediction[]>((resolve, reject) => {
+      this.queue.push({ records, enqueuedAt: performance.now(), resolve, reject });
+      this.queuedRows += records.length;
+      this.kick();
+    });
+  }
+
+  /** requests waiting for a run */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Decides when the queue runs: never while a run is in flight (one session, one run at a time). */
+  private kick(): void {
+    if (this.running || this.queue.length === 0) return;
+    if (this.queuedRows >= this.options.maxBatchSize) {
+      this.flush();
+    } else if (this.options.maxWaitUs === 0) {
+      // Adaptive: wait only for the requests parsed in this same turn of the event loop.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    } else if (!this.timer) {
+      const waited = (performance.now() - this.queue[0]!.enqueuedAt) * 1000;
+      const remaining = this.options.maxWaitUs - waited;
+      if (remaining <= 0) this.flush();
+      else {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.flush();
+        }, remaining / 1000);
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.running || this.queue.length === 0) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    // Whole requests only, up to maxBatchSize rows (a request is never split across runs).
+    const max = this.options.maxBatchSize;
+    let rows = 0;
+    let take = 0;
+    while (take < this.queue.length && (take === 0 || rows + this.queue[take]!.records.length <= max)) {
+      rows += this.queue[take]!.records.length;
+      take++;
+    }
+    const batch = take === this.queue.length ? this.queue : this.queue.slice(0, take);
+    this.queue = take === this.queue.length ? [] : this.queue.slice(take);
+    this.queuedRows -= rows;
+    if (this.onRun) {
+      const now = performance.now();
+      this.onRun(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
+    }
+    this.running = true;
+    void this.runBatch(batch, rows).finally(() => {
+      this.running = false;
+      this.kick();
+    });
+  }
+
+  private async runBatch(batch: Pending[], rows: number): Promise<void> {
+    if (batch.length === 1) {
+      const only = batch[0]!;
+      await this.runModel(only.records).then(only.resolve, only.reject);
+      return;
+    }
+    const records: ValidRecord[] = new Array(rows);
+    let k = 0;
+    for (const p of batch) for (const r of p.records) records[k++] = r;
+    let predictions: Prediction[];
+    try {
+      predictions = await this.runModel(records);
+      if (predictions.length !== rows) throw new Error(`the model returned ${predictions.length} predictions for ${rows} records`);
+    } catch {
+      // One request's rows may have poisoned the run: give each request its own run and answer.
+      this.stats.retriedBatches++;
+      for (const p of batch) await this.runModel(p.records).then(p.resolve, p.reject);
+      return;
+    }
+    let offset = 0;
+    for (const p of batch) {
+      const n = p.records.length;
+      p.resolve(n === 1 ? [predictions[offset]!] : predictions.slice(offset, offset + n));
+      offset += n;
+    }
+  }
+
+  private runModel(records: ValidRecord[]): Promise<Prediction[]> {
+    this.stats.runs++;
+    this.stats.rows += records.length;
+    if (records.length > this.stats.largestBatch) this.stats.largestBatch = records.length;
+    try {
+      return this.model.run(records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}

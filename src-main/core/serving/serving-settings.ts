@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkBatchingOptions, defaultBatching, type BatchingOptions, type BatchingSettings } from './batcher.ts';
+
+/**
+ * Serving settings: onnxruntime threads and dynamic batching, with per-algorithm overrides.
+ * Sources, strongest first: CoreConfig (CLI flags), `<dataDir>/serving.json`, defaults.
+ *
+ *   { "intraOpThreads": 1,
+ *     "batching": { "maxBatchSize": 64, "maxWaitUs": 0 },
+ *     "algorithms": { "2": { "maxBatchSize": 1 } } }      ← keyed by algorithm id
+ *
+ * Stored as a file rather than a column for now: it tunes this machine, not the model, so a
+ * registry bundle should not carry it.
+ */
+export interface ServingConfig {
+  /** onnxruntime intra-op threads per session; 0 = onnxruntime's default (one per core) */
+  intraOpThreads?: number;
+  batching?: Partial<BatchingOptions>;
+  /** per-algorithm batching, keyed by algorithm id */
+  algorithms?: Record<string, Partial<BatchingOptions>>;
+}
+
+export interface ServingSettings {
+  intraOpThreads: number;
+  batching: BatchingSettings;
+}
+
+/**
+ * One intra-op thread per session by default, chosen by measurement and by correctness
+ * (docs/BENCHMARKS.md). With one thread every row's answer is computed the same way whatever
+ * batch it ran in, so dynamic batching changes no answer, bit for bit. A second thread is
+ * faster on batches (on 2 cores: a 64-row run of the income forest ~1.0 → ~0.64 ms, 1,000 rows
+ * ~12 → ~6.4 ms; single rows gain nothing; +10–20% requests/s under load), but onnxruntime's
+ * tree ensembles then sum a lone row's trees in a different order than a batched row's, so a
+ * probability may differ in its last float32 bit (~1e-8) between a single and a batched run.
+ * `--threads 2` (or "intraOpThreads": 2) takes that trade. ModelPool always turns onnxruntime's
+ * spinning off: the Node thread serves HTTP on the same cores, and busy-waiting pool threads
+ * (onnxruntime's default, one per core) lost to a single thread in every measurement.
+ */
+export const defaultIntraOpThreads = 1;
+
+export const servingFileName = 'serving.json';
+
+export function loadServingSettings(dataDir: string, config: ServingConfig = {}): ServingSettings {
+  const file = join(dataDir, servingFileName);
+  let stored: ServingConfig = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as ServingConfig;
+    } catch (err) {
+      throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const threads = config.intraOpThreads ?? stored.intraOpThreads ?? defaultIntraOpThreads;
+  if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
+    throw new Error('intraOpThreads must be an integer from 0 (onnxruntime default) to 256');
+  }
+  const algorithms: Record<string, Partial<BatchingOptions>> = {};
+  for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {
+    algorithms[id] = checkBatchingOptions(options ?? {}, `algorithms.${id}`);
+  }
+  return {
+    intraOpThreads: threads,
+    batching: {
+      defaults: {
+        ...defaultBatching,
+        ...checkBatchingOptions(stored.batching ?? {}, `${servingFileName} batching`),
+        ...checkBatchingOptions(config.batching ?? {})
+      },
+      algorithms
+    }
+  };
+}
