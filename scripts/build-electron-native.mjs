@@ -15,20 +15,28 @@ const target = join(root, 'out', 'native', `electron-${electronVersion}`, 'bette
 
 if (existsSync(target)) process.exit(0);
 
-const nodeGyp = process.env.npm_config_node_gyp;
-if (!nodeGyp) {
-  console.error('Run this through npm (npm start), which provides node-gyp.');
-  process.exit(1);
-}
 const work = join(root, 'out', 'native', 'better-sqlite3-build');
 rmSync(work, { recursive: true, force: true });
 cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true, filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`) });
-console.log(`Building better-sqlite3 for Electron ${electronVersion} (once)…`);
-execFileSync(
-  process.execPath,
-  [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
-  { cwd: work, stdio: 'inherit' }
-);
+console.log(`Preparing better-sqlite3 for Electron ${electronVersion} (once)…`);
+try {
+  // better-sqlite3 publishes prebuilt binaries for Electron: no compiler needed where they exist.
+  execFileSync(process.execPath, [require.resolve('prebuild-install/bin.js'), '--runtime=electron', `--target=${electronVersion}`], {
+    cwd: work,
+    stdio: 'inherit'
+  });
+} catch {
+  const nodeGyp = process.env.npm_config_node_gyp;
+  if (!nodeGyp) {
+    console.error('No prebuilt binary was found; run this through npm (npm start), which provides node-gyp to compile one.');
+    process.exit(1);
+  }
+  execFileSync(
+    process.execPath,
+    [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+    { cwd: work, stdio: 'inherit' }
+  );
+}
 mkdirSync(dirname(target), { recursive: true });
 cpSync(join(work, 'build', 'Release', 'better_sqlite3.node'), target);
 rmSync(work, { recursive: true, force: true });
