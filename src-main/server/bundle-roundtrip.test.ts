@@ -86,6 +86,9 @@ describe('registry bundle round trip between two servers', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="registry-\d{4}-\d{2}-\d{2}\.modeldesk"$/);
     await res.arrayBuffer();
     const { manifest, entries } = await openBundle(bundle);
+    // the download's progress estimate: the model bytes it carries
+    const modelBytes = [...new Map(manifest.algorithms.map((x: any) => [x.artifact_sha256, x.artifact_bytes])).values()] as number[];
+    expect(Number(res.headers.get('x-modeldesk-artifact-bytes'))).toBe(modelBytes.reduce((sum, n) => sum + n, 0));
     expect(manifest).toMatchObject({ format_version: 1, app_version: expect.any(String) });
     expect(manifest.endpoints.map((e: any) => e.name).sort()).toEqual(['diabetes', 'income_classifier', 'iris']);
     expect(manifest.algorithms).toHaveLength(5);

@@ -57,6 +57,8 @@ export const bundleRoutes =
         return reply
           .header('content-type', 'application/zip')
           .header('content-disposition', `attachment; filename="${exported.filename}"`)
+          // the bundle is streamed (no content-length): its model bytes let clients show progress
+          .header('x-modeldesk-artifact-bytes', String(exported.artifactBytes))
           .send(exported.stream);
       }
     );

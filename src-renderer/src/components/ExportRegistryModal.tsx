@@ -5,6 +5,7 @@ import { errorMessage } from '../api/client.ts';
 import { useEndpoints } from '../api/registry.ts';
 import { formatBytes } from '../lib/format.ts';
 import { IconDownload } from './icons.tsx';
+import { TransferProgress, type Transfer } from './TransferProgress.tsx';
 
 /** Issue #5: download the registry (or some endpoints) as one .modeldesk bundle. */
 export function ExportRegistryModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -17,7 +18,8 @@ export function ExportRegistryModal({ opened, onClose }: { opened: boolean; onCl
 
 function ExportForm({ onClose }: { onClose: () => void }) {
   const endpoints = useEndpoints();
-  const exporter = useExportRegistry();
+  const [transfer, setTransfer] = useState<Transfer | null>(null);
+  const exporter = useExportRegistry((done, total) => setTransfer({ done, total }));
   const [chosen, setChosen] = useState<string[]>([]);
   const [includeRequests, setIncludeRequests] = useState(false);
   return (
@@ -35,6 +37,7 @@ function ExportForm({ onClose }: { onClose: () => void }) {
         clearable
       />
       <Checkbox label="Include the request log with feedback" checked={includeRequests} onChange={(e) => setIncludeRequests(e.currentTarget.checked)} />
+      {exporter.isPending && <TransferProgress label="Downloading" transfer={transfer} />}
       {exporter.isError && <Alert color="red">{errorMessage(exporter.error)}</Alert>}
       {exporter.data && (
         <Alert color="teal" data-testid="export-done">Saved {exporter.data.filename} ({formatBytes(exporter.data.bytes)}).</Alert>

@@ -4,6 +4,7 @@ import { useImportRegistry, type OnConflict } from '../api/bundles.ts';
 import { errorMessage } from '../api/client.ts';
 import { FilePicker } from './FilePicker.tsx';
 import { ImportPlan } from './ImportPlan.tsx';
+import { TransferProgress, type Transfer } from './TransferProgress.tsx';
 
 /** Issue #5: pick a .modeldesk bundle, see the dry-run plan, then apply it (all or nothing). */
 export function ImportRegistryModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -17,8 +18,10 @@ export function ImportRegistryModal({ opened, onClose }: { opened: boolean; onCl
 function ImportForm({ onClose }: { onClose: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [onConflict, setOnConflict] = useState<OnConflict>('fail');
-  const plan = useImportRegistry();
-  const apply = useImportRegistry();
+  const [transfer, setTransfer] = useState<Transfer | null>(null);
+  const progress = (done: number, total: number | null) => setTransfer({ done, total });
+  const plan = useImportRegistry(progress);
+  const apply = useImportRegistry(progress);
 
   const dryRun = (picked: File | null, resolution: OnConflict) => {
     apply.reset();
@@ -29,18 +32,33 @@ function ImportForm({ onClose }: { onClose: () => void }) {
   // a real run answered: it either changed the registry or found nothing to change
   const applied = apply.data !== undefined && !apply.data.dry_run;
 
+  const pick = (picked: File | null) => {
+    setFile(picked);
+    dryRun(picked, onConflict);
+  };
+
   return (
-    <Stack data-testid="import-modal">
+    // a bundle can also be dropped anywhere on the dialog
+    <Stack
+      data-testid="import-modal"
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        event.preventDefault();
+        const dropped = event.dataTransfer.files[0];
+        if (dropped) pick(dropped);
+      }}
+    >
       <FilePicker
         label="Bundle"
-        description="A .modeldesk file exported from ModelDesk. Nothing changes until you press Import."
+        description="A .modeldesk file exported from ModelDesk (pick it, or drop it here). Nothing changes until you press Import."
         extensions={['modeldesk', 'zip']}
         kind="ModelDesk bundle"
         testId="import-file"
         file={file}
-        onPick={(picked) => { setFile(picked); dryRun(picked, onConflict); }}
+        onPick={pick}
       />
       {plan.isPending && <Group gap="xs"><Loader size="xs" /><Text size="sm" c="dimmed">Checking every file and hash…</Text></Group>}
+      {(plan.isPending || apply.isPending) && <TransferProgress label="Uploading" transfer={transfer} />}
       {plan.isError && <Alert color="red" title="This bundle cannot be imported">{errorMessage(plan.error)}</Alert>}
       {plan.data && !applied && <ImportPlan plan={plan.data} />}
       {conflicts > 0 && !applied && (
