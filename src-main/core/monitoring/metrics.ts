@@ -27,7 +27,7 @@ export class Metrics {
     });
     this.compute = new Histogram({
       name: 'modeldesk_prediction_compute_seconds',
-      help: 'Model compute time per record (session.run time divided by the records in the run)',
+      help: 'Model time per record as the request saw it: from handing its records to the model to the answer, divided by its records (includes any wait for a batch, which modeldesk_prediction_queue_seconds shows alone)',
       labelNames: ['endpoint', 'algorithm'],
       buckets: latencyBuckets,
       registers
