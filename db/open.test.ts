@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,5 +34,51 @@ describe('openDatabase', () => {
     db.sqlite.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('future', Date.now() + 10 ** 12);
     db.close();
     expect(() => openDatabase(file, migrationsDir)).toThrow(/newer version of ModelDesk/);
+  });
+
+  it('upgrades a 0.1 request log in place: rows, ids and feedback kept, new ids continue, one index left', () => {
+    // the migrations as the previous release shipped them (0000 and 0001)
+    const oldMigrations = join(mkdtempSync(join(tmpdir(), 'modeldesk-migrations-')), 'migrations');
+    dirs.push(join(oldMigrations, '..'));
+    cpSync(migrationsDir, oldMigrations, { recursive: true });
+    const journalFile = join(oldMigrations, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag.startsWith('0000') || e.tag.startsWith('0001'));
+    writeFileSync(journalFile, JSON.stringify(journal));
+
+    const file = tempFile();
+    const old = openDatabase(file, oldMigrations);
+    old.sqlite.exec(`
+      insert into endpoints (id, name, owner, description, created_at) values (1, 'income', 'me', '', '2026-01-01T00:00:00.000Z');
+      insert into algorithms (id, endpoint_id, name, version, description, owner, code, artifact_sha256, artifact_bytes, signature, task, created_at)
+        values (1, 1, 'rf', '1', '', 'me', '', 'abc', 1, '{}', 'classification', '2026-01-01T00:00:00.000Z');`);
+    const insert = old.sqlite.prepare(
+      `insert into requests (endpoint_id, algorithm_id, input, response, label, status, latency_us, feedback, created_at)
+       values (1, 1, '{}', '{}', ?, 'OK', 100, ?, '2026-01-01T00:00:00.000Z')`
+    );
+    insert.run('>50K', '>50K');
+    insert.run('<=50K', '');
+    insert.run('<=50K', '>50K');
+    old.close();
+
+    const upgraded = openDatabase(file, migrationsDir);
+    const rows = upgraded.sqlite.prepare('select id, label, feedback from requests order by id').all();
+    expect(rows).toEqual([
+      { id: 1, label: '>50K', feedback: '>50K' },
+      { id: 2, label: '<=50K', feedback: '' },
+      { id: 3, label: '<=50K', feedback: '>50K' }
+    ]);
+    const next = upgraded.sqlite
+      .prepare(
+        `insert into requests (endpoint_id, algorithm_id, input, response, label, status, latency_us, created_at)
+         values (1, 1, '{}', '{}', 'x', 'OK', 1, '2026-01-02T00:00:00.000Z')`
+      )
+      .run();
+    expect(Number(next.lastInsertRowid)).toBe(4);
+    const indexes = upgraded.sqlite
+      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null")
+      .all();
+    expect(indexes).toEqual([{ name: 'requests_algorithm_ab_test' }]);
+    upgraded.close();
   });
 });

@@ -111,10 +111,18 @@ export const abTestArms = sqliteTable(
   (t) => [primaryKey({ columns: [t.abTestId, t.position] })]
 );
 
+/**
+ * The request log: one row per answered record. It is the hot table (a group-committed insert
+ * per prediction), so it carries as little as the queries need: a plain rowid key (no
+ * AUTOINCREMENT, whose sqlite_sequence page every commit would rewrite; rows are never deleted,
+ * so ids still only grow) and one secondary index. Each extra page a commit touches costs a
+ * lone request ~25 µs (docs/BENCHMARKS.md). Endpoint and A/B filters are answered through the
+ * index by their algorithm ids (request-log.ts, observations.ts).
+ */
 export const requests = sqliteTable(
   'requests',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     endpointId: integer('endpoint_id')
       .notNull()
       .references(() => endpoints.id),
@@ -139,11 +147,7 @@ export const requests = sqliteTable(
     feedbackAt: text('feedback_at'),
     createdAt: createdAt()
   },
-  (t) => [
-    index('requests_endpoint_created').on(t.endpointId, t.createdAt),
-    index('requests_algorithm').on(t.algorithmId),
-    index('requests_ab_test').on(t.abTestId)
-  ]
+  (t) => [index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId)]
 );
 
 export const apiKeys = sqliteTable('api_keys', {

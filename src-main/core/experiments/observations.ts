@@ -23,9 +23,10 @@ export function readTestRequests(sqlite: Database.Database, abTestId: number): T
       `select r.id, r.algorithm_id as algorithmId, r.status, r.label, r.latency_us as latencyUs,
               coalesce(nullif(r.feedback, ''), nullif(p.feedback, '')) as feedback, r.created_at as createdAt
        from requests r left join requests p on p.id = r.primary_request_id
-       where r.ab_test_id = ? order by r.id`
+       where r.algorithm_id in (select algorithm_id from ab_test_arms where ab_test_id = ?) and r.ab_test_id = ?
+       order by r.id`
     )
-    .all(abTestId) as TestRequestRow[];
+    .all(abTestId, abTestId) as TestRequestRow[];
 }
 
 /** Per-arm observations for the statistics, from the rows of one test. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, lte, ne, or, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, ne, or, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { requests } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
@@ -76,9 +76,17 @@ export class RequestLog {
 
 function whereOf(f: RequestFilter): SQL | undefined {
   const c: (SQL | undefined)[] = [];
-  if (f.endpointId !== undefined) c.push(eq(requests.endpointId, f.endpointId));
+  // The log's one index is (algorithm_id, ab_test_id): endpoint and A/B filters name their
+  // algorithms so that SQLite reads the index instead of every row (schema.ts).
+  if (f.endpointId !== undefined) {
+    c.push(inArray(requests.algorithmId, sql`(select id from algorithms where endpoint_id = ${f.endpointId})`));
+    c.push(eq(requests.endpointId, f.endpointId));
+  }
   if (f.algorithmId !== undefined) c.push(eq(requests.algorithmId, f.algorithmId));
-  if (f.abTestId !== undefined) c.push(eq(requests.abTestId, f.abTestId));
+  if (f.abTestId !== undefined) {
+    c.push(inArray(requests.algorithmId, sql`(select algorithm_id from ab_test_arms where ab_test_id = ${f.abTestId})`));
+    c.push(eq(requests.abTestId, f.abTestId));
+  }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
