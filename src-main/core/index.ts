@@ -72,10 +72,18 @@ export async function createCore(config: CoreConfig) {
 
   const abTests = new AbTestService(database.db, database.sqlite, registry);
   const experimentRouter = new ExperimentRouter(() => abTests.running());
-  abTests.onChange(() => experimentRouter.reload());
+  // every registry change made here reaches the predict path's cache at once (registry-cache.ts)
+  registry.onChange = () => servingRegistry.invalidate();
+  abTests.onChange(() => {
+    servingRegistry.invalidate();
+    experimentRouter.reload();
+  });
   router = experimentRouter;
   // an imported running A/B test must reach the router like one started here
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, () => experimentRouter.reload());
+  const bundles = new BundleService(database.db, artifacts, config.dataDir, () => {
+    servingRegistry.invalidate();
+    experimentRouter.reload();
+  });
 
   return {
     config,

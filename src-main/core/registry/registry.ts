@@ -21,6 +21,9 @@ type AlgorithmRow = typeof algorithms.$inferSelect;
 
 /** Endpoints, algorithm versions and their status history (DESIGN §2). */
 export class Registry {
+  /** told after every registration and status change made through this object (serving caches) */
+  onChange: (() => void) | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly artifacts: ArtifactStore
@@ -94,6 +97,7 @@ export class Registry {
     const { sha256, created } = this.artifacts.put(input.file);
     try {
       const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
+      this.onChange?.();
       return this.getAlgorithm(id);
     } catch (err) {
       if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
@@ -118,6 +122,7 @@ export class Registry {
         reason: input.reason ?? ''
       })
     );
+    this.onChange?.();
     return this.getStatus(id);
   }
 

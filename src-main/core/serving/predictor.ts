@@ -83,7 +83,8 @@ export class Predictor {
       const started = process.hrtime.bigint();
       try {
         const model: OnnxModel = await this.pool.get(algorithm);
-        const predictions = await model.run(records.map((r) => model.validate(r)));
+        // through the shadow model's batcher: under load its runs are batched like the primary's
+        const predictions = await this.pool.run(model, records.map((r) => model.validate(r)));
         answers = records.map((_, i) => answerOf(predictions, i, { ...selection, algorithm }));
       } catch (err) {
         answers = records.map(() => ({

@@ -9,25 +9,26 @@ import type { Algorithm, AlgorithmStatusValue, Endpoint } from '../registry/type
  * queries and a JSON.parse of every signature, which measured as the largest cost of a
  * prediction; this view answers the three lookups the selector makes from memory.
  *
- * Freshness does not depend on anyone remembering to invalidate it: it reads a registry
- * version from SQLite (one prepared statement over primary keys, a few microseconds) at most
- * once per turn of the event loop. Every registration, status change or import appends an
- * AUTOINCREMENT row to algorithm_statuses (DESIGN §2: the history is append-only), so a change
- * made through any code path, even by another process, empties the cache. A client that waits
- * for the answer of its status change and then predicts always sees the change: its predict
- * arrives in a later turn. Algorithms are immutable except their description, which the
- * serving path never reads.
+ * Freshness: every change made in this process (registration, status change, A/B start/stop,
+ * import) calls invalidate() through the core's wiring (core/index.ts), so a client that waits
+ * for the answer of its change and then predicts always sees it. As a safety net for changes
+ * made elsewhere (another process on the same data directory, a path that forgot to call),
+ * a registry version is also read from SQLite at most once a second: every registration,
+ * status change or import appends an AUTOINCREMENT row to algorithm_statuses (DESIGN §2).
+ * (It used to be read on every turn of the event loop: at one connection that is every request,
+ * ~5–20 µs each.)
+ * Algorithms are immutable except their description, which the serving path never reads.
  *
  * Returned objects are shared between callers and must not be mutated.
  */
+/** how stale a change made outside this process's core may be seen, at most */
+const recheckMs = 1000;
+
 export class CachedRegistry extends Registry {
   private readonly versionQuery: Database.Statement;
   private version: string | null = null;
-  /** the version was read in this turn of the event loop */
-  private fresh = false;
-  private readonly expire = () => {
-    this.fresh = false;
-  };
+  /** when the version was last read (performance.now()); -Infinity = read it at the next lookup */
+  private checkedAt = -Infinity;
   private endpointsByName = new Map<string, Endpoint | undefined>();
   private algorithmLists = new Map<string, Algorithm[]>();
   private algorithmsById = new Map<number, Algorithm>();
@@ -74,13 +75,13 @@ export class CachedRegistry extends Registry {
   /** Forgets everything now (the core calls it after its own status changes). */
   invalidate(): void {
     this.version = null;
-    this.fresh = false;
+    this.checkedAt = -Infinity;
   }
 
   private check(): void {
-    if (this.fresh) return;
-    this.fresh = true;
-    setImmediate(this.expire);
+    const now = performance.now();
+    if (now - this.checkedAt < recheckMs) return;
+    this.checkedAt = now;
     const version = this.versionQuery.get() as string | null;
     if (version === this.version) return;
     this.version = version;
