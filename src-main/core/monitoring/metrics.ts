@@ -1,6 +1,12 @@
 import { Counter, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import type { RequestRow } from '../requests/request-writer.ts';
 
+interface LoggedSeries {
+  predictions: { inc(): void };
+  compute: { observe(value: number): void };
+  abRequests: { inc(): void } | null;
+}
+
 const latencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /**
@@ -15,6 +21,7 @@ export class Metrics {
   private readonly batchSize: Histogram<'endpoint' | 'algorithm'>;
   private readonly feedback: Counter<'endpoint'>;
   private readonly abRequests: Counter<'ab_test' | 'algorithm' | 'shadow'>;
+  private readonly loggedSeries = new Map<string, LoggedSeries>();
 
   constructor(private readonly endpointName: (id: number) => string) {
     const registers = [this.registry];
@@ -62,14 +69,35 @@ export class Metrics {
 
   recordLogged(rows: readonly RequestRow[]): void {
     for (const row of rows) {
+      const series = this.seriesOf(row);
+      series.predictions.inc();
+      series.compute.observe(row.latencyUs / 1e6);
+      series.abRequests?.inc();
+    }
+  }
+
+  /**
+   * The labelled children a logged row updates, looked up once per label combination: finding
+   * a child by its labels hashes them every time, which cost more than the counting itself on
+   * the predict path (a 1,000-record request updates these 1,000 times).
+   */
+  private seriesOf(row: RequestRow): LoggedSeries {
+    const key = `${row.endpointId}|${row.algorithmId}|${row.status}|${row.abTestId ?? ''}|${row.shadow ? 1 : 0}`;
+    let series = this.loggedSeries.get(key);
+    if (!series) {
       const endpoint = this.endpointName(row.endpointId);
       const algorithm = String(row.algorithmId);
-      this.predictions.inc({ endpoint, algorithm, status: row.status });
-      this.compute.observe({ endpoint, algorithm }, row.latencyUs / 1e6);
-      if (row.abTestId !== null) {
-        this.abRequests.inc({ ab_test: String(row.abTestId), algorithm, shadow: String(row.shadow) });
-      }
+      series = {
+        predictions: this.predictions.labels({ endpoint, algorithm, status: row.status }),
+        compute: this.compute.labels({ endpoint, algorithm }),
+        abRequests:
+          row.abTestId === null
+            ? null
+            : this.abRequests.labels({ ab_test: String(row.abTestId), algorithm, shadow: String(row.shadow) })
+      };
+      this.loggedSeries.set(key, series);
     }
+    return series;
   }
 
   recordBatch(endpointId: number, algorithmId: number, size: number, queueSeconds: readonly number[]): void {

@@ -61,8 +61,9 @@ export class Predictor {
     const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
 
     const answers = records.map((_, i) => answerOf(predictions, i, selection));
+    const createdAt = nowIso();
     const ids = await this.writer.append(
-      answers.map((answer, i) => rowOf(selection, selection.algorithm, records[i], answer, latencyUs, options, false))
+      answers.map((answer, i) => rowOf(selection, selection.algorithm, records[i], answer, latencyUs, options, false, createdAt))
     );
     answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
     if (selection.shadowAlgorithms.length) void this.runShadows(selection, records, ids, options);
@@ -97,8 +98,9 @@ export class Predictor {
         }));
       }
       const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
+      const createdAt = nowIso();
       const rows = answers.map((a, i) => ({
-        ...rowOf(selection, algorithm, records[i], a, latencyUs, options, true),
+        ...rowOf(selection, algorithm, records[i], a, latencyUs, options, true, createdAt),
         primaryRequestId: primaryIds[i] ?? null
       }));
       // A shadow's failure to log must never affect the answered request.
@@ -156,7 +158,8 @@ function rowOf(
   answer: PredictionBody,
   latencyUs: number,
   options: SelectOptions,
-  shadow: boolean
+  shadow: boolean,
+  createdAt: string
 ): RequestRow {
   const { request_id: _omit, ...logged } = answer;
   const ok = answer.status === 'OK';
@@ -171,7 +174,7 @@ function rowOf(
     status: ok ? 'OK' : 'Error',
     latencyUs,
     clientKey: options.clientKey ?? null,
-    createdAt: nowIso()
+    createdAt
   };
 }
 
