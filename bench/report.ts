@@ -179,11 +179,12 @@ export function renderReport(results: BenchResults): string {
   lines.push('');
   lines.push(
     '`npm run bench` (about four minutes; options: `--rounds N`, `--duration S`, `--tool wrk|autocannon`, `--variants` ' +
-      'to add ModelDesk without batching and with 2 onnxruntime threads, `--no-write`). wrk is used when ' +
+      'to add ModelDesk without batching, with 2 onnxruntime threads and with worker threads off, `--no-write`). wrk is used when ' +
       'installed, else autocannon. The baseline (bench/baseline-server.ts) is the minimal server: Fastify, one ' +
       'InferenceSession, one `session.run` per request, no log, no registry. ModelDesk runs as users start it ' +
       '(`cli.ts serve` through tsx) with its defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
-      'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread.'
+      'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread, and calls of 256+ records run in ' +
+      'parts on an inference worker thread with their log rows committed on a log worker thread.'
   );
   lines.push(endMarker);
   return lines.join('\n');

@@ -82,7 +82,8 @@ const servers: ServerSpec[] = [
   ...(flag('--variants')
     ? [
         modeldeskSpec('modeldesk-nobatch', 'ModelDesk, batching off', { maxBatchSize: 1 }),
-        modeldeskSpec('modeldesk-threads2', 'ModelDesk, 2 onnxruntime threads', { threads: 2 })
+        modeldeskSpec('modeldesk-threads2', 'ModelDesk, 2 onnxruntime threads', { threads: 2 }),
+        modeldeskSpec('modeldesk-noworkers', 'ModelDesk, worker threads off', { workerThreads: false })
       ]
     : [])
 ];

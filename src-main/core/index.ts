@@ -42,14 +42,17 @@ export async function createCore(config: CoreConfig) {
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts);
   const requests = new RequestLog(database.db);
-  const writer = new RequestWriter(database.sqlite);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, { ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}) });
   const serving = loadServingSettings(config.dataDir, {
     ...config.serving,
     ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
   });
-  const pool = new ModelPool(artifacts, serving.intraOpThreads, serving.batching);
+  const pool = new ModelPool(artifacts, serving.intraOpThreads, serving.batching, serving.workerThreads);
+  const writer = new RequestWriter(database.sqlite, {
+    offThread: serving.workerThreads,
+    ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {})
+  });
   let router: TrafficRouter = noExperiments;
   // The predict path reads the registry through a cache validated against SQLite on every call.
   const servingRegistry = new CachedRegistry(database.db, artifacts, database.sqlite);
@@ -108,7 +111,7 @@ export async function createCore(config: CoreConfig) {
       router = next;
     },
     async close() {
-      writer.flush();
+      await writer.close();
       await checkpointer.close();
       await pool.closeAll();
       database.close();

@@ -7,5 +7,6 @@ export type {
   TensorInfo
 } from './signature.ts';
 export type { ValidRecord } from './record-encoder.ts';
-export { inspectModel, OnnxModel } from './onnx-model.ts';
+export { inspectModel, OnnxModel, type RunPlace } from './onnx-model.ts';
+export { SessionWorker } from './session-worker.ts';
 export { normaliseKey } from './record-encoder.ts';

@@ -7,6 +7,7 @@ import { invalidInput, ModelDeskError, unavailable } from '../errors.ts';
 import { decodeModel, encodeModel, readGraphFacts, rewriteZipMaps } from './onnx-graph.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from './output-decoder.ts';
 import { RecordEncoder, type Feed, type ValidRecord } from './record-encoder.ts';
+import type { SessionWorker } from './session-worker.ts';
 import { columnWidth, deriveSignature, type ModelOptions, type ModelSignature, type Prediction } from './signature.ts';
 
 /**
@@ -87,8 +88,13 @@ function checkFeatureNames(signature: ModelSignature, names: unknown): string[] 
   return names as string[];
 }
 
+/** Where a run happens: on this thread's session, or on the same model's session in the inference worker. */
+export type RunPlace = 'here' | 'worker';
+
 export class OnnxModel {
   private closed = false;
+  /** the same model loaded in the inference worker (session-worker.ts), when there is one */
+  private remote: { worker: SessionWorker; key: string } | null = null;
 
   private constructor(
     readonly signature: ModelSignature,
@@ -145,17 +151,44 @@ export class OnnxModel {
     return new OnnxModel(signature, settings.classes, session, encoder, decodeConfig, fetches);
   }
 
+  /**
+   * Also loads this model in the inference worker, with the same session options, so runs can
+   * go there. Both sessions compute every row the same way (one intra-op thread by default), so
+   * where a batch ran never changes an answer. A failed load leaves the model running here.
+   */
+  async attachWorker(worker: SessionWorker, runnable: Uint8Array, options: ModelOptions = {}): Promise<boolean> {
+    try {
+      const key = await worker.load(runnable, {
+        ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
+        ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning })
+      });
+      if (this.closed) {
+        await worker.release(key);
+        return false;
+      }
+      this.remote = { worker, key };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** true when run(…, 'worker') would use the inference worker */
+  get canRunOnWorker(): boolean {
+    return this.remote !== null && this.remote.worker.alive;
+  }
+
   validate(record: unknown, index?: number): ValidRecord {
     return this.encoder.validate(record, index);
   }
 
-  async run(records: ValidRecord[]): Promise<Prediction[]> {
+  async run(records: ValidRecord[], place: RunPlace = 'here'): Promise<Prediction[]> {
     if (this.closed) throw unavailable('model session is closed');
     if (records.length === 0) return [];
-    if (this.batchable) return this.runBatch(records);
+    if (this.batchable) return this.runBatch(records, place);
     // A fixed-shape model takes exactly the batch it declares (normally 1): never batch it.
     const predictions: Prediction[] = [];
-    for (const record of records) predictions.push(...(await this.runBatch([record])));
+    for (const record of records) predictions.push(...(await this.runBatch([record], place)));
     return predictions;
   }
 
@@ -169,14 +202,33 @@ export class OnnxModel {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.session.release();
+    const remote = this.remote;
+    this.remote = null;
+    await Promise.all([this.session.release(), remote?.worker.release(remote.key)]);
   }
 
-  private async runBatch(records: ValidRecord[]): Promise<Prediction[]> {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, feed] of Object.entries(this.encoder.toFeeds(records))) feeds[name] = toTensor(feed);
-    const results = await this.session.run(feeds, this.fetches);
-    return decodePredictions(results as Record<string, RawOutput>, records.length, this.decodeConfig);
+  private async runBatch(records: ValidRecord[], place: RunPlace): Promise<Prediction[]> {
+    const feeds = this.encoder.toFeeds(records);
+    const remote = place === 'worker' ? this.remote : null;
+    let results: Record<string, RawOutput>;
+    if (remote?.worker.alive) {
+      try {
+        results = await remote.worker.run(remote.key, feeds, this.fetches);
+      } catch (err) {
+        // the model's own error is the answer; a dead worker is not, so run here instead
+        if (remote.worker.alive) throw err;
+        results = await this.runHere(feeds);
+      }
+    } else {
+      results = await this.runHere(feeds);
+    }
+    return decodePredictions(results, records.length, this.decodeConfig);
+  }
+
+  private async runHere(feeds: Record<string, Feed>): Promise<Record<string, RawOutput>> {
+    const tensors: Record<string, ort.Tensor> = {};
+    for (const [name, feed] of Object.entries(feeds)) tensors[name] = toTensor(feed);
+    return (await this.session.run(tensors, this.fetches)) as Record<string, RawOutput>;
   }
 }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LogWorker, type LogParams } from './log-worker.ts';
 
 export interface RequestRow {
   endpointId: number;
@@ -22,29 +23,54 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+export interface RequestWriterOptions {
+  /** commit under load on a worker thread (log-worker.ts); default true */
+  offThread?: boolean;
+  /** better-sqlite3 built for Electron, for the worker's connection */
+  nativeBinding?: string;
+  /** a queue this long is written at once instead of at the end of the turn */
+  maxBatchRows?: number;
+}
+
+/** batches of at least this many rows commit on the log worker */
+export const largeCommitRows = 256;
+
+const insertSql = `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
+   label, status, latency_us, client_key, feedback, created_at)
+ values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`;
+
 /**
  * Group commit for the request log: rows appended during one turn of the event loop are
  * inserted in a single transaction, and each caller's promise resolves with its row ids only
  * after that transaction committed. A response is therefore never sent for a row that is not
  * durable, while a busy server pays for one commit per batch instead of one per request.
+ *
+ * Where the transaction runs: here, on the serving thread, unless the batch is large (a
+ * 1,000-record prediction). Those go to the log worker (log-worker.ts), whose connection
+ * commits them on the other core while this thread goes on answering; small batches stay here
+ * because the hop to another thread and back costs more than their commit. Both connections
+ * write the same file; this one writes only while the worker has nothing in flight (else the
+ * batch follows the worker's), so neither ever waits for the other's lock.
  */
 export class RequestWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly insert: Database.Statement;
   private readonly insertAll: (batch: Pending[]) => number[][];
+  private worker: LogWorker | null | undefined;
+  private readonly maxBatchRows: number;
 
   /** told about every row once it is committed (metrics) */
   onCommitted: ((rows: RequestRow[]) => void) | null = null;
 
-  constructor(sqlite: Database.Database, private readonly maxBatchRows = 2000) {
-    this.insert = sqlite.prepare(
-      `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-         label, status, latency_us, client_key, feedback, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)`
-    );
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly options: RequestWriterOptions = {}
+  ) {
+    this.maxBatchRows = options.maxBatchRows ?? 2000;
+    this.insert = sqlite.prepare(insertSql);
     this.insertAll = sqlite.transaction((batch: Pending[]) =>
-      batch.map((p) => p.rows.map((r) => this.insertRow(r)))
+      batch.map((p) => p.rows.map((r) => Number(this.insert.run(paramsOf(r)).lastInsertRowid)))
     );
   }
 
@@ -59,12 +85,34 @@ export class RequestWriter {
     });
   }
 
-  /** Writes everything queued now; also called on shutdown so nothing acknowledged is lost. */
+  /** Writes everything queued now (here, or handed to the worker). */
   flush(): void {
     this.scheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    const worker = this.workerFor(batch);
+    if (worker) this.commitOnWorker(worker, batch);
+    else this.commitHere(batch);
+  }
+
+  /** Writes what is queued and waits for the worker's batches: nothing acknowledged is lost. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.worker?.close();
+  }
+
+  private workerFor(batch: Pending[]): LogWorker | null {
+    if (this.options.offThread === false) return null;
+    const worker = this.worker;
+    // the worker holds a transaction: writing here too would wait for its lock
+    if (worker?.pending) return worker.alive ? worker : null;
+    if (rowCount(batch) < largeCommitRows) return null;
+    if (worker === undefined) this.worker = LogWorker.start(this.sqlite, insertSql, this.options.nativeBinding);
+    return this.worker?.alive ? this.worker : null;
+  }
+
+  private commitHere(batch: Pending[]): void {
     let ids: number[][];
     try {
       ids = this.insertAll(batch);
@@ -72,25 +120,49 @@ export class RequestWriter {
       for (const p of batch) p.reject(err as Error);
       return;
     }
+    this.committed(batch, ids);
+  }
+
+  private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
+    const params: LogParams[] = [];
+    for (const p of batch) for (const r of p.rows) params.push(paramsOf(r));
+    worker.insert(params).then(
+      (flat) => {
+        let offset = 0;
+        const ids = batch.map((p) => flat.slice(offset, (offset += p.rows.length)));
+        this.committed(batch, ids);
+      },
+      (err: Error) => {
+        for (const p of batch) p.reject(err);
+      }
+    );
+  }
+
+  private committed(batch: Pending[], ids: number[][]): void {
     batch.forEach((p, i) => p.resolve(ids[i] ?? []));
     if (this.onCommitted) for (const p of batch) this.onCommitted(p.rows);
   }
+}
 
-  private insertRow(r: RequestRow): number {
-    const info = this.insert.run(
-      r.endpointId,
-      r.algorithmId,
-      r.abTestId,
-      r.shadow ? 1 : 0,
-      r.primaryRequestId ?? null,
-      r.input,
-      r.response,
-      r.label,
-      r.status,
-      r.latencyUs,
-      r.clientKey,
-      r.createdAt
-    );
-    return Number(info.lastInsertRowid);
-  }
+function rowCount(batch: Pending[]): number {
+  let n = 0;
+  for (const p of batch) n += p.rows.length;
+  return n;
+}
+
+function paramsOf(r: RequestRow): LogParams {
+  return [
+    r.endpointId,
+    r.algorithmId,
+    r.abTestId,
+    r.shadow ? 1 : 0,
+    r.primaryRequestId ?? null,
+    r.input,
+    r.response,
+    r.label,
+    r.status,
+    r.latencyUs,
+    r.clientKey,
+    r.createdAt
+  ];
 }

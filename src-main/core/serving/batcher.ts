@@ -8,7 +8,7 @@
  * alone, so one poisoned record cannot fail its neighbours. A model whose batch dimension is
  * fixed is never batched.
  */
-import type { Prediction, ValidRecord } from '../inference/index.ts';
+import type { Prediction, RunPlace, ValidRecord } from '../inference/index.ts';
 
 export interface BatchingOptions {
   /** most rows in one run; 1 turns batching off */
@@ -51,8 +51,11 @@ export function checkBatchingOptions(options: Partial<BatchingOptions>, where = 
 /** What the batcher drives: an OnnxModel, or anything shaped like one (tests). */
 export interface BatchTarget {
   readonly batchable: boolean;
-  run(records: ValidRecord[]): Promise<Prediction[]>;
+  run(records: ValidRecord[], place?: RunPlace): Promise<Prediction[]>;
 }
+
+/** Chooses where a run of this many rows goes (model-pool.ts); absent = always here. */
+export type PlaceRun = (rows: number) => RunPlace;
 
 export interface BatcherStats {
   /** session runs started by this batcher (retries included) */
@@ -85,7 +88,8 @@ export class Batcher {
 
   constructor(
     private readonly model: BatchTarget,
-    readonly options: BatchingOptions = defaultBatching
+    readonly options: BatchingOptions = defaultBatching,
+    private readonly place: PlaceRun = () => 'here'
   ) {
     this.enabled = model.batchable && options.maxBatchSize > 1;
   }
@@ -196,7 +200,7 @@ export class Batcher {
     this.stats.rows += records.length;
     if (records.length > this.stats.largestBatch) this.stats.largestBatch = records.length;
     try {
-      return this.model.run(records);
+      return this.model.run(records, this.place(records.length));
     } catch (err) {
       return Promise.reject(err);
     }

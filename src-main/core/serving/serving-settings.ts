@@ -6,7 +6,7 @@ import { checkBatchingOptions, defaultBatching, type BatchingOptions, type Batch
  * Serving settings: onnxruntime threads and dynamic batching, with per-algorithm overrides.
  * Sources, strongest first: CoreConfig (CLI flags), `<dataDir>/serving.json`, defaults.
  *
- *   { "intraOpThreads": 1,
+ *   { "intraOpThreads": 1, "workerThreads": true,
  *     "batching": { "maxBatchSize": 64, "maxWaitUs": 0 },
  *     "algorithms": { "2": { "maxBatchSize": 1 } } }      ← keyed by algorithm id
  *
@@ -16,6 +16,8 @@ import { checkBatchingOptions, defaultBatching, type BatchingOptions, type Batch
 export interface ServingConfig {
   /** onnxruntime intra-op threads per session; 0 = onnxruntime's default (one per core) */
   intraOpThreads?: number;
+  /** run large batches (256+ records) and their log commits on worker threads (default true; session-worker.ts, log-worker.ts) */
+  workerThreads?: boolean;
   batching?: Partial<BatchingOptions>;
   /** per-algorithm batching, keyed by algorithm id */
   algorithms?: Record<string, Partial<BatchingOptions>>;
@@ -23,6 +25,7 @@ export interface ServingConfig {
 
 export interface ServingSettings {
   intraOpThreads: number;
+  workerThreads: boolean;
   batching: BatchingSettings;
 }
 
@@ -56,12 +59,15 @@ export function loadServingSettings(dataDir: string, config: ServingConfig = {})
   if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
     throw new Error('intraOpThreads must be an integer from 0 (onnxruntime default) to 256');
   }
+  const workerThreads = config.workerThreads ?? stored.workerThreads ?? true;
+  if (typeof workerThreads !== 'boolean') throw new Error('workerThreads must be true or false');
   const algorithms: Record<string, Partial<BatchingOptions>> = {};
   for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {
     algorithms[id] = checkBatchingOptions(options ?? {}, `algorithms.${id}`);
   }
   return {
     intraOpThreads: threads,
+    workerThreads,
     batching: {
       defaults: {
         ...defaultBatching,

@@ -40,7 +40,10 @@ export const predictRoute =
           ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
           clientKey: request.headers['x-client-key'] ?? q.client_key ?? null
         });
-        return reply.send(result.body);
+        // The answers' JSON was already built for the request log (Predictor.json): serialise
+        // the body by reusing it rather than stringifying every answer again.
+        return reply.serializer(() => result.json()).send(result.body);
       }
     );
   };
+

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../db/open.ts';
+import { adultRows, fixtureModel } from '../../../test/fixtures/index.ts';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
+import { OnnxModel, SessionWorker } from '../inference/index.ts';
+import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
+import { largeRunRows } from './model-pool.ts';
+
+const migrationsDir = join(import.meta.dirname, '..', '..', '..', 'db', 'migrations');
+const records = adultRows(3 * largeRunRows).map((r) => r.record);
+
+describe('large batches on worker threads', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('a call large enough to run in parts on the inference worker answers exactly as one record at a time', async () => {
+    const runsBefore = server.core.pool.workerRuns;
+    const batch = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
+    expect(batch.status).toBe(200);
+    expect(server.core.pool.workerRuns - runsBefore).toBe(records.length / largeRunRows);
+    const answers = batch.body.predictions as { probability: number; label: string; request_id: number }[];
+    expect(answers).toHaveLength(records.length);
+    // every part's rows are logged, and the answer came only after they were committed
+    const ids = answers.map((a) => a.request_id);
+    expect(new Set(ids).size).toBe(records.length);
+    const file = new Database(join(server.dataDir, 'modeldesk.db'), { readonly: true });
+    const logged = file.prepare(`select count(*) as n from requests where id between ? and ?`).get(Math.min(...ids), Math.max(...ids));
+    file.close();
+    expect(logged).toEqual({ n: records.length });
+
+    for (const i of [0, 1, largeRunRows - 1, largeRunRows, 2 * largeRunRows + 5, records.length - 1]) {
+      const one = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records[i] });
+      expect(one.body.probability).toBe(answers[i]!.probability);
+      expect(one.body.label).toBe(answers[i]!.label);
+    }
+  });
+});
+
+describe('SessionWorker', () => {
+  it('runs a model with the answers of the same model run here, and falls back here once it is closed', async () => {
+    const bytes = fixtureModel('income_rf');
+    const model = await OnnxModel.load(bytes, { intraOpThreads: 1, allowSpinning: false });
+    const worker = SessionWorker.start();
+    expect(worker).not.toBeNull();
+    const { inspectModel } = await import('../inference/index.ts');
+    expect(await model.attachWorker(worker!, inspectModel(bytes).runnable, { intraOpThreads: 1, allowSpinning: false })).toBe(true);
+    const valid = records.slice(0, 300).map((r) => model.validate(r));
+    const here = await model.run(valid, 'here');
+    expect(await model.run(valid, 'worker')).toEqual(here);
+    await worker!.close();
+    expect(model.canRunOnWorker).toBe(false);
+    expect(await model.run(valid, 'worker')).toEqual(here);
+    await model.close();
+  });
+});
+
+describe('RequestWriter with the log worker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldesk-writer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('commits large batches on the worker and small ones here, and close() waits for what the worker holds', async () => {
+    const file = join(dir, 'modeldesk.db');
+    const db = openDatabase(file, migrationsDir);
+    db.sqlite.exec(`
+      insert into endpoints (id, name, owner, description, created_at) values (1, 'e', 'o', '', '2026-01-01T00:00:00.000Z');
+      insert into algorithms (id, endpoint_id, name, version, description, owner, code, artifact_sha256, artifact_bytes, signature, task, created_at)
+        values (1, 1, 'a', '1', '', '', '', 'x', 1, '{}', 'classification', '2026-01-01T00:00:00.000Z');`);
+    const writer = new RequestWriter(db.sqlite);
+    const row = (label: string): RequestRow => ({
+      endpointId: 1,
+      algorithmId: 1,
+      abTestId: null,
+      shadow: false,
+      input: '{}',
+      response: '{}',
+      label,
+      status: 'OK',
+      latencyUs: 1,
+      clientKey: null,
+      createdAt: '2026-01-01T00:00:00.000Z'
+    });
+    const large = writer.append(Array.from({ length: largeCommitRows }, () => row('large')));
+    // queued in the same turn: goes with the large batch, after it
+    const small = writer.append([row('small')]);
+    const [largeIds, smallIds] = await Promise.all([large, small]);
+    expect(largeIds).toHaveLength(largeCommitRows);
+    expect(smallIds).toEqual([largeCommitRows + 1]);
+    // a lone small batch commits here
+    expect(await writer.append([row('alone')])).toEqual([largeCommitRows + 2]);
+
+    const pending = writer.append(Array.from({ length: largeCommitRows }, () => row('at close')));
+    await writer.close();
+    await expect(pending).resolves.toHaveLength(largeCommitRows);
+    const count = db.sqlite.prepare("select count(*) as n from requests where label = 'at close'").get();
+    expect(count).toEqual({ n: largeCommitRows });
+    db.close();
+  });
+});
