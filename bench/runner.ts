@@ -83,7 +83,7 @@ const servers: ServerSpec[] = [
     ? [
         modeldeskSpec('modeldesk-nobatch', 'ModelDesk, batching off', { maxBatchSize: 1 }),
         modeldeskSpec('modeldesk-threads2', 'ModelDesk, 2 onnxruntime threads', { threads: 2 }),
-        modeldeskSpec('modeldesk-noworkers', 'ModelDesk, worker threads off', { workerThreads: false })
+        modeldeskSpec('modeldesk-workers', 'ModelDesk, worker threads on', { workerThreads: true })
       ]
     : [])
 ];

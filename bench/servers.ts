@@ -99,7 +99,7 @@ export interface ModelDeskStart {
   threads?: number;
   maxBatchSize?: number;
   maxBatchWaitUs?: number;
-  /** false: --no-worker-threads (every run and log commit on the server thread) */
+  /** true: --worker-threads (calls of 256+ records on worker threads) */
   workerThreads?: boolean;
   /** keep the data directory (the durability check reads it after kill -9) */
   keepData?: boolean;
@@ -111,7 +111,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
-  if (options.workerThreads === false) args.push('--no-worker-threads');
+  if (options.workerThreads) args.push('--worker-threads');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
 }
 

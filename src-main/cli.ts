@@ -27,7 +27,7 @@ interface ServeOptions {
   threads?: number;
   maxBatchSize?: number;
   maxBatchWaitUs?: number;
-  workerThreads: boolean;
+  workerThreads?: boolean;
 }
 
 program
@@ -40,7 +40,7 @@ program
   .option('--threads <n>', 'onnxruntime intra-op threads per model (default 1: batching changes no answer; 2 is faster on batches)', count)
   .option('--max-batch-size <n>', 'most records one model run takes from concurrent requests (1 = no batching; default 64)', count)
   .option('--max-batch-wait-us <us>', 'batching window in µs (0 = adaptive, no timer; default 0)', count)
-  .option('--no-worker-threads', 'run every model and request-log commit on the server thread (default: batches of 256+ records use worker threads)')
+  .option('--worker-threads', 'run calls of 256+ records on worker threads: ~35% more rows/s on large batches, ~80 MB more memory (default off)')
   .action(async (options: ServeOptions) => {
     const { threads, maxBatchSize, maxBatchWaitUs, workerThreads, ...rest } = options;
     const batching = {
@@ -50,7 +50,7 @@ program
     const server = await startHeadless({
       ...rest,
       ...(threads === undefined ? {} : { intraOpThreads: threads }),
-      serving: { batching, ...(workerThreads ? {} : { workerThreads: false }) }
+      serving: { batching, ...(workerThreads ? { workerThreads: true } : {}) }
     });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
     console.log(`Open ${server.url}/?token=${server.token}`);

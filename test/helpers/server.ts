@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHeadless, type RunningServer } from '../../src-main/headless.ts';
+import { startHeadless, type HeadlessOptions, type RunningServer } from '../../src-main/headless.ts';
 import { fixtureModel, type FixtureName } from '../fixtures/index.ts';
 
 export const testToken = 'test-admin-token';
@@ -15,9 +15,17 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real ModelDesk on 127.0.0.1:0 with its own temporary data directory. */
-export async function startTestServer(options: { seed?: boolean; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { seed?: boolean; dataDir?: string; serving?: HeadlessOptions['serving'] } = {}
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
-  const server = await startHeadless({ port: 0, data: dataDir, seed: options.seed ?? true, adminToken: testToken });
+  const server = await startHeadless({
+    port: 0,
+    data: dataDir,
+    seed: options.seed ?? true,
+    adminToken: testToken,
+    ...(options.serving ? { serving: options.serving } : {})
+  });
   const request: TestServer['request'] = (path, init = {}) => {
     const { admin, json, ...rest } = init;
     const headers = new Headers(rest.headers);

@@ -173,6 +173,11 @@ export class OnnxModel {
     }
   }
 
+  /** Forgets the worker's copy (the worker is being stopped, which releases it). */
+  detachWorker(): void {
+    this.remote = null;
+  }
+
   /** true when run(…, 'worker') would use the inference worker */
   get canRunOnWorker(): boolean {
     return this.remote !== null && this.remote.worker.alive;

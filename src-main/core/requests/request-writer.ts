@@ -24,7 +24,7 @@ interface Pending {
 }
 
 export interface RequestWriterOptions {
-  /** commit under load on a worker thread (log-worker.ts); default true */
+  /** commit large batches on a worker thread (log-worker.ts); default false */
   offThread?: boolean;
   /** better-sqlite3 built for Electron, for the worker's connection */
   nativeBinding?: string;
@@ -34,6 +34,8 @@ export interface RequestWriterOptions {
 
 /** batches of at least this many rows commit on the log worker */
 export const largeCommitRows = 256;
+/** the log worker stops after this long without a large batch */
+const workerIdleMs = 10_000;
 
 const insertSql = `insert into requests (endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
    label, status, latency_us, client_key, feedback, created_at)
@@ -45,8 +47,8 @@ const insertSql = `insert into requests (endpoint_id, algorithm_id, ab_test_id, 
  * after that transaction committed. A response is therefore never sent for a row that is not
  * durable, while a busy server pays for one commit per batch instead of one per request.
  *
- * Where the transaction runs: here, on the serving thread, unless the batch is large (a
- * 1,000-record prediction). Those go to the log worker (log-worker.ts), whose connection
+ * Where the transaction runs: here, on the serving thread, unless worker threads are on and the
+ * batch is large (a 1,000-record prediction). Those go to the log worker (log-worker.ts), whose connection
  * commits them on the other core while this thread goes on answering; small batches stay here
  * because the hop to another thread and back costs more than their commit. Both connections
  * write the same file; this one writes only while the worker has nothing in flight (else the
@@ -58,6 +60,7 @@ export class RequestWriter {
   private readonly insert: Database.Statement;
   private readonly insertAll: (batch: Pending[]) => number[][];
   private worker: LogWorker | null | undefined;
+  private idleTimer: NodeJS.Timeout | null = null;
   private readonly maxBatchRows: number;
 
   /** told about every row once it is committed (metrics) */
@@ -99,11 +102,12 @@ export class RequestWriter {
   /** Writes what is queued and waits for the worker's batches: nothing acknowledged is lost. */
   async close(): Promise<void> {
     this.flush();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     await this.worker?.close();
   }
 
   private workerFor(batch: Pending[]): LogWorker | null {
-    if (this.options.offThread === false) return null;
+    if (!this.options.offThread) return null;
     const worker = this.worker;
     // the worker holds a transaction: writing here too would wait for its lock
     if (worker?.pending) return worker.alive ? worker : null;
@@ -124,6 +128,7 @@ export class RequestWriter {
   }
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
+    this.keepWorker();
     const params: LogParams[] = [];
     for (const p of batch) for (const r of p.rows) params.push(paramsOf(r));
     worker.insert(params).then(
@@ -136,6 +141,23 @@ export class RequestWriter {
         for (const p of batch) p.reject(err);
       }
     );
+  }
+
+  /** The worker's connection and heap are freed once large batches stop coming; the next one starts it again. */
+  private keepWorker(): void {
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      const worker = this.worker;
+      if (!worker) return;
+      if (worker.pending > 0) return this.keepWorker();
+      this.worker = undefined;
+      void worker.close();
+    }, workerIdleMs);
+    this.idleTimer.unref();
   }
 
   private committed(batch: Pending[], ids: number[][]): void {

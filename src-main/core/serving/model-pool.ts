@@ -19,14 +19,18 @@ export class ModelPool {
   private readonly derivedDir: string;
   /** told about every model run: its rows and each request's wait (metrics) */
   onBatch: ((algorithm: Algorithm, rows: number, queuedSeconds: number[]) => void) | null = null;
-  private worker: SessionWorker | null | undefined;
+  /** the inference worker, while large calls keep coming (see place()) */
+  private worker: SessionWorker | null = null;
+  /** models whose session is loaded (or loading) in the worker */
+  private readonly onWorker = new Map<OnnxModel, Promise<boolean>>();
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly artifacts: ArtifactStore,
     private readonly intraOpThreads?: number,
     private readonly batching: BatchingSettings = { defaults: defaultBatching, algorithms: {} },
     /** run large batches on a second thread (session-worker.ts); off = every run on the Node thread */
-    private readonly workerThreads = true
+    private readonly workerThreads = false
   ) {
     this.derivedDir = join(artifacts.dir, 'derived');
   }
@@ -44,10 +48,9 @@ export class ModelPool {
       // The Node thread serves HTTP on the same cores: pool threads must not busy-wait.
       allowSpinning: false
     };
-    const model = OnnxModel.loadInspected(inspected, options).then(async (loaded) => {
-      const worker = this.sessionWorker();
-      if (worker) await loaded.attachWorker(worker, inspected.runnable, options);
-      const batcher = new Batcher(loaded, batchingFor(this.batching, algorithm.id), (rows) => this.place(loaded, rows));
+    const model = OnnxModel.loadInspected(inspected, options).then((loaded) => {
+      const place = (rows: number) => this.place(loaded, rows, () => this.attach(loaded, algorithm, options));
+      const batcher = new Batcher(loaded, batchingFor(this.batching, algorithm.id), place);
       batcher.onRun = (rows, queued) => this.onBatch?.(algorithm, rows, queued);
       this.batchers.set(loaded, batcher);
       setImmediate(collectGarbage);
@@ -64,9 +67,14 @@ export class ModelPool {
     return (this.batchers.get(model) ?? model).run(records);
   }
 
-  /** runs handed to the inference worker so far */
+  /** runs handed to the inference worker so far (since it last started) */
   get workerRuns(): number {
     return this.worker?.runs ?? 0;
+  }
+
+  /** Resolves once every model a large call asked for is loaded in the worker (tests, bench). */
+  async workerReady(): Promise<void> {
+    await Promise.all(this.onWorker.values());
   }
 
   batcher(model: OnnxModel): Batcher | undefined {
@@ -81,7 +89,8 @@ export class ModelPool {
 
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.loaded.keys()].map((id) => this.release(id)));
-    await this.worker?.close();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.stopWorker();
   }
 
   /**
@@ -89,14 +98,46 @@ export class ModelPool {
    * this thread parses, answers and logs other requests. Everything else runs here: handing a
    * run to another thread and back costs ~100–170 µs of copying and wake-ups on this thread
    * (measured with the income forest's 14 inputs), more than a small run costs.
+   *
+   * The worker costs memory (a second session of each model it runs, ~17 MB for the income
+   * forest, and its own heap), so it starts with the first large call, loads a model there in
+   * the background while that call runs here, and stops once large calls stop coming.
    */
-  private place(model: OnnxModel, rows: number): RunPlace {
-    return rows >= largeRunRows && model.canRunOnWorker ? 'worker' : 'here';
+  private place(model: OnnxModel, rows: number, attach: () => Promise<boolean>): RunPlace {
+    if (!this.workerThreads || rows < largeRunRows) return 'here';
+    this.keepWorker();
+    if (model.canRunOnWorker) return 'worker';
+    if (!this.onWorker.has(model)) this.onWorker.set(model, attach());
+    return 'here';
   }
 
-  private sessionWorker(): SessionWorker | null {
-    if (this.worker === undefined) this.worker = this.workerThreads ? SessionWorker.start() : null;
-    return this.worker;
+  private async attach(model: OnnxModel, algorithm: Algorithm, options: ModelOptions): Promise<boolean> {
+    try {
+      this.worker ??= SessionWorker.start();
+      return this.worker ? await model.attachWorker(this.worker, this.runnable(algorithm).runnable, options) : false;
+    } catch {
+      return false;
+    }
+  }
+
+  private keepWorker(): void {
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => void this.stopWorker(), workerIdleMs);
+    this.idleTimer.unref();
+  }
+
+  private async stopWorker(): Promise<void> {
+    this.idleTimer = null;
+    const worker = this.worker;
+    if (!worker) return;
+    if (worker.pending > 0) return this.keepWorker();
+    this.worker = null;
+    for (const model of this.onWorker.keys()) model.detachWorker();
+    this.onWorker.clear();
+    await worker.close();
   }
 
   private runnable(algorithm: Algorithm) {
@@ -115,6 +156,8 @@ export class ModelPool {
 
 /** runs of at least this many rows go to the inference worker (see place()) */
 export const largeRunRows = 256;
+/** the inference worker stops after this long without a large run */
+const workerIdleMs = 10_000;
 
 let fullGc: (() => void) | null | undefined;
 

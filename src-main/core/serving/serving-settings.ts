@@ -6,7 +6,7 @@ import { checkBatchingOptions, defaultBatching, type BatchingOptions, type Batch
  * Serving settings: onnxruntime threads and dynamic batching, with per-algorithm overrides.
  * Sources, strongest first: CoreConfig (CLI flags), `<dataDir>/serving.json`, defaults.
  *
- *   { "intraOpThreads": 1, "workerThreads": true,
+ *   { "intraOpThreads": 1, "workerThreads": false,
  *     "batching": { "maxBatchSize": 64, "maxWaitUs": 0 },
  *     "algorithms": { "2": { "maxBatchSize": 1 } } }      ← keyed by algorithm id
  *
@@ -59,7 +59,7 @@ export function loadServingSettings(dataDir: string, config: ServingConfig = {})
   if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
     throw new Error('intraOpThreads must be an integer from 0 (onnxruntime default) to 256');
   }
-  const workerThreads = config.workerThreads ?? stored.workerThreads ?? true;
+  const workerThreads = config.workerThreads ?? stored.workerThreads ?? false;
   if (typeof workerThreads !== 'boolean') throw new Error('workerThreads must be true or false');
   const algorithms: Record<string, Partial<BatchingOptions>> = {};
   for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {

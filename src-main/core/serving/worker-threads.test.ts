@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,18 +9,23 @@ import { startTestServer, type TestServer } from '../../../test/helpers/server.t
 import { OnnxModel, SessionWorker } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
 import { largeRunRows } from './model-pool.ts';
+import { loadServingSettings } from './serving-settings.ts';
 
 const migrationsDir = join(import.meta.dirname, '..', '..', '..', 'db', 'migrations');
 const records = adultRows(3 * largeRunRows).map((r) => r.record);
 
-describe('large batches on worker threads', () => {
+describe('large batches on worker threads (--worker-threads)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ serving: { workerThreads: true } });
   });
   afterAll(() => server.stop());
 
   it('a call large enough to run in parts on the inference worker answers exactly as one record at a time', async () => {
+    // the first large call loads the model in the worker and meanwhile runs here
+    const first = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
+    expect(first.status).toBe(200);
+    await server.core.pool.workerReady();
     const runsBefore = server.core.pool.workerRuns;
     const batch = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
     expect(batch.status).toBe(200);
@@ -35,10 +40,40 @@ describe('large batches on worker threads', () => {
     file.close();
     expect(logged).toEqual({ n: records.length });
 
+    expect(first.body.predictions).toEqual(answers.map((a) => ({ ...a, request_id: expect.any(Number) })));
     for (const i of [0, 1, largeRunRows - 1, largeRunRows, 2 * largeRunRows + 5, records.length - 1]) {
       const one = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records[i] });
       expect(one.body.probability).toBe(answers[i]!.probability);
       expect(one.body.label).toBe(answers[i]!.label);
+    }
+  });
+});
+
+describe('worker threads are off by default', () => {
+  it('a large call on a default server runs on the serving thread and starts no worker', async () => {
+    const server = await startTestServer();
+    try {
+      const batch = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
+      expect(batch.status).toBe(200);
+      expect(batch.body.predictions).toHaveLength(records.length);
+      await server.core.pool.workerReady();
+      expect(server.core.pool.workerRuns).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('serving.json or the CLI turns them on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));
+    try {
+      expect(loadServingSettings(dir).workerThreads).toBe(false);
+      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ workerThreads: true }));
+      expect(loadServingSettings(dir).workerThreads).toBe(true);
+      expect(loadServingSettings(dir, { workerThreads: false }).workerThreads).toBe(false);
+      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ workerThreads: 'yes' }));
+      expect(() => loadServingSettings(dir)).toThrow(/workerThreads must be true or false/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -72,7 +107,7 @@ describe('RequestWriter with the log worker', () => {
       insert into endpoints (id, name, owner, description, created_at) values (1, 'e', 'o', '', '2026-01-01T00:00:00.000Z');
       insert into algorithms (id, endpoint_id, name, version, description, owner, code, artifact_sha256, artifact_bytes, signature, task, created_at)
         values (1, 1, 'a', '1', '', '', '', 'x', 1, '{}', 'classification', '2026-01-01T00:00:00.000Z');`);
-    const writer = new RequestWriter(db.sqlite);
+    const writer = new RequestWriter(db.sqlite, { offThread: true });
     const row = (label: string): RequestRow => ({
       endpointId: 1,
       algorithmId: 1,
