@@ -22,6 +22,15 @@ export function inspectModel(bytes: Uint8Array): { signature: ModelSignature; ru
   return { signature: deriveSignature(facts, rewritten), runnable: rewritten ? encodeModel(model) : bytes };
 }
 
+/** onnxruntime session options from ModelDesk's (also used for the worker's copy of a model). */
+export function sessionOptions(options: Pick<ModelOptions, 'intraOpThreads' | 'allowSpinning'>): ort.InferenceSession.SessionOptions {
+  return {
+    logSeverityLevel: 3,
+    ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {})
+  };
+}
+
 /** Option values as they will be applied, after checking them against the signature. */
 interface Settings {
   featureNames: string[] | null;
@@ -126,11 +135,7 @@ export class OnnxModel {
     const settings = checkOptions(signature, options);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(runnable, {
-        logSeverityLevel: 3,
-        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-        ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {})
-      });
+      session = await ort.InferenceSession.create(runnable, sessionOptions(options));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new ModelDeskError('invalid_input', `model file could not be loaded by onnxruntime: ${message}`, 'file');
@@ -158,10 +163,7 @@ export class OnnxModel {
    */
   async attachWorker(worker: SessionWorker, runnable: Uint8Array, options: ModelOptions = {}): Promise<boolean> {
     try {
-      const key = await worker.load(runnable, {
-        ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
-        ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning })
-      });
+      const key = await worker.load(runnable, sessionOptions(options));
       if (this.closed) {
         await worker.release(key);
         return false;

@@ -1,6 +1,7 @@
+import type { InferenceSession } from 'onnxruntime-node';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { RawOutput } from './output-decoder.ts';
+import { WorkerChannel, type WorkerReply } from '../worker-channel.ts';
 import type { Feed } from './record-encoder.ts';
 
 /**
@@ -53,110 +54,50 @@ parentPort.on('message', async (m) => {
 });
 `;
 
-export interface WorkerSessionOptions {
-  intraOpThreads?: number;
-  allowSpinning?: boolean;
-}
-
-interface Waiting {
-  resolve: (value: Record<string, RawOutput> | undefined) => void;
-  reject: (err: Error) => void;
-}
-
 export class SessionWorker {
-  private readonly waiting = new Map<number, Waiting>();
-  private nextId = 1;
   private nextKey = 1;
-  private dead: Error | null = null;
-  private closing = false;
   /** runs handed to the worker so far */
   runs = 0;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (m: { id: number; outputs?: Record<string, RawOutput>; error?: string }) => {
-      const waiting = this.waiting.get(m.id);
-      if (!waiting) return;
-      this.waiting.delete(m.id);
-      // an idle worker must not keep the process alive; one holding work must
-      if (this.waiting.size === 0) worker.unref();
-      if (m.error !== undefined) waiting.reject(new Error(m.error));
-      else waiting.resolve(m.outputs);
-    });
-    const fail = (err: Error) => {
-      this.dead = err;
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the inference worker exited (code ${code})`)));
-    worker.unref();
-  }
+  private constructor(private readonly channel: WorkerChannel<WorkerReply & { outputs?: Record<string, RawOutput> }>) {}
 
   /** null when no worker can be started here; callers then run on their own sessions */
   static start(): SessionWorker | null {
-    try {
-      const worker = new Worker(workerSource, {
-        eval: true,
-        // plain CommonJS: do not load tsx (or any other --import) into the worker
-        execArgv: [],
-        workerData: { ort: createRequire(import.meta.url).resolve('onnxruntime-node') }
-      });
-      return new SessionWorker(worker);
-    } catch {
-      return null;
-    }
+    const channel = WorkerChannel.start<WorkerReply & { outputs?: Record<string, RawOutput> }>(workerSource, 'inference worker', {
+      ort: createRequire(import.meta.url).resolve('onnxruntime-node')
+    });
+    return channel ? new SessionWorker(channel) : null;
   }
 
   get alive(): boolean {
-    return this.dead === null && !this.closing;
+    return this.channel.alive;
   }
 
   /** runs and loads posted and not yet answered */
   get pending(): number {
-    return this.waiting.size;
+    return this.channel.pending;
   }
 
   /** Creates a session in the worker; the returned key names it in run() and release(). */
-  async load(runnable: Uint8Array, options: WorkerSessionOptions): Promise<string> {
+  async load(runnable: Uint8Array, options: InferenceSession.SessionOptions): Promise<string> {
     const key = `s${this.nextKey++}`;
     // a copy: the caller's bytes may be a view into a larger buffer it keeps using
-    await this.call({
-      op: 'load',
-      key,
-      runnable: new Uint8Array(runnable),
-      options: {
-        logSeverityLevel: 3,
-        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-        ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {})
-      }
-    });
+    await this.channel.call({ op: 'load', key, runnable: new Uint8Array(runnable), options });
     return key;
   }
 
   async run(key: string, feeds: Record<string, Feed>, fetches: string[]): Promise<Record<string, RawOutput>> {
     this.runs++;
-    return (await this.call({ op: 'run', key, feeds, fetches })) as Record<string, RawOutput>;
+    const reply = await this.channel.call({ op: 'run', key, feeds, fetches });
+    return reply.outputs ?? {};
   }
 
   async release(key: string): Promise<void> {
     if (!this.alive) return;
-    await this.call({ op: 'release', key }).catch(() => undefined);
+    await this.channel.call({ op: 'release', key }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    await this.worker.terminate();
-  }
-
-  private call(message: Record<string, unknown>): Promise<Record<string, RawOutput> | undefined> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.closing) return Promise.reject(new Error('the inference worker is closed'));
-    const id = this.nextId++;
-    if (this.waiting.size === 0) this.worker.ref();
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
-    });
+    await this.channel.close();
   }
 }
