@@ -1,23 +1,26 @@
-import { AppShell, Box } from '@mantine/core';
-import { useState } from 'react';
+import { AppShell, Box, Center, Loader } from '@mantine/core';
+import { lazy, Suspense, useState } from 'react';
 import { useEndpoints } from './api/registry.ts';
 import { NavBar } from './components/NavBar.tsx';
 import { TokenGate } from './components/TokenGate.tsx';
 import { pageOf, useRoute, type PageKey, type Route } from './lib/router.ts';
 import { useUnauthorized } from './lib/unauthorized.ts';
-import { AbTestsPage } from './pages/AbTestsPage.tsx';
-import { ModelsPage } from './pages/ModelsPage.tsx';
-import { PlaygroundPage } from './pages/PlaygroundPage.tsx';
-import { RequestsPage } from './pages/RequestsPage.tsx';
-import { ServerPage } from './pages/ServerPage.tsx';
 
-const routes: Record<PageKey, (props: { route: Route }) => React.ReactNode> = {
-  models: ModelsPage,
-  playground: PlaygroundPage,
-  requests: RequestsPage,
-  abtests: AbTestsPage,
-  server: ServerPage
+// Each page is its own chunk, loaded when first opened: the charts (recharts) and the forms of
+// one page no longer weigh on the start of every other.
+const routes: Record<PageKey, React.ComponentType<{ route: Route }>> = {
+  models: lazy(() => import('./pages/ModelsPage.tsx').then((m) => ({ default: m.ModelsPage }))),
+  playground: lazy(() => import('./pages/PlaygroundPage.tsx').then((m) => ({ default: m.PlaygroundPage }))),
+  requests: lazy(() => import('./pages/RequestsPage.tsx').then((m) => ({ default: m.RequestsPage }))),
+  abtests: lazy(() => import('./pages/AbTestsPage.tsx').then((m) => ({ default: m.AbTestsPage }))),
+  server: lazy(() => import('./pages/ServerPage.tsx').then((m) => ({ default: m.ServerPage })))
 };
+
+const pageLoading = (
+  <Center h={240}>
+    <Loader aria-label="loading the page" />
+  </Center>
+);
 
 /** The shell: navbar + the page named by the hash route. */
 export function App({ hasToken }: { hasToken: boolean }) {
@@ -41,7 +44,9 @@ function Shell() {
       </AppShell.Navbar>
       <AppShell.Main>
         <Box maw={1440} mx="auto" component="section" aria-label={page}>
-          <Page route={route} />
+          <Suspense fallback={pageLoading}>
+            <Page route={route} />
+          </Suspense>
         </Box>
       </AppShell.Main>
     </AppShell>
