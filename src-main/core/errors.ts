@@ -8,7 +8,8 @@ export type ErrorKind =
   | 'not_found' // a named thing does not exist → 404
   | 'conflict' // the thing exists already / state forbids it → 409
   | 'unavailable' // no algorithm can serve this request → 400 (classic API keeps 400)
-  | 'too_large'; // a body or upload is over a limit → 413
+  | 'too_large' // a body or upload is over a limit → 413
+  | 'insufficient_storage'; // the disk cannot hold what was asked → 507
 
 export class ModelDeskError extends Error {
   constructor(
@@ -28,5 +29,6 @@ export const notFound = (message: string): ModelDeskError => new ModelDeskError(
 export const conflict = (message: string, field?: string): ModelDeskError =>
   new ModelDeskError('conflict', message, field);
 export const unavailable = (message: string): ModelDeskError => new ModelDeskError('unavailable', message);
+export const insufficientStorage = (message: string): ModelDeskError => new ModelDeskError('insufficient_storage', message);
 
 export const isModelDeskError = (err: unknown): err is ModelDeskError => err instanceof ModelDeskError;

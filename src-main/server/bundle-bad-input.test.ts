@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel } from '../../test/fixtures/index.ts';
 import { download, filesOf, openBundle, rebuild, registryListing, sha256, upload, zip, type ZipEntry } from '../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import type { ModelDeskError } from '../core/errors.ts';
+import { httpStatusOf } from './error-handler.ts';
 
 /**
  * Issue #5, "bad input": each broken or hostile bundle is refused with a message naming the
@@ -172,5 +177,20 @@ describe('bad bundles are refused and change nothing', () => {
     } finally {
       target.core.sqlite.exec('drop trigger fail_import');
     }
+  });
+
+  it('a disk without room for the new model files is refused before anything is written (507 over HTTP)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'modeldesk-bundle-')), 'registry.modeldesk');
+    writeFileSync(file, good);
+    const before = { listing: await registryListing(target), files: filesOf(target) };
+    const needed = manifest.algorithms.reduce((n: number, a: { artifact_bytes: number }) => n + a.artifact_bytes, 0);
+    const error = await target.core.bundles.import(file, { freeSpace: () => needed }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ kind: 'insufficient_storage' });
+    expect((error as Error).message).toMatch(/not enough disk space to import this bundle: it needs [\d.]+ MiB .* and [\d.]+ MiB is free/);
+    expect(httpStatusOf((error as ModelDeskError).kind)).toBe(507);
+    // a dry run writes nothing, so it is not held back by the disk
+    await expect(target.core.bundles.import(file, { dryRun: true, freeSpace: () => 0 })).resolves.toMatchObject({ dry_run: true });
+    expect({ listing: await registryListing(target), files: filesOf(target) }).toEqual(before);
+    rmSync(join(file, '..'), { recursive: true, force: true });
   });
 });

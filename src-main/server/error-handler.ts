@@ -6,8 +6,12 @@ const statusOf: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   unavailable: 400,
-  too_large: 413
+  too_large: 413,
+  insufficient_storage: 507
 };
+
+/** The HTTP status a domain error kind is answered with. */
+export const httpStatusOf = (kind: ErrorKind): number => statusOf[kind];
 
 export interface DescribedError {
   status: number;

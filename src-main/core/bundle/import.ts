@@ -1,11 +1,11 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { algorithms } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
-import { conflict, invalidInput } from '../errors.ts';
+import { conflict, insufficientStorage, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
@@ -24,6 +24,18 @@ export interface ImportOptions {
   maxCompressionRatio?: number;
   /** bytes verified so far, of the total to verify */
   onProgress?: (done: number, total: number) => void;
+  /** free bytes for unprivileged writers on the disk holding dir (default: statfs) */
+  freeSpace?: (dir: string) => number;
+}
+
+/** room kept free beyond the import's own files: SQLite's growth, the WAL, the OS */
+const diskHeadroom = 64 * 2 ** 20;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+
+function statfsFreeSpace(dir: string): number {
+  const stats = statfsSync(dir);
+  return stats.bavail * stats.bsize;
 }
 
 export interface ImportResult extends ImportReport {
@@ -72,6 +84,18 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
       if (!store.has(a.artifact_sha256)) toStore.set(a.artifact_sha256, a.artifact_bytes);
     }
 
+    if (!dryRun) {
+      // Refuse before writing anything: a disk that fills halfway would leave temp files behind
+      // and fail on whatever file happened to be last.
+      const needed = [...toStore.values()].reduce((n, b) => n + b, 0) + (manifest.requests?.bytes ?? 0);
+      const free = (options.freeSpace ?? statfsFreeSpace)(tmpDir);
+      if (needed + diskHeadroom > free) {
+        throw insufficientStorage(
+          `not enough disk space to import this bundle: it needs ${mib(needed + diskHeadroom)} (its new model files and request log, ` +
+            `plus ${mib(diskHeadroom)} of headroom) and ${mib(free)} is free where ModelDesk keeps its data`
+        );
+      }
+    }
     const total = [...bundle.artifacts.values()].reduce((n, e) => n + e.uncompressedSize, 0) + (manifest.requests?.bytes ?? 0);
     let done = 0;
     const onBytes = (n: number) => options.onProgress?.((done += n), total);

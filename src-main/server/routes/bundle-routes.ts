@@ -90,7 +90,7 @@ export const bundleRoutes =
               }
             }
           } as unknown as FastifySchema['body'],
-          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody }
+          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 507: ErrorBody }
         }
       },
       async (request) => {
