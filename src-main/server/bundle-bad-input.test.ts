@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel } from '../../test/fixtures/index.ts';
 import { download, filesOf, openBundle, rebuild, registryListing, sha256, upload, zip, type ZipEntry } from '../../test/helpers/bundles.ts';
-import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { startTestServer, testToken, type TestServer } from '../../test/helpers/server.ts';
 import type { ModelDeskError } from '../core/errors.ts';
 import { httpStatusOf } from './error-handler.ts';
 
@@ -186,11 +187,36 @@ describe('bad bundles are refused and change nothing', () => {
     const needed = manifest.algorithms.reduce((n: number, a: { artifact_bytes: number }) => n + a.artifact_bytes, 0);
     const error = await target.core.bundles.import(file, { freeSpace: () => needed }).catch((err: unknown) => err);
     expect(error).toMatchObject({ kind: 'insufficient_storage' });
-    expect((error as Error).message).toMatch(/not enough disk space to import this bundle: it needs [\d.]+ MiB .* and [\d.]+ MiB is free/);
+    expect((error as Error).message).toMatch(
+      /not enough disk space to import this bundle: [\d.]+ MiB needed for its new model files and request log \(with 64 MiB of headroom\), [\d.]+ MiB free/
+    );
     expect(httpStatusOf((error as ModelDeskError).kind)).toBe(507);
     // a dry run writes nothing, so it is not held back by the disk
     await expect(target.core.bundles.import(file, { dryRun: true, freeSpace: () => 0 })).resolves.toMatchObject({ dry_run: true });
     expect({ listing: await registryListing(target), files: filesOf(target) }).toEqual(before);
     rmSync(join(file, '..'), { recursive: true, force: true });
+  });
+
+  it('an upload declaring more bytes than the disk holds is refused with 507 before it is read', async () => {
+    const before = filesOf(target);
+    const answer = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = request(`${target.url}/api/v1/registry/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${testToken}`, 'content-type': 'application/zip', 'content-length': String(2 ** 50) }
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          req.destroy(); // the declared body is never sent
+        });
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(507);
+    expect(answer.body.message).toMatch(/not enough disk space to import this bundle: [\d.]+ MiB needed for the upload/);
+    expect(filesOf(target)).toEqual(before);
   });
 });

@@ -38,6 +38,20 @@ function statfsFreeSpace(dir: string): number {
   return stats.bavail * stats.bsize;
 }
 
+/**
+ * Refuses (507) before anything is written when the disk holding `dir` cannot take `bytes` more
+ * plus some headroom: a disk that fills halfway leaves temp files and fails on whatever came last.
+ */
+export function ensureDiskRoom(dir: string, bytes: number, what: string, freeSpace: (dir: string) => number = statfsFreeSpace): void {
+  const free = freeSpace(dir);
+  if (bytes + diskHeadroom > free) {
+    throw insufficientStorage(
+      `not enough disk space to import this bundle: ${mib(bytes + diskHeadroom)} needed for ${what} ` +
+        `(with ${mib(diskHeadroom)} of headroom), ${mib(free)} free where ModelDesk keeps its data`
+    );
+  }
+}
+
 export interface ImportResult extends ImportReport {
   dry_run: boolean;
   applied: boolean;
@@ -85,16 +99,8 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
     }
 
     if (!dryRun) {
-      // Refuse before writing anything: a disk that fills halfway would leave temp files behind
-      // and fail on whatever file happened to be last.
       const needed = [...toStore.values()].reduce((n, b) => n + b, 0) + (manifest.requests?.bytes ?? 0);
-      const free = (options.freeSpace ?? statfsFreeSpace)(tmpDir);
-      if (needed + diskHeadroom > free) {
-        throw insufficientStorage(
-          `not enough disk space to import this bundle: it needs ${mib(needed + diskHeadroom)} (its new model files and request log, ` +
-            `plus ${mib(diskHeadroom)} of headroom) and ${mib(free)} is free where ModelDesk keeps its data`
-        );
-      }
+      ensureDiskRoom(tmpDir, needed, 'its new model files and request log', options.freeSpace);
     }
     const total = [...bundle.artifacts.values()].reduce((n, e) => n + e.uncompressedSize, 0) + (manifest.requests?.bytes ?? 0);
     let done = 0;

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../../db/open.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
-import { importBundle, type ImportOptions, type ImportResult } from './import.ts';
+import { ensureDiskRoom, importBundle, type ImportOptions, type ImportResult } from './import.ts';
 import type { Manifest } from './manifest-schema.ts';
 
 export type { ExportOptions, ExportStream, ImportOptions, ImportResult, Manifest };
@@ -65,6 +65,11 @@ export class BundleService {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Refuses (507) an upload of this many bytes that the data directory's disk cannot hold. */
+  ensureRoomForUpload(bytes: number): void {
+    ensureDiskRoom(this.tmpDir, bytes, 'the upload');
   }
 
   /** A fresh path in the data dir's tmp folder, for an upload being received. */

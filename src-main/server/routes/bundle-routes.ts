@@ -96,6 +96,9 @@ export const bundleRoutes =
       async (request) => {
         const q = request.query;
         const file = core.bundles.tempFile('upload');
+        // a declared size the disk cannot hold is refused before a byte is read
+        const length = Number(request.headers['content-length']);
+        if (Number.isFinite(length) && length > 0) core.bundles.ensureRoomForUpload(length);
         try {
           await receiveBundle(request, file);
           return await core.bundles.import(file, {
