@@ -203,4 +203,18 @@ describe('A/B testing with honest statistics', () => {
     expect(log.filter((r) => r.shadow).every((r) => r.parent_mlalgorithm === 1)).toBe(true);
     expect(log.filter((r) => !r.shadow).every((r) => r.parent_mlalgorithm === 2)).toBe(true);
   });
+
+  it('lists every test with its own arms, in order, each as GET /abtests/{id} shows it', async () => {
+    const list = (await server.json('/api/v1/abtests')).body as any[];
+    expect(list.length).toBeGreaterThanOrEqual(3);
+    expect(list.map((t) => t.id)).toEqual([...list.map((t) => t.id)].sort((a, b) => a - b));
+    for (const test of list) {
+      const one = (await server.json(`/api/v1/abtests/${test.id}`)).body;
+      expect(test.arms).toEqual(one.arms);
+      expect(test.endpoint_name).toBe('income_classifier');
+      expect(test.endpoint_name).toBe(one.endpoint_name);
+      expect(test.arms.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(list.find((t) => t.title === 'shadow').arms.map((a: any) => a.algorithm_id)).toEqual([2, 1]);
+  });
 });

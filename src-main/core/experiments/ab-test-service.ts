@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, endpoints } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
@@ -31,17 +31,17 @@ export class AbTestService {
   }
 
   list(): AbTest[] {
-    return this.db.select().from(abTests).orderBy(asc(abTests.id)).all().map((row) => this.hydrate(row));
+    return this.hydrate(this.db.select().from(abTests).orderBy(asc(abTests.id)).all());
   }
 
   get(id: number): AbTest {
     const row = this.db.select().from(abTests).where(eq(abTests.id, id)).get();
     if (!row) throw notFound(`ABTest ${id} does not exist`);
-    return this.hydrate(row);
+    return this.hydrate([row])[0]!;
   }
 
   running(): AbTest[] {
-    return this.db.select().from(abTests).where(eq(abTests.state, 'running')).all().map((row) => this.hydrate(row));
+    return this.hydrate(this.db.select().from(abTests).where(eq(abTests.state, 'running')).all());
   }
 
   create(input: CreateAbTestInput): AbTest {
@@ -186,15 +186,32 @@ export class AbTestService {
     return algorithms;
   }
 
-  private hydrate(row: TestRow): AbTest {
-    const arms = this.db.select().from(abTestArms).where(eq(abTestArms.abTestId, row.id)).orderBy(asc(abTestArms.position)).all();
-    const endpoint = this.db.select({ name: endpoints.name }).from(endpoints).where(eq(endpoints.id, row.endpointId)).get();
-    return {
+  /** Tests with their arms and endpoint names: two queries however many tests there are. */
+  private hydrate(rows: TestRow[]): AbTest[] {
+    if (rows.length === 0) return [];
+    const armRows = this.db
+      .select()
+      .from(abTestArms)
+      .where(inArray(abTestArms.abTestId, sql`(select value from json_each(${JSON.stringify(rows.map((r) => r.id))}))`))
+      .orderBy(asc(abTestArms.abTestId), asc(abTestArms.position))
+      .all();
+    const armsOf = new Map<number, typeof armRows>();
+    for (const arm of armRows) armsOf.set(arm.abTestId, [...(armsOf.get(arm.abTestId) ?? []), arm]);
+    const endpointIds = JSON.stringify([...new Set(rows.map((r) => r.endpointId))]);
+    const names = new Map(
+      this.db
+        .select({ id: endpoints.id, name: endpoints.name })
+        .from(endpoints)
+        .where(inArray(endpoints.id, sql`(select value from json_each(${endpointIds}))`))
+        .all()
+        .map((e) => [e.id, e.name])
+    );
+    return rows.map((row) => ({
       ...row,
-      endpointName: endpoint?.name ?? '',
-      arms: arms.map((a) => ({ position: a.position, algorithmId: a.algorithmId, weight: a.weight, previousStatus: a.previousStatus })),
+      endpointName: names.get(row.endpointId) ?? '',
+      arms: (armsOf.get(row.id) ?? []).map((a) => ({ position: a.position, algorithmId: a.algorithmId, weight: a.weight, previousStatus: a.previousStatus })),
       stored: row.result ? (JSON.parse(row.result) as StoredResult) : null
-    };
+    }));
   }
 
   private changed(): void {
