@@ -9,13 +9,14 @@
  * to check: export and import stay far below the model size (streams, bounded memory).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import onnxProto from 'onnx-proto';
 import { createCore } from '../src-main/core/index.ts';
 import { arg, repoRoot } from './helpers.ts';
+import { writeSection } from './report.ts';
 
 const { onnx } = onnxProto;
 const migrationsDir = join(repoRoot, 'db', 'migrations');
@@ -161,18 +162,6 @@ function render(results: PhaseResult[], mb: number): string {
   ].join('\n');
 }
 
-function writeSection(section: string): void {
-  const file = join(repoRoot, 'docs', 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(startMarker);
-  const end = current.indexOf(endMarker);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + endMarker.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-}
-
 async function main(): Promise<void> {
   const mb = Number(arg('--mb') ?? 500);
   const root = mkdtempSync(join(arg('--dir') ?? tmpdir(), 'modeldesk-bundle-bench-'));
@@ -188,7 +177,7 @@ async function main(): Promise<void> {
     const [setup, imported, predicted] = ['setup', 'import', 'predict-imported'].map((p) => results.find((r) => r.phase === p)!);
     if (imported!.detail.sha256 !== setup!.detail.sha256) throw new Error('imported model differs from the exported one');
     if (JSON.stringify(predicted!.detail.prediction) !== JSON.stringify(setup!.detail.prediction)) throw new Error('imported model predicts differently');
-    writeSection(render(results, mb));
+    writeSection(join(repoRoot, 'docs', 'BENCHMARKS.md'), render(results, mb), { start: startMarker, end: endMarker });
     console.log('docs/BENCHMARKS.md updated (## Registry bundles)');
   } finally {
     rmSync(root, { recursive: true, force: true });

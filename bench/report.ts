@@ -190,14 +190,14 @@ export function renderReport(results: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Replaces the throughput section of the file (or appends it), leaving every other section alone. */
-export function writeSection(file: string, section: string): void {
+/** Replaces one marked section of the file (or appends it), leaving every other section alone. */
+export function writeSection(file: string, section: string, markers = { start: startMarker, end: endMarker }): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(startMarker);
-  const end = current.indexOf(endMarker);
+  const start = current.indexOf(markers.start);
+  const end = current.indexOf(markers.end);
   const next =
     start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + endMarker.length)
+      ? current.slice(0, start) + section + current.slice(end + markers.end.length)
       : current.replace(/\s*$/, '\n\n') + section + '\n';
   writeFileSync(file, next);
 }

@@ -1,4 +1,5 @@
 import { Anchor, Button, Code, DataList, Grid, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { DataListItem } from './DataListItem.tsx';
 import type { Algorithm, AlgorithmStatus, StatusValue } from '../api/types.ts';
 import { algorithmLabel, formatBytes, formatDateTime } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
@@ -59,19 +60,19 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <DataList orientation="horizontal" labelWidth={120} size="sm" gap={6}>
-            <Item label="Endpoint"><Anchor href={href('models', { endpoint: algorithm.endpoint })} className="md-mono">{algorithm.endpoint}</Anchor></Item>
-            <Item label="Owner">{algorithm.owner || '—'}</Item>
-            <Item label="Registered">{formatDateTime(algorithm.created_at)}</Item>
-            <Item label="Task">{algorithm.task}{algorithm.classes ? ` · ${algorithm.classes.join(', ')}` : ''}</Item>
-            {algorithm.threshold !== null && <Item label="Threshold">{algorithm.threshold} (positive: {String(algorithm.positive_class ?? '—')})</Item>}
+            <DataListItem label="Endpoint"><Anchor href={href('models', { endpoint: algorithm.endpoint })} className="md-mono">{algorithm.endpoint}</Anchor></DataListItem>
+            <DataListItem label="Owner">{algorithm.owner || '—'}</DataListItem>
+            <DataListItem label="Registered">{formatDateTime(algorithm.created_at)}</DataListItem>
+            <DataListItem label="Task">{algorithm.task}{algorithm.classes ? ` · ${algorithm.classes.join(', ')}` : ''}</DataListItem>
+            {algorithm.threshold !== null && <DataListItem label="Threshold">{algorithm.threshold} (positive: {String(algorithm.positive_class ?? '—')})</DataListItem>}
             {algorithm.code && (
-              <Item label="Training notes">
+              <DataListItem label="Training notes">
                 <Text size="sm" lineClamp={2} title={algorithm.code}>{algorithm.code}</Text>
-              </Item>
+              </DataListItem>
             )}
-            <Item label="Artifact">
+            <DataListItem label="Artifact">
               <Code title={algorithm.artifact_sha256}>{algorithm.artifact_sha256.slice(0, 12)}</Code> · {formatBytes(algorithm.artifact_bytes)}
-            </Item>
+            </DataListItem>
           </DataList>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -86,14 +87,5 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
         <SignatureTable signature={algorithm.signature} featureNames={algorithm.feature_names} />
       </Stack>
     </Paper>
-  );
-}
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
   );
 }

@@ -1,4 +1,5 @@
 import { Anchor, Button, Code, CopyButton, DataList, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { DataListItem } from '../components/DataListItem.tsx';
 import { apiBase, getToken } from '../api/client.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { CodeSnippets } from '../components/CodeSnippets.tsx';
@@ -31,21 +32,21 @@ export function ServerPage() {
           <Paper withBorder p="lg" h="100%">
             <Title order={3} fz="lg" mb="md">Address</Title>
             <DataList orientation="horizontal" labelWidth={130} size="sm">
-              <Item label="API base URL">
+              <DataListItem label="API base URL">
                 <Group gap="xs">
                   <Code data-testid="server-base-url">{apiBase()}</Code>
                   <CopyButton value={apiBase()}>
                     {({ copied, copy }) => <Button size="compact-xs" variant="subtle" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}
                   </CopyButton>
                 </Group>
-              </Item>
-              <Item label="Port"><Code data-testid="server-port">{window.location.port || '80'}</Code></Item>
-              <Item label="Interface">{window.location.hostname} (this machine only)</Item>
-              <Item label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</Item>
-              <Item label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</Item>
-              <Item label="Open Inference v2">
+              </DataListItem>
+              <DataListItem label="Port"><Code data-testid="server-port">{window.location.port || '80'}</Code></DataListItem>
+              <DataListItem label="Interface">{window.location.hostname} (this machine only)</DataListItem>
+              <DataListItem label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</DataListItem>
+              <DataListItem label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</DataListItem>
+              <DataListItem label="Open Inference v2">
                 <Code>{window.location.origin}/v2/models/&lt;endpoint&gt;/infer</Code> (KServe, Triton and MLServer clients)
-              </Item>
+              </DataListItem>
             </DataList>
             <Group mt="md" gap="sm">
               <Button component="a" href="/docs" target="_blank" rel="noreferrer" leftSection={<IconExternal size={16} />} data-testid="server-docs-link">
@@ -85,14 +86,5 @@ export function ServerPage() {
         <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
       </Paper>
     </>
-  );
-}
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
   );
 }
