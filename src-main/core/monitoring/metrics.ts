@@ -2,9 +2,9 @@ import { Counter, Histogram, Registry as PromRegistry, collectDefaultMetrics } f
 import type { RequestRow } from '../requests/request-writer.ts';
 
 interface LoggedSeries {
-  predictions: { inc(): void };
+  predictions: { inc(value?: number): void };
   compute: { observe(value: number): void };
-  abRequests: { inc(): void } | null;
+  abRequests: { inc(value?: number): void } | null;
 }
 
 const latencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
@@ -68,11 +68,17 @@ export class Metrics {
   }
 
   recordLogged(rows: readonly RequestRow[]): void {
-    for (const row of rows) {
+    // The rows of one call share their series and latency: count them with one inc().
+    for (let i = 0; i < rows.length; ) {
+      const row = rows[i]!;
       const series = this.seriesOf(row);
-      series.predictions.inc();
-      series.compute.observe(row.latencyUs / 1e6);
-      series.abRequests?.inc();
+      let n = 1;
+      while (i + n < rows.length && rows[i + n]!.latencyUs === row.latencyUs && this.seriesOf(rows[i + n]!) === series) n++;
+      series.predictions.inc(n);
+      series.abRequests?.inc(n);
+      const seconds = row.latencyUs / 1e6;
+      for (let k = 0; k < n; k++) series.compute.observe(seconds);
+      i += n;
     }
   }
 
