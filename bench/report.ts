@@ -104,6 +104,8 @@ export function renderReport(results: BenchResults): string {
   );
   lines.push('');
 
+  lines.push(...budget(results, medianOf));
+
   lines.push('### Single-record load');
   lines.push('');
   lines.push('| connections | server | requests/s | × baseline | p50 ms | p99 ms | non-2xx / errors |');
@@ -179,15 +181,66 @@ export function renderReport(results: BenchResults): string {
   lines.push('');
   lines.push(
     '`npm run bench` (about four minutes; options: `--rounds N`, `--duration S`, `--tool wrk|autocannon`, `--variants` ' +
-      'to add ModelDesk without batching, with 2 onnxruntime threads and with worker threads off, `--no-write`). wrk is used when ' +
+      'to add ModelDesk without batching, with 2 onnxruntime threads and with `--worker-threads`, `--no-write`). wrk is used when ' +
       'installed, else autocannon. The baseline (bench/baseline-server.ts) is the minimal server: Fastify, one ' +
       'InferenceSession, one `session.run` per request, no log, no registry. ModelDesk runs as users start it ' +
       '(`cli.ts serve` through tsx) with its defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
-      'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread, and calls of 256+ records run in ' +
-      'parts on an inference worker thread with their log rows committed on a log worker thread.'
+      'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread, everything on the Node thread except ' +
+      'WAL checkpoints. The ceiling (bench/http-only-server.ts) is Fastify answering without a model: no server built on ' +
+      'Fastify can exceed it here.'
   );
   lines.push(endMarker);
   return lines.join('\n');
+}
+
+type MedianOf = (server: string, connections: number, pick: (r: BenchResults['runs'][number]) => number) => number;
+
+/**
+ * What each target leaves per request on this machine, next to what the HTTP layer and the
+ * model cost on their own: shows how far a target is from what the parts allow.
+ */
+function budget(results: BenchResults, medianOf: MedianOf): string[] {
+  const rps = (r: BenchResults['runs'][number]) => r.result.requestsPerSec;
+  const run = (threads: number, batch: number) =>
+    results.sessionRun.find((r) => r.threads === threads && r.kind === 'ort' && r.batch === batch);
+  const lines: string[] = [];
+  const ceiling = medianOf('http-only', 16, rps);
+  const baseline = medianOf('baseline', 16, rps);
+  const eight = run(1, 8);
+  if (Number.isFinite(ceiling) && Number.isFinite(baseline)) {
+    const goal = 2.5 * baseline;
+    const perRequest = 1e6 / goal;
+    const http = 1e6 / ceiling;
+    lines.push(
+      `- **16 connections.** 2.5× the baseline is ${fmt(goal)} req/s, ${fmt((100 * goal) / ceiling)}% of the ${fmt(ceiling)} req/s ` +
+        `that Fastify alone serves here with no model (the ceiling row below). At that rate the serving thread has ` +
+        `${fmt(perRequest)} µs per request; Fastify's own share is about ${fmt(http)} µs, which leaves about ` +
+        `${fmt(perRequest - http)} µs to validate, route, run the model and log.` +
+        (eight
+          ? ` A bare \`session.run\` of the forest on 8 records (the most one arm of the A/B test can batch from 16 ` +
+            `connections) costs ${fmt(eight.usPerCall / 8)} µs per record on one thread, measured in a tight loop.`
+          : '')
+    );
+  }
+  const single = run(1, 1);
+  const spinning = run(0, 1);
+  const baselineP50 = medianOf('baseline', 1, (r) => r.result.p50Ms);
+  if (single && spinning && Number.isFinite(baselineP50)) {
+    lines.push(
+      `- **1 connection.** 1.3× the baseline's median is ${fmt(1.3 * baselineP50 * 1000)} µs. The forest's own run on one ` +
+        `record costs ${fmt(single.usPerCall)} µs with ModelDesk's one thread, ${fmt(spinning.usPerCall)} µs with ` +
+        `onnxruntime's default threads (spinning on every core), which the baseline uses.`
+    );
+  }
+  const thousand = run(1, 1000);
+  if (thousand) {
+    lines.push(
+      `- **Batch API.** 50,000 rows/s leaves 20 µs per row; the forest's bare \`session.run\` on 1,000 records costs ` +
+        `${fmt(thousand.usPerRow, 1)} µs per row on one thread, so for rows the forest answers, the model run alone ` +
+        `${thousand.usPerRow > 20 ? 'exceeds' : 'takes most of'} what one core may spend (the A/B test sends half the rows to the cheaper logistic regression).`
+    );
+  }
+  return lines.length ? ['### What the targets leave per request', '', ...lines, ''] : [];
 }
 
 /** Replaces one marked section of the file (or appends it), leaving every other section alone. */

@@ -6,8 +6,9 @@
  *
  * 1. the in-process limit (bench/session-run.ts, in a child process);
  * 2. ModelDesk (headless, fresh data dir, request log on, A/B test running when the API has
- *    it) and the baseline (bench/baseline-server.ts), each its own process, driven in turn at
- *    1, 16 and 64 connections, alternating which goes first so machine noise hits both alike;
+ *    it), the baseline (bench/baseline-server.ts) and the HTTP-only ceiling
+ *    (bench/http-only-server.ts), each its own process, driven in turn at 1, 16 and 64
+ *    connections, alternating which goes first so machine noise hits all alike;
  * 3. the batch API (1,000 records per request), ModelDesk's resident memory after the load,
  *    and the durability check (bench/durability.ts);
  * 4. the medians, ratios and verdicts, written between the throughput markers of
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { checkDurability, type DurabilityResult } from './durability.ts';
 import { arg, benchRecords, classicRecord, endpointName, repoRoot, sleep } from './helpers.ts';
 import { runLoad, wrkVersion, type LoadResult, type LoadTool } from './load.ts';
-import { adminToken, startBaseline, startModelDesk, type ModelDeskStart, type ServerProcess } from './servers.ts';
+import { adminToken, startBaseline, startHttpOnly, startModelDesk, type ModelDeskStart, type ServerProcess } from './servers.ts';
 import { sessionRunTable, type SessionRunRow } from './session-run.ts';
 import { renderReport, writeSection } from './report.ts';
 
@@ -79,6 +80,7 @@ function modeldeskSpec(key: string, label: string, options: ModelDeskStart = {})
 const servers: ServerSpec[] = [
   modeldeskSpec('modeldesk', 'ModelDesk'),
   { key: 'baseline', label: 'baseline (Fastify + onnxruntime-node, no log)', start: () => startBaseline(), modeldesk: false },
+  { key: 'http-only', label: 'ceiling: Fastify alone, no model', start: () => startHttpOnly(), modeldesk: false },
   ...(flag('--variants')
     ? [
         modeldeskSpec('modeldesk-nobatch', 'ModelDesk, batching off', { maxBatchSize: 1 }),

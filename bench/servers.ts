@@ -120,3 +120,8 @@ export function startBaseline(options: { threads?: number } = {}): Promise<Serve
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   return startChild('baseline', args, /baseline listening on (http:\/\/[0-9.:]+)/, null, false);
 }
+
+/** The HTTP-only ceiling (bench/http-only-server.ts): Fastify answering without a model. */
+export function startHttpOnly(): Promise<ServerProcess> {
+  return startChild('http-only', ['bench/http-only-server.ts', '--port', '0'], /http-only listening on (http:\/\/[0-9.:]+)/, null, false);
+}
