@@ -16,38 +16,29 @@ export const registerAlgorithmRoute =
   async (app) => {
     app.post(
       '/mlalgorithms',
-      {
-        config: { admin: true },
-        // The body is multipart: it is read and checked field by field below, with messages
-        // that name the field, so schema validation is off for it and the schema documents it.
-        validatorCompiler: () => () => true,
-        schema: {
-          tags: ['registry'],
-          security: [{ bearer: [] }],
-          consumes: ['multipart/form-data'],
-          description:
-            'Registers an ONNX model. The model is loaded in onnxruntime before it is accepted; the endpoint is created if new.',
-          body: {
-            type: 'object',
-            required: ['file', 'endpoint', 'name', 'version'],
-            properties: {
-              file: { type: 'string', format: 'binary', description: 'the .onnx file' },
-              endpoint: { type: 'string', pattern: '^[a-z0-9_-]+$' },
-              name: { type: 'string' },
-              version: { type: 'string' },
-              description: { type: 'string' },
-              owner: { type: 'string' },
-              code: { type: 'string' },
-              status: { type: 'string', description: 'initial status (default testing)' },
-              feature_names: { type: 'string', description: 'JSON array, for models with one 2-D input' },
-              classes: { type: 'string', description: 'JSON array of class labels, when the model has none' },
-              positive_class: { type: 'string' },
-              threshold: { type: 'string', description: 'number in [0,1], binary classifiers' }
-            }
-          },
-          response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
-        }
-      },
+      uploadRoute({
+        description:
+          'Registers an ONNX model. The model is loaded in onnxruntime before it is accepted; the endpoint is created if new.',
+        body: {
+          type: 'object',
+          required: ['file', 'endpoint', 'name', 'version'],
+          properties: {
+            file: { type: 'string', format: 'binary', description: 'the .onnx file' },
+            endpoint: { type: 'string', pattern: '^[a-z0-9_-]+$' },
+            name: { type: 'string' },
+            version: { type: 'string' },
+            description: { type: 'string' },
+            owner: { type: 'string' },
+            code: { type: 'string' },
+            status: { type: 'string', description: 'initial status (default testing)' },
+            feature_names: { type: 'string', description: 'JSON array, for models with one 2-D input' },
+            classes: { type: 'string', description: 'JSON array of class labels, when the model has none' },
+            positive_class: { type: 'string' },
+            threshold: { type: 'string', description: 'number in [0,1], binary classifiers' }
+          }
+        },
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+      }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
         if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
@@ -73,22 +64,11 @@ export const registerAlgorithmRoute =
 
     app.post(
       '/mlalgorithms/inspect',
-      {
-        config: { admin: true },
-        validatorCompiler: () => () => true,
-        schema: {
-          tags: ['registry'],
-          security: [{ bearer: [] }],
-          consumes: ['multipart/form-data'],
-          description: 'Reads an ONNX file\'s signature (inputs, outputs, task, classes) without registering it.',
-          body: {
-            type: 'object',
-            required: ['file'],
-            properties: { file: { type: 'string', format: 'binary' } }
-          },
-          response: { 200: InspectionBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody }
-        }
-      },
+      uploadRoute({
+        description: 'Reads an ONNX file\'s signature (inputs, outputs, task, classes) without registering it.',
+        body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+        response: { 200: InspectionBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody }
+      }),
       async (request) => {
         const { file } = await readUpload(request);
         if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
@@ -98,6 +78,19 @@ export const registerAlgorithmRoute =
       }
     );
   };
+
+/**
+ * Options of an admin route that takes a model upload. The body is multipart: it is read and
+ * checked field by field (readUpload and the parsers below), with messages that name the
+ * field, so schema validation is off for it and the schema only documents it.
+ */
+function uploadRoute(schema: { description: string; body: object; response: Record<number, unknown> }) {
+  return {
+    config: { admin: true },
+    validatorCompiler: () => () => true,
+    schema: { tags: ['registry'], security: [{ bearer: [] }], consumes: ['multipart/form-data'], ...schema }
+  };
+}
 
 /** Reads a multipart body: the one `file` part into memory, the other parts as text fields. */
 async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | undefined; fields: Map<string, string> }> {
