@@ -45,7 +45,8 @@ export function ServerPage() {
               <DataListItem label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</DataListItem>
               <DataListItem label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</DataListItem>
               <DataListItem label="Open Inference v2">
-                <Code>{window.location.origin}/v2/models/&lt;endpoint&gt;/infer</Code> (KServe, Triton and MLServer clients)
+                {/* a long URL wraps inside its cell instead of running past the card */}
+                <Code style={{ overflowWrap: 'anywhere' }}>{origin}/v2/models/&lt;endpoint&gt;/infer</Code> (KServe, Triton and MLServer clients)
               </DataListItem>
             </DataList>
             <Group mt="md" gap="sm">
