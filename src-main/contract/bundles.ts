@@ -18,7 +18,15 @@ export const ExportQuery = Type.Object({
     Type.Boolean({
       description: 'deflate model files: true, false, or absent = per file, when a sample shows it pays (tree ensembles yes, dense neural nets no)'
     })
+  ),
+  ticket: Type.Optional(
+    Type.String({ description: 'a one-time ticket from POST /registry/export/tickets, instead of the Authorization header' })
   )
+});
+
+export const ExportTicketBody = Type.Object({
+  ticket: Type.String({ description: 'pass as ?ticket= to GET /registry/export once, within a minute' }),
+  expires_at: Type.String({ format: 'date-time' })
 });
 
 export const OnConflictValue = Type.Enum(['fail', 'skip', 'rename'], {
@@ -77,6 +85,7 @@ export const ImportResultBody = Type.Object({
 });
 
 export type ExportQuery = Static<typeof ExportQuery>;
+export type ExportTicket = Static<typeof ExportTicketBody>;
 export type ImportQuery = Static<typeof ImportQuery>;
 export type OnConflict = Static<typeof OnConflictValue>;
 export type ImportConflict = Static<typeof ImportConflict>;

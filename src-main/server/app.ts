@@ -12,6 +12,7 @@ import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
+import { DownloadTickets } from './download-tickets.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
 import { existsSync } from 'node:fs';
@@ -42,7 +43,8 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   // anything else is a 415, not a string the routes would have to second-guess.
   app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
-  installSecurity(app, options);
+  const tickets = new DownloadTickets();
+  installSecurity(app, options, tickets);
   await app.register(formbody);
   await app.register(multipart, {
     limits: { fileSize: options.uploadLimitBytes ?? 2 * 1024 * 1024 * 1024, files: 1, fields: 32 }
@@ -61,7 +63,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(registryRoutes(core));
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
-      await api.register(bundleRoutes(core));
+      await api.register(bundleRoutes(core, tickets));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DownloadTickets } from './download-tickets.ts';
 import { errorBody } from './error-handler.ts';
 
 export interface SecurityOptions {
@@ -16,6 +17,8 @@ declare module 'fastify' {
     admin?: boolean;
     /** predict/feedback: open on loopback, token required when exposed */
     open?: boolean;
+    /** an admin download that also opens with a one-time `?ticket=` (download-tickets.ts) */
+    ticket?: boolean;
   }
 }
 
@@ -24,9 +27,9 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /**
  * DESIGN §4.4: refuse foreign Host headers (DNS rebinding), refuse any Origin but our own
  * (a web page cannot post to localhost, even form-encoded), and require the admin token on
- * admin routes. Scripts send no Origin and keep working.
+ * admin routes (or, on download routes, a one-time ticket). Scripts send no Origin and keep working.
  */
-export function installSecurity(app: FastifyInstance, options: SecurityOptions): void {
+export function installSecurity(app: FastifyInstance, options: SecurityOptions, tickets?: DownloadTickets): void {
   const allowedHosts = new Set([...loopbackHosts, ...(options.extraHosts ?? [])]);
   const expected = Buffer.from(options.adminToken);
 
@@ -41,7 +44,7 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     }
     const config = request.routeOptions.config;
     const needsToken = config.admin === true || (config.open === true && options.protectPredict === true);
-    if (needsToken && !hasToken(request, expected)) {
+    if (needsToken && !hasToken(request, expected) && !ticketOpens(request, tickets)) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
@@ -54,6 +57,11 @@ function hostnameOf(host: string): string {
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
   const colon = host.lastIndexOf(':');
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
+}
+
+function ticketOpens(request: FastifyRequest, tickets: DownloadTickets | undefined): boolean {
+  if (!tickets || request.routeOptions.config.ticket !== true || request.method !== 'GET') return false;
+  return tickets.redeem((request.query as { ticket?: unknown } | undefined)?.ticket, request.routeOptions.url ?? '');
 }
 
 function hasToken(request: FastifyRequest, expected: Buffer): boolean {

@@ -5,10 +5,11 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest, FastifySchema } from 'fastify';
-import { ExportQuery, ImportQuery, ImportResultBody } from '../../contract/bundles.ts';
+import { ExportQuery, ExportTicketBody, ImportQuery, ImportResultBody } from '../../contract/bundles.ts';
 import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
+import type { DownloadTickets } from '../download-tickets.ts';
 
 const zipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 // The import route's query string is validated here because its body (a ZIP stream) must not be.
@@ -16,7 +17,7 @@ const queryAjv = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditiona
 
 /** GET /registry/export and POST /registry/import (DESIGN §6, docs/BUNDLE.md). Admin only. */
 export const bundleRoutes =
-  (core: Core): FastifyPluginAsyncTypebox =>
+  (core: Core, tickets: DownloadTickets): FastifyPluginAsyncTypebox =>
   async (app) => {
     // Bundles can be gigabytes: the raw request stream goes to a temp file, never into memory.
     // Registered inside this plugin, so no other route accepts ZIP bodies.
@@ -25,7 +26,7 @@ export const bundleRoutes =
     app.get(
       '/registry/export',
       {
-        config: { admin: true },
+        config: { admin: true, ticket: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -60,6 +61,25 @@ export const bundleRoutes =
           // the bundle is streamed (no content-length): its model bytes let clients show progress
           .header('x-modeldesk-artifact-bytes', String(exported.artifactBytes))
           .send(exported.stream);
+      }
+    );
+
+    app.post(
+      '/registry/export/tickets',
+      {
+        config: { admin: true },
+        schema: {
+          tags: ['bundles'],
+          security: [{ bearer: [] }],
+          description:
+            'A one-time ticket for GET /registry/export, so that a browser can download the bundle itself (a link ' +
+            'cannot send the Authorization header): valid for one download within a minute.',
+          response: { 201: ExportTicketBody, 401: ErrorBody }
+        }
+      },
+      async (_request, reply) => {
+        const { ticket, expiresAt } = tickets.issue(`${app.prefix}/registry/export`);
+        return reply.code(201).send({ ticket, expires_at: expiresAt.toISOString() });
       }
     );
 
