@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { expect, test } from './fixtures.ts';
 import { RegistryDialogs } from './pages/RegistryDialogs.ts';
+import { screenshot } from './support/screenshots.ts';
 
 test('export the registry to a .modeldesk bundle and import it back (a dry run first)', async ({ models }, testInfo) => {
   const dialogs = new RegistryDialogs(models.page);
+  // the browser downloads the bundle itself (a one-time ticket in the link), straight to disk
   const download = await dialogs.exportAll();
+  await screenshot(models.page, 'export-done');
   expect(download.suggestedFilename()).toMatch(/\.modeldesk$/);
   const bundle = join(testInfo.outputDir, download.suggestedFilename());
   await download.saveAs(bundle);

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import type { ImportResult, OnConflict } from '../../../src-main/contract/bundles.ts';
-import { ApiError, apiResponse, buildUrl, getToken } from './client.ts';
+import type { ExportTicket, ImportResult, OnConflict } from '../../../src-main/contract/bundles.ts';
+import { api, ApiError, buildUrl, getToken } from './client.ts';
 import { useInvalidateRegistry } from './registry.ts';
 
 export type { ImportResult, OnConflict };
@@ -15,39 +15,24 @@ export interface ExportOptions {
 export type OnProgress = (done: number, total: number | null) => void;
 
 /**
- * GET /registry/export as a download. The token must travel in a header, so the bundle is
- * fetched and handed to the browser as a blob; in the desktop app Electron shows its save dialog.
+ * GET /registry/export as a download the browser performs itself: it streams the bundle to disk
+ * and shows its progress (in the desktop app, Electron asks where to save it). A link cannot send
+ * the admin token, so a one-time ticket (POST /registry/export/tickets) goes in the URL instead.
+ * Fetching the bundle here would hold all of it, model files included, in this page's memory.
  */
-export function useExportRegistry(onProgress?: OnProgress) {
+export function useExportRegistry() {
   return useMutation({
-    mutationFn: async ({ endpoints, includeRequests }: ExportOptions): Promise<{ filename: string; bytes: number }> => {
-      const query = new URLSearchParams(endpoints.map((e) => ['endpoint', e]));
-      if (includeRequests) query.set('include_requests', 'true');
-      const response = await apiResponse(`/registry/export${query.size ? `?${query}` : ''}`);
-      const disposition = response.headers.get('content-disposition') ?? '';
-      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'registry.modeldesk';
-      // Streamed without a length: the model bytes it carries are the honest estimate.
-      const expected = Number(response.headers.get('x-modeldesk-artifact-bytes')) || null;
-      const chunks: Uint8Array[] = [];
-      let received = 0;
-      const reader = response.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.byteLength;
-        onProgress?.(received, expected);
-      }
-      const blob = new Blob(chunks as BlobPart[], { type: 'application/zip' });
-      const url = URL.createObjectURL(blob);
+    mutationFn: async ({ endpoints, includeRequests }: ExportOptions): Promise<void> => {
+      const { ticket } = await api<ExportTicket>('/registry/export/tickets', { method: 'POST' });
+      const url = new URL(buildUrl('/registry/export', { ticket, ...(includeRequests ? { include_requests: true } : {}) }));
+      for (const endpoint of endpoints) url.searchParams.append('endpoint', endpoint);
       const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
+      link.href = url.toString();
+      // empty: the file name comes from the server's Content-Disposition
+      link.download = '';
       document.body.append(link);
       link.click();
       link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      return { filename, bytes: blob.size };
     }
   });
 }

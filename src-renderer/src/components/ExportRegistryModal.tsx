@@ -3,9 +3,8 @@ import { useState } from 'react';
 import { useExportRegistry } from '../api/bundles.ts';
 import { errorMessage } from '../api/client.ts';
 import { useEndpoints } from '../api/registry.ts';
-import { formatBytes } from '../lib/format.ts';
+import { isDesktop } from '../lib/auth.ts';
 import { IconDownload } from './icons.tsx';
-import { TransferProgress, type Transfer } from './TransferProgress.tsx';
 
 /** Issue #5: download the registry (or some endpoints) as one .modeldesk bundle. */
 export function ExportRegistryModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -18,8 +17,7 @@ export function ExportRegistryModal({ opened, onClose }: { opened: boolean; onCl
 
 function ExportForm({ onClose }: { onClose: () => void }) {
   const endpoints = useEndpoints();
-  const [transfer, setTransfer] = useState<Transfer | null>(null);
-  const exporter = useExportRegistry((done, total) => setTransfer({ done, total }));
+  const exporter = useExportRegistry();
   const [chosen, setChosen] = useState<string[]>([]);
   const [includeRequests, setIncludeRequests] = useState(false);
   return (
@@ -37,13 +35,15 @@ function ExportForm({ onClose }: { onClose: () => void }) {
         clearable
       />
       <Checkbox label="Include the request log with feedback" checked={includeRequests} onChange={(e) => setIncludeRequests(e.currentTarget.checked)} />
-      {exporter.isPending && <TransferProgress label="Downloading" transfer={transfer} />}
       {exporter.isError && <Alert color="red">{errorMessage(exporter.error)}</Alert>}
-      {exporter.data && (
-        <Alert color="teal" data-testid="export-done">Saved {exporter.data.filename} ({formatBytes(exporter.data.bytes)}).</Alert>
+      {exporter.isSuccess && (
+        <Alert color="teal" data-testid="export-done">
+          Download started: the bundle streams straight to a .modeldesk file.{' '}
+          {isDesktop() ? 'Choose where to save it in the dialog.' : 'Your browser\'s downloads show its progress.'}
+        </Alert>
       )}
       <Group justify="flex-end">
-        <Button variant="default" onClick={onClose}>{exporter.data ? 'Close' : 'Cancel'}</Button>
+        <Button variant="default" onClick={onClose}>{exporter.isSuccess ? 'Close' : 'Cancel'}</Button>
         <Button
           leftSection={<IconDownload size={16} />}
           loading={exporter.isPending}
