@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startHeadless, type RunningServer } from '../headless.ts';
@@ -35,6 +35,7 @@ export function runDesktop(): void {
       sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
     });
     registerBridge(server, () => window);
+    askWhereToSaveDownloads();
     window = createWindow(server);
     Menu.setApplicationMenu(buildMenu(server, () => window));
   }).catch((err: unknown) => {
@@ -82,6 +83,20 @@ function createWindow(server: RunningServer): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${server.url}/`);
   return window;
+}
+
+/**
+ * A registry export is a plain download (a one-time ticket in the link): Electron streams it to
+ * the file the user picks in this dialog, so the bundle never sits in the renderer's memory.
+ */
+function askWhereToSaveDownloads(): void {
+  session.defaultSession.on('will-download', (_event, item) => {
+    item.setSaveDialogOptions({
+      title: 'Save registry bundle',
+      defaultPath: join(app.getPath('downloads'), item.getFilename()),
+      filters: [{ name: 'ModelDesk registry bundle', extensions: ['modeldesk'] }]
+    });
+  });
 }
 
 function registerBridge(server: RunningServer, currentWindow: () => BrowserWindow | undefined): void {
