@@ -20,12 +20,22 @@ export const ExportQuery = Type.Object({
     })
   ),
   ticket: Type.Optional(
-    Type.String({ description: 'a one-time ticket from POST /registry/export/tickets, instead of the Authorization header' })
+    Type.String({ description: 'a one-time ticket from POST /registry/export/tickets (request its url exactly), instead of the Authorization header' })
   )
 });
 
+export const ExportTicketRequest = Type.Object(
+  {
+    endpoint: Type.Optional(Type.Array(Type.String(), { description: 'endpoint names; absent or empty = the whole registry' })),
+    include_requests: Type.Optional(Type.Boolean({ default: false })),
+    compress: Type.Optional(Type.Boolean())
+  },
+  { additionalProperties: false }
+);
+
 export const ExportTicketBody = Type.Object({
-  ticket: Type.String({ description: 'pass as ?ticket= to GET /registry/export once, within a minute' }),
+  ticket: Type.String(),
+  url: Type.String({ description: 'GET this path exactly (export options and ticket in its query), once, within a minute, without the Authorization header' }),
   expires_at: Type.String({ format: 'date-time' })
 });
 

@@ -35,7 +35,7 @@ export function runDesktop(): void {
       sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
     });
     registerBridge(server, () => window);
-    askWhereToSaveDownloads();
+    askWhereToSaveDownloads(() => window);
     window = createWindow(server);
     Menu.setApplicationMenu(buildMenu(server, () => window));
   }).catch((err: unknown) => {
@@ -86,15 +86,26 @@ function createWindow(server: RunningServer): BrowserWindow {
 }
 
 /**
- * A registry export is a plain download (a one-time ticket in the link): Electron streams it to
- * the file the user picks in this dialog, so the bundle never sits in the renderer's memory.
+ * A registry export is a plain download (a one-time link): Electron streams it to the file the
+ * user picks in this dialog, so the bundle never sits in the renderer's memory. There is no
+ * download list in the app, so the outcome is reported in a message box when it ends.
  */
-function askWhereToSaveDownloads(): void {
+function askWhereToSaveDownloads(currentWindow: () => BrowserWindow | undefined): void {
   session.defaultSession.on('will-download', (_event, item) => {
+    if (!new URL(item.getURL()).pathname.endsWith('/registry/export')) return;
     item.setSaveDialogOptions({
       title: 'Save registry bundle',
       defaultPath: join(app.getPath('downloads'), item.getFilename()),
       filters: [{ name: 'ModelDesk registry bundle', extensions: ['modeldesk'] }]
+    });
+    item.once('done', (_done, state) => {
+      const win = currentWindow();
+      if (state === 'cancelled') return;
+      const message =
+        state === 'completed'
+          ? { type: 'info' as const, message: 'Registry bundle saved', detail: item.getSavePath() }
+          : { type: 'error' as const, message: 'The registry bundle was not saved', detail: 'The download was interrupted; export again.' };
+      void (win ? dialog.showMessageBox(win, message) : dialog.showMessageBox(message));
     });
   });
 }

@@ -61,7 +61,7 @@ function hostnameOf(host: string): string {
 
 function ticketOpens(request: FastifyRequest, tickets: DownloadTickets | undefined): boolean {
   if (!tickets || request.routeOptions.config.ticket !== true || request.method !== 'GET') return false;
-  return tickets.redeem((request.query as { ticket?: unknown } | undefined)?.ticket, request.routeOptions.url ?? '');
+  return tickets.redeem((request.query as { ticket?: unknown } | undefined)?.ticket, request.url);
 }
 
 function hasToken(request: FastifyRequest, expected: Buffer): boolean {

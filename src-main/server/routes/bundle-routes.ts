@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest, FastifySchema } from 'fastify';
-import { ExportQuery, ExportTicketBody, ImportQuery, ImportResultBody } from '../../contract/bundles.ts';
+import { ExportQuery, ExportTicketBody, ExportTicketRequest, ImportQuery, ImportResultBody } from '../../contract/bundles.ts';
 import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
@@ -72,14 +72,25 @@ export const bundleRoutes =
           tags: ['bundles'],
           security: [{ bearer: [] }],
           description:
-            'A one-time ticket for GET /registry/export, so that a browser can download the bundle itself (a link ' +
-            'cannot send the Authorization header): valid for one download within a minute.',
-          response: { 201: ExportTicketBody, 401: ErrorBody }
+            'A one-time link for GET /registry/export with these options, so that a browser can download the bundle ' +
+            'itself (a link cannot send the Authorization header). The endpoints are checked now, so a wrong name is ' +
+            'an error here rather than a failed download; the link opens that one export, once, within a minute.',
+          body: ExportTicketRequest,
+          response: { 201: ExportTicketBody, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody }
         }
       },
-      async (_request, reply) => {
-        const { ticket, expiresAt } = tickets.issue(`${app.prefix}/registry/export`);
-        return reply.code(201).send({ ticket, expires_at: expiresAt.toISOString() });
+      async (request, reply) => {
+        const { endpoint = [], include_requests: includeRequests, compress } = request.body ?? {};
+        const missing = endpoint.filter((name) => !core.registry.findEndpointByName(name));
+        if (missing.length) {
+          const names = missing.map((n) => `"${n}"`).join(', ');
+          throw new ModelDeskError('not_found', `endpoint ${names} not found`, 'endpoint');
+        }
+        const query = new URLSearchParams(endpoint.map((name): [string, string] => ['endpoint', name]));
+        if (includeRequests) query.set('include_requests', 'true');
+        if (compress !== undefined) query.set('compress', String(compress));
+        const { ticket, url, expiresAt } = tickets.issue(`${app.prefix}/registry/export`, query);
+        return reply.code(201).send({ ticket, url, expires_at: expiresAt.toISOString() });
       }
     );
 

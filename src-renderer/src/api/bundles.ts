@@ -17,17 +17,20 @@ export type OnProgress = (done: number, total: number | null) => void;
 /**
  * GET /registry/export as a download the browser performs itself: it streams the bundle to disk
  * and shows its progress (in the desktop app, Electron asks where to save it). A link cannot send
- * the admin token, so a one-time ticket (POST /registry/export/tickets) goes in the URL instead.
- * Fetching the bundle here would hold all of it, model files included, in this page's memory.
+ * the admin token, so the server first checks the options and issues a one-time link for them
+ * (POST /registry/export/tickets): a wrong endpoint is an error shown here, not a failed
+ * download. Fetching the bundle here would hold all of it, model files included, in memory.
  */
 export function useExportRegistry() {
   return useMutation({
     mutationFn: async ({ endpoints, includeRequests }: ExportOptions): Promise<void> => {
-      const { ticket } = await api<ExportTicket>('/registry/export/tickets', { method: 'POST' });
-      const url = new URL(buildUrl('/registry/export', { ticket, ...(includeRequests ? { include_requests: true } : {}) }));
-      for (const endpoint of endpoints) url.searchParams.append('endpoint', endpoint);
+      const { url } = await api<ExportTicket>('/registry/export/tickets', {
+        method: 'POST',
+        json: { endpoint: endpoints, include_requests: includeRequests }
+      });
       const link = document.createElement('a');
-      link.href = url.toString();
+      // exactly as issued: the ticket opens this URL and no other
+      link.href = new URL(url, window.location.origin).toString();
       // empty: the file name comes from the server's Content-Disposition
       link.download = '';
       document.body.append(link);

@@ -39,7 +39,7 @@ function ExportForm({ onClose }: { onClose: () => void }) {
       {exporter.isSuccess && (
         <Alert color="teal" data-testid="export-done">
           Download started: the bundle streams straight to a .modeldesk file.{' '}
-          {isDesktop() ? 'Choose where to save it in the dialog.' : 'Your browser\'s downloads show its progress.'}
+          {isDesktop() ? 'Choose where to save it; the app tells you when it is saved.' : 'Your browser\'s downloads show its progress.'}
         </Alert>
       )}
       <Group justify="flex-end">
