@@ -25,7 +25,7 @@ export class ModelDeskError extends Error {
 
 export const invalidInput = (message: string, field?: string): ModelDeskError =>
   new ModelDeskError('invalid_input', message, field);
-export const notFound = (message: string): ModelDeskError => new ModelDeskError('not_found', message);
+export const notFound = (message: string, field?: string): ModelDeskError => new ModelDeskError('not_found', message, field);
 export const conflict = (message: string, field?: string): ModelDeskError =>
   new ModelDeskError('conflict', message, field);
 export const unavailable = (message: string): ModelDeskError => new ModelDeskError('unavailable', message);

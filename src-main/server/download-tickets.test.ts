@@ -75,7 +75,7 @@ describe('downloading a registry bundle with a one-time ticket (GET /registry/ex
   });
 
   it('opens nothing else: not another export, not another admin route, not a made-up ticket', async () => {
-    const { ticket, url } = await link();
+    const { url } = await link();
     // the request log cannot be added to a link issued without it (and that try spends the ticket)
     expect((await server.json(`${url}&include_requests=true`)).status).toBe(401);
     expect((await server.json(url)).status).toBe(401);
@@ -87,6 +87,5 @@ describe('downloading a registry bundle with a one-time ticket (GET /registry/ex
     const res = await server.request(other.url);
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    expect(ticket).not.toBe(other.ticket);
   });
 });

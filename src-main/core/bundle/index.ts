@@ -3,10 +3,12 @@ import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../../db/open.ts';
+import { endpoints } from '../../../db/schema.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
 import { ensureDiskRoom, importBundle, type ImportOptions, type ImportResult } from './import.ts';
 import type { Manifest } from './manifest-schema.ts';
+import { selectEndpoints } from './manifest.ts';
 
 export type { ExportOptions, ExportStream, ImportOptions, ImportResult, Manifest };
 export type { OnConflict } from './plan.ts';
@@ -34,6 +36,11 @@ export class BundleService {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
     this.removeStaleTemps();
+  }
+
+  /** Refuses (404 naming `endpoint`) an export selection that names an endpoint not in the registry. */
+  checkSelection(names: string[]): void {
+    if (names.length) selectEndpoints(this.db.select({ name: endpoints.name }).from(endpoints).all(), names);
   }
 
   /** A bundle as a stream (HTTP download). Throws before streaming if the selection or a model file is wrong. */

@@ -113,10 +113,11 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
   });
 }
 
-function selectEndpoints<T extends { name: string }>(all: T[], names: string[]): T[] {
+/** The named endpoints, in registry order; a name that is not there is a 404 naming `endpoint`. */
+export function selectEndpoints<T extends { name: string }>(all: T[], names: string[]): T[] {
   const byName = new Map(all.map((e) => [e.name, e]));
   const missing = names.filter((n) => !byName.has(n));
-  if (missing.length) throw notFound(`endpoint ${missing.map((n) => `"${n}"`).join(', ')} not found`);
+  if (missing.length) throw notFound(`endpoint ${missing.map((n) => `"${n}"`).join(', ')} not found`, 'endpoint');
   return all.filter((e) => names.includes(e.name));
 }
 

@@ -81,11 +81,7 @@ export const bundleRoutes =
       },
       async (request, reply) => {
         const { endpoint = [], include_requests: includeRequests, compress } = request.body ?? {};
-        const missing = endpoint.filter((name) => !core.registry.findEndpointByName(name));
-        if (missing.length) {
-          const names = missing.map((n) => `"${n}"`).join(', ');
-          throw new ModelDeskError('not_found', `endpoint ${names} not found`, 'endpoint');
-        }
+        core.bundles.checkSelection(endpoint);
         const query = new URLSearchParams(endpoint.map((name): [string, string] => ['endpoint', name]));
         if (includeRequests) query.set('include_requests', 'true');
         if (compress !== undefined) query.set('compress', String(compress));
