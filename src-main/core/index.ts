@@ -15,7 +15,8 @@ import { startCheckpointer } from './requests/checkpointer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { Predictor } from './serving/predictor.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
-import { loadServingSettings, type ServingConfig } from './serving/serving-settings.ts';
+import type { ServingConfig } from './serving/serving-settings.ts';
+import { ServingSettingsService } from './serving/settings-service.ts';
 import { noExperiments, type TrafficRouter } from './serving/traffic-router.ts';
 
 export interface CoreConfig {
@@ -44,13 +45,22 @@ export async function createCore(config: CoreConfig) {
   const requests = new RequestLog(database.db);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, { ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}) });
-  const serving = loadServingSettings(config.dataDir, {
+  const commandLine: ServingConfig = {
     ...config.serving,
     ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
+  };
+  const serving = new ServingSettingsService(config.dataDir, commandLine, (): ModelPool => pool, (id) => {
+    try {
+      registry.getAlgorithm(id);
+      return true;
+    } catch {
+      return false;
+    }
   });
-  const pool = new ModelPool(artifacts, serving.intraOpThreads, serving.batching, serving.workerThreads);
+  const initial = serving.current;
+  const pool: ModelPool = new ModelPool(artifacts, initial.intraOpThreads, initial.batching, initial.workerThreads);
   const writer = new RequestWriter(database.sqlite, {
-    offThread: serving.workerThreads,
+    offThread: initial.workerThreads,
     ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {})
   });
   let router: TrafficRouter = noExperiments;
@@ -100,6 +110,8 @@ export async function createCore(config: CoreConfig) {
     bundles,
     metrics,
     pool,
+    /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
+    serving,
     /** A status change; an archived algorithm's session is closed to free its memory. */
     setStatus(input: SetStatusInput) {
       const status = registry.setStatus(input);

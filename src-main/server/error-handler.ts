@@ -27,7 +27,10 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
   if (err.validation) {
     const first = err.validation[0];
     const field = fieldOf(first?.instancePath, first?.params, err.validationContext);
-    const message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
+    const unknown = typeof first?.params?.additionalProperty === 'string';
+    const message = unknown
+      ? `${field} is not a field of this request (a typo?)`
+      : `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
     return { status: 400, message, ...(field === undefined ? {} : { field }) };
   }
   const status = err.statusCode ?? 500;
@@ -61,7 +64,7 @@ export const errorBody = (message: string, field?: string) =>
   field === undefined ? { status: 'Error' as const, message } : { status: 'Error' as const, message, field };
 
 function fieldOf(path: string | undefined, params: Record<string, unknown> | undefined, context?: string) {
-  const missing = params?.missingProperty ?? params?.requiredProperties;
+  const missing = params?.missingProperty ?? params?.requiredProperties ?? params?.additionalProperty;
   const fromPath = path ? path.replace(/^\//, '').replaceAll('/', '.') : '';
   if (typeof missing === 'string') return fromPath ? `${fromPath}.${missing}` : missing;
   return fromPath || (context === 'body' ? undefined : context);

@@ -8,6 +8,7 @@
  * alone, so one poisoned record cannot fail its neighbours. A model whose batch dimension is
  * fixed is never batched.
  */
+import { invalidInput } from '../errors.ts';
 import type { Prediction, RunPlace, ValidRecord } from '../inference/index.ts';
 
 export interface BatchingOptions {
@@ -37,10 +38,10 @@ export function batchingFor(settings: BatchingSettings, algorithmId: number): Ba
 export function checkBatchingOptions(options: Partial<BatchingOptions>, where = 'batching'): Partial<BatchingOptions> {
   const { maxBatchSize, maxWaitUs } = options;
   if (maxBatchSize !== undefined && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1 && maxBatchSize <= 100_000)) {
-    throw new Error(`${where}.maxBatchSize must be an integer from 1 to 100000`);
+    throw invalidInput(`${where}.maxBatchSize must be an integer from 1 to 100000`, `${where}.maxBatchSize`);
   }
   if (maxWaitUs !== undefined && !(Number.isInteger(maxWaitUs) && maxWaitUs >= 0 && maxWaitUs <= 10_000_000)) {
-    throw new Error(`${where}.maxWaitUs must be an integer number of microseconds from 0 to 10000000`);
+    throw invalidInput(`${where}.maxWaitUs must be an integer number of microseconds from 0 to 10000000`, `${where}.maxWaitUs`);
   }
   return {
     ...(maxBatchSize === undefined ? {} : { maxBatchSize }),
@@ -76,11 +77,14 @@ interface Pending {
 }
 
 export class Batcher {
-  readonly enabled: boolean;
+  private batching: BatchingOptions;
+  private batchable: boolean;
   readonly stats: BatcherStats = { runs: 0, rows: 0, requests: 0, largestBatch: 0, retriedBatches: 0 };
   private queue: Pending[] = [];
   private queuedRows = 0;
   private running = false;
+  /** model runs started and not yet settled, batched or not */
+  private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   /** told about each run as it starts: rows, and how long each request waited for it (metrics) */
@@ -88,16 +92,43 @@ export class Batcher {
 
   constructor(
     private readonly model: BatchTarget,
-    readonly options: BatchingOptions = defaultBatching,
+    options: BatchingOptions = defaultBatching,
     private readonly place: PlaceRun = () => 'here'
   ) {
-    this.enabled = model.batchable && options.maxBatchSize > 1;
+    this.batching = options;
+    this.batchable = model.batchable;
+  }
+
+  get options(): BatchingOptions {
+    return this.batching;
+  }
+
+  get enabled(): boolean {
+    return this.batchable && this.batching.maxBatchSize > 1;
+  }
+
+  /**
+   * New limits, in effect from the next run (settings saved while serving). Rows already
+   * queued run under them: a smaller maximum splits the queue, a shorter wait flushes sooner.
+   */
+  configure(options: BatchingOptions): void {
+    this.batching = options;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.kick();
+  }
+
+  /** a run in flight or requests waiting for one */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.queue.length > 0;
   }
 
   /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
   run(records: ValidRecord[]): Promise<Prediction[]> {
     this.stats.requests++;
-    if (!this.enabled || records.length >= this.options.maxBatchSize) {
+    if (!this.enabled || records.length >= this.batching.maxBatchSize) {
       this.onRun?.(records.length, [0]);
       return this.runModel(records);
     }
@@ -116,9 +147,9 @@ export class Batcher {
   /** Decides when the queue runs: never while a run is in flight (one session, one run at a time). */
   private kick(): void {
     if (this.running || this.queue.length === 0) return;
-    if (this.queuedRows >= this.options.maxBatchSize) {
+    if (this.queuedRows >= this.batching.maxBatchSize) {
       this.flush();
-    } else if (this.options.maxWaitUs === 0) {
+    } else if (this.batching.maxWaitUs === 0) {
       // Adaptive: wait only for the requests parsed in this same turn of the event loop.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -129,7 +160,7 @@ export class Batcher {
       }
     } else if (!this.timer) {
       const waited = (performance.now() - this.queue[0]!.enqueuedAt) * 1000;
-      const remaining = this.options.maxWaitUs - waited;
+      const remaining = this.batching.maxWaitUs - waited;
       if (remaining <= 0) this.flush();
       else {
         this.timer = setTimeout(() => {
@@ -147,7 +178,7 @@ export class Batcher {
       this.timer = null;
     }
     // Whole requests only, up to maxBatchSize rows (a request is never split across runs).
-    const max = this.options.maxBatchSize;
+    const max = this.batching.maxBatchSize;
     let rows = 0;
     let take = 0;
     while (take < this.queue.length && (take === 0 || rows + this.queue[take]!.records.length <= max)) {
@@ -199,9 +230,14 @@ export class Batcher {
     this.stats.runs++;
     this.stats.rows += records.length;
     if (records.length > this.stats.largestBatch) this.stats.largestBatch = records.length;
+    this.inFlight++;
+    const settled = () => void this.inFlight--;
     try {
-      return this.model.run(records, this.place(records.length));
+      const run = this.model.run(records, this.place(records.length));
+      run.then(settled, settled);
+      return run;
     } catch (err) {
+      settled();
       return Promise.reject(err);
     }
   }

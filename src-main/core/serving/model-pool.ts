@@ -14,6 +14,8 @@ import { Batcher, batchingFor, defaultBatching, type BatchingSettings } from './
  */
 export class ModelPool {
   private readonly loaded = new Map<number, Promise<OnnxModel>>();
+  /** the loaded ones, once ready (servingState) */
+  private readonly ready = new Map<number, OnnxModel>();
   /** each loaded model's dynamic batcher (batcher.ts); run() goes through it */
   private readonly batchers = new WeakMap<OnnxModel, Batcher>();
   private readonly derivedDir: string;
@@ -27,8 +29,8 @@ export class ModelPool {
 
   constructor(
     private readonly artifacts: ArtifactStore,
-    private readonly intraOpThreads?: number,
-    private readonly batching: BatchingSettings = { defaults: defaultBatching, algorithms: {} },
+    private intraOpThreads?: number,
+    private batching: BatchingSettings = { defaults: defaultBatching, algorithms: {} },
     /** run large batches on a second thread (session-worker.ts); off = every run on the Node thread */
     private readonly workerThreads = false
   ) {
@@ -53,13 +55,49 @@ export class ModelPool {
       const batcher = new Batcher(loaded, batchingFor(this.batching, algorithm.id), place);
       batcher.onRun = (rows, queued) => this.onBatch?.(algorithm, rows, queued);
       this.batchers.set(loaded, batcher);
+      if (this.loaded.get(algorithm.id) === model) this.ready.set(algorithm.id, loaded);
       setImmediate(collectGarbage);
       return loaded;
     });
     this.loaded.set(algorithm.id, model);
     // A failed load must not poison the cache: the next request tries again.
-    model.catch(() => this.loaded.delete(algorithm.id));
+    model.catch(() => {
+      if (this.loaded.get(algorithm.id) === model) this.loaded.delete(algorithm.id);
+    });
     return model;
+  }
+
+  /**
+   * Settings saved while serving. Batching limits apply to the loaded models' next runs. A new
+   * thread count needs new sessions: each loaded model is replaced, the next request loads it
+   * with the new options, and the old session closes once the runs it already has are done.
+   */
+  configure(settings: { intraOpThreads: number; batching: BatchingSettings }): void {
+    this.batching = settings.batching;
+    const threadsChanged = (settings.intraOpThreads || undefined) !== (this.intraOpThreads || undefined);
+    this.intraOpThreads = settings.intraOpThreads;
+    for (const [id, model] of this.ready) {
+      if (threadsChanged) {
+        this.loaded.delete(id);
+        this.ready.delete(id);
+        void this.retire(model);
+      } else {
+        this.batchers.get(model)?.configure(batchingFor(this.batching, id));
+      }
+    }
+  }
+
+  /** Loaded models and how their batching has gone so far. */
+  loadedModels(): { algorithmId: number; batchable: boolean; batcher: Batcher | undefined }[] {
+    return [...this.ready].map(([algorithmId, model]) => ({ algorithmId, batchable: model.batchable, batcher: this.batchers.get(model) }));
+  }
+
+  private async retire(model: OnnxModel): Promise<void> {
+    // A request holding this model may not have reached its batcher yet: give it a moment.
+    const batcher = this.batchers.get(model);
+    do await sleep(retireCheckMs);
+    while (batcher?.busy);
+    await model.close();
   }
 
   /** Runs validated records through the model's batcher (concurrent requests share a run). */
@@ -84,6 +122,7 @@ export class ModelPool {
   async release(algorithmId: number): Promise<void> {
     const model = this.loaded.get(algorithmId);
     this.loaded.delete(algorithmId);
+    this.ready.delete(algorithmId);
     if (model) await (await model).close();
   }
 
@@ -156,6 +195,9 @@ export class ModelPool {
 
 /** runs of at least this many rows go to the inference worker (see place()) */
 export const largeRunRows = 256;
+/** a replaced session is closed once its batcher has been idle at a check this far apart */
+const retireCheckMs = 500;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** the inference worker stops after this long without a large run */
 const workerIdleMs = 10_000;
 

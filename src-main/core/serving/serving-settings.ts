@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { invalidInput } from '../errors.ts';
 import { checkBatchingOptions, defaultBatching, type BatchingOptions, type BatchingSettings } from './batcher.ts';
 
 /**
@@ -46,23 +47,46 @@ export const defaultIntraOpThreads = 1;
 export const servingFileName = 'serving.json';
 
 export function loadServingSettings(dataDir: string, config: ServingConfig = {}): ServingSettings {
+  return resolveServingSettings(readServingFile(dataDir), config);
+}
+
+/** What `<dataDir>/serving.json` holds ({} when there is no file), checked. */
+export function readServingFile(dataDir: string): ServingConfig {
   const file = join(dataDir, servingFileName);
-  let stored: ServingConfig = {};
-  if (existsSync(file)) {
-    try {
-      stored = JSON.parse(readFileSync(file, 'utf8')) as ServingConfig;
-    } catch (err) {
-      throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-    }
+  if (!existsSync(file)) return {};
+  let stored: ServingConfig;
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as ServingConfig;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
   }
+  resolveServingSettings(stored);
+  return stored;
+}
+
+/**
+ * Writes serving.json whole, through a temporary file and a rename, so a crash leaves the old
+ * file or the new one, never half of one. Checked first: nothing invalid is written.
+ */
+export function writeServingFile(dataDir: string, stored: ServingConfig): void {
+  resolveServingSettings(stored);
+  const file = join(dataDir, servingFileName);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(stored, null, 2) + '\n');
+  renameSync(temp, file);
+}
+
+/** The settings in effect: the command line's (config) over the file's (stored) over the defaults. */
+export function resolveServingSettings(stored: ServingConfig, config: ServingConfig = {}): ServingSettings {
   const threads = config.intraOpThreads ?? stored.intraOpThreads ?? defaultIntraOpThreads;
-  if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
-    throw new Error('intraOpThreads must be an integer from 0 (onnxruntime default) to 256');
+  if (!Number.isInteger(threads) || threads < 0 || threads > maxIntraOpThreads) {
+    throw invalidInput(`intraOpThreads must be an integer from 0 (onnxruntime default) to ${maxIntraOpThreads}`, 'intraOpThreads');
   }
   const workerThreads = config.workerThreads ?? stored.workerThreads ?? false;
-  if (typeof workerThreads !== 'boolean') throw new Error('workerThreads must be true or false');
+  if (typeof workerThreads !== 'boolean') throw invalidInput('workerThreads must be true or false', 'workerThreads');
   const algorithms: Record<string, Partial<BatchingOptions>> = {};
   for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {
+    if (!/^[1-9][0-9]*$/.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
     algorithms[id] = checkBatchingOptions(options ?? {}, `algorithms.${id}`);
   }
   return {
@@ -78,3 +102,5 @@ export function loadServingSettings(dataDir: string, config: ServingConfig = {})
     }
   };
 }
+
+export const maxIntraOpThreads = 256;
