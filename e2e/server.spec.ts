@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './fixtures.ts';
 import { screenshot } from './support/screenshots.ts';
 
@@ -32,6 +34,43 @@ test('the server page shows the address, the masked token and a first call', asy
   await expect(serverPage.docsLink()).toHaveAttribute('href', '/docs');
   await expect(shell.page.getByTestId('snippet-curl')).toContainText('/api/v1/income_classifier/predict');
   await expect(shell.page.getByTestId('snippet-curl')).toContainText('"education-num":9');
+});
+
+test('serving settings: batching per model is shown, changed, saved to serving.json and applied', async ({ shell, serverPage, server }) => {
+  await shell.go('server');
+  const card = serverPage.servingCard();
+  await card.scrollIntoViewIfNeeded();
+  await expect(serverPage.modelStats(1)).toHaveText(/not loaded/);
+
+  // eight concurrent predictions: the forest runs them batched
+  const record = { age: 37, workclass: 'Private', fnlwgt: 34146, education: 'HS-grad', 'education-num': 9, 'marital-status': 'Married-civ-spouse', occupation: 'Craft-repair', relationship: 'Husband', race: 'White', sex: 'Male', 'capital-gain': 0, 'capital-loss': 0, 'hours-per-week': 68, 'native-country': 'United-States' };
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) }))
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+  await expect(serverPage.modelStats(1)).toHaveText(/^8 requests in \d+ runs?/, { timeout: 10_000 });
+
+  await serverPage.modelMaxBatch(1).fill('1');
+  await shell.page.getByTestId('serving-max-wait').fill('200');
+  await screenshot(shell.page, 'serving-settings');
+  await serverPage.saveServing();
+  await expect(shell.page.getByTestId('serving-saved')).toBeVisible();
+  expect(JSON.parse(readFileSync(join(server.dataDir, 'serving.json'), 'utf8'))).toEqual({
+    batching: { maxWaitUs: 200 },
+    algorithms: { '1': { maxBatchSize: 1 } }
+  });
+
+  // applied at once: the forest now runs each request on its own
+  await Promise.all(
+    Array.from({ length: 4 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) }))
+  );
+  const settings = (await (await fetch(`${server.url}/api/v1/serving`)).json()) as { models: { algorithm_id: number; max_batch_size: number }[] };
+  expect(settings.models.find((m) => m.algorithm_id === 1)?.max_batch_size).toBe(1);
+
+  await shell.page.reload();
+  await shell.ready();
+  await expect(serverPage.modelMaxBatch(1)).toHaveValue('1');
+  await expect(shell.page.getByTestId('serving-save')).toBeDisabled();
 });
 
 test('the desktop menu routes work in the browser too', async ({ shell }) => {

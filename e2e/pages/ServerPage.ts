@@ -19,4 +19,21 @@ export class ServerPage {
   docsLink(): Locator {
     return this.page.getByTestId('server-docs-link');
   }
+
+  servingCard(): Locator {
+    return this.page.getByTestId('serving-settings');
+  }
+
+  /** the "since loaded" cell of one algorithm's row in the serving table */
+  modelStats(algorithmId: number): Locator {
+    return this.page.getByTestId(`serving-model-${algorithmId}-stats`);
+  }
+
+  modelMaxBatch(algorithmId: number): Locator {
+    return this.page.getByTestId(`serving-model-${algorithmId}-max-batch`);
+  }
+
+  async saveServing(): Promise<void> {
+    await this.page.getByTestId('serving-save').click();
+  }
 }

@@ -41,6 +41,13 @@ export const ServingSettingsRequest = Type.Object(
 
 export const ServingSettings = Type.Object({
   ...settingsFields,
+  /** what each setting is when neither serving.json nor a flag sets it */
+  defaults: Type.Object({
+    intra_op_threads: Type.Integer(),
+    worker_threads: Type.Boolean(),
+    max_batch_size: Type.Integer(),
+    max_wait_us: Type.Integer()
+  }),
   /** what serving.json holds: the values saved from the app or with PUT */
   saved: ServingSettingsRequest,
   /** settings fixed by `serve` flags (--threads, --worker-threads, --max-batch-size, --max-batch-wait-us): saved values do not override them */

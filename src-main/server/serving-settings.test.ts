@@ -43,6 +43,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
       max_batch_size: 64,
       max_wait_us: 0,
       algorithms: {},
+      defaults: { intra_op_threads: 1, worker_threads: false, max_batch_size: 64, max_wait_us: 0 },
       saved: {},
       set_on_command_line: [],
       restart_needed: false

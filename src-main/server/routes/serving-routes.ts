@@ -3,7 +3,8 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { ServingSettings, ServingSettingsRequest, type ServingSettingsBody, type ServingSettingsInput } from '../../contract/serving.ts';
 import type { Core } from '../../core/index.ts';
 import type { ServingState } from '../../core/serving/settings-service.ts';
-import type { ServingConfig } from '../../core/serving/serving-settings.ts';
+import { defaultBatching } from '../../core/serving/batcher.ts';
+import { defaultIntraOpThreads, type ServingConfig } from '../../core/serving/serving-settings.ts';
 
 const commandLineNames = {
   intraOpThreads: 'intra_op_threads',
@@ -100,6 +101,12 @@ function servingBody(state: ServingState): ServingSettingsBody {
     max_batch_size: effective.batching.defaults.maxBatchSize,
     max_wait_us: effective.batching.defaults.maxWaitUs,
     algorithms: algorithmsOf(effective.batching.algorithms),
+    defaults: {
+      intra_op_threads: defaultIntraOpThreads,
+      worker_threads: false,
+      max_batch_size: defaultBatching.maxBatchSize,
+      max_wait_us: defaultBatching.maxWaitUs
+    },
     saved: inputOf(state.saved),
     set_on_command_line: state.commandLine.map((name) => commandLineNames[name]),
     restart_needed: state.restartNeeded,

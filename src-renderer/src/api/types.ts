@@ -27,6 +27,8 @@ export type {
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
 
+export type { ServingSettingsBody as ServingSettings, ServingSettingsInput } from '../../../src-main/contract/serving.ts';
+
 export type RequestQuery = Static<typeof MLRequestQuery>;
 export type SetStatus = Static<typeof SetStatusRequest>;
 export type Feedback = Static<typeof FeedbackRequest>;

@@ -5,6 +5,7 @@ import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { CodeSnippets } from '../components/CodeSnippets.tsx';
 import { IconExternal } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ServingSettingsCard } from '../components/ServingSettingsCard.tsx';
 import { TokenField } from '../components/TokenField.tsx';
 import { isDesktop } from '../lib/auth.ts';
 import { buildRecord, exampleValues, formSpecOf } from '../lib/record-form.ts';
@@ -86,6 +87,7 @@ export function ServerPage() {
         </Title>
         <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
       </Paper>
+      <ServingSettingsCard />
     </>
   );
 }
