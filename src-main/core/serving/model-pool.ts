@@ -76,15 +76,17 @@ export class ModelPool {
     this.batching = settings.batching;
     const threadsChanged = (settings.intraOpThreads || undefined) !== (this.intraOpThreads || undefined);
     this.intraOpThreads = settings.intraOpThreads;
-    for (const [id, model] of this.ready) {
-      if (threadsChanged) {
+    if (threadsChanged) {
+      // loading ones too: they were created with the old options
+      for (const [id, model] of this.loaded) {
         this.loaded.delete(id);
         this.ready.delete(id);
-        void this.retire(model);
-      } else {
-        this.batchers.get(model)?.configure(batchingFor(this.batching, id));
+        void model.then((m) => this.retire(m), () => undefined);
       }
+      return;
     }
+    // a model still loading builds its batcher from this.batching when it is ready
+    for (const [id, model] of this.ready) this.batchers.get(model)?.configure(batchingFor(this.batching, id));
   }
 
   /** Loaded models and how their batching has gone so far. */
