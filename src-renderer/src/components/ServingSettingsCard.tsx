@@ -17,6 +17,33 @@ const flagOf: Record<string, string> = {
   max_wait_us: '--max-batch-wait-us'
 };
 
+const numberSettings = [
+  {
+    field: 'intra_op_threads',
+    label: 'onnxruntime threads per model',
+    hint: '1 keeps every answer identical whatever batch it ran in; 2 is faster on large batches; 0 = one per core',
+    min: 0,
+    max: 256,
+    testId: 'serving-threads'
+  },
+  {
+    field: 'max_batch_size',
+    label: 'Largest batch (rows)',
+    hint: 'Most rows one run takes from concurrent requests; 1 turns batching off',
+    min: 1,
+    max: 100000,
+    testId: 'serving-max-batch'
+  },
+  {
+    field: 'max_wait_us',
+    label: 'Batch wait (µs)',
+    hint: '0 = adaptive: no timer, a lone request runs at once',
+    min: 0,
+    max: 10000000,
+    testId: 'serving-max-wait'
+  }
+] as const;
+
 /** onnxruntime threads and dynamic batching, saved to serving.json and applied while serving. */
 export function ServingSettingsCard() {
   const settings = useServingSettings();
@@ -71,39 +98,20 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
     >
       <Stack gap="md">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-          <NumberInput
-            label="onnxruntime threads per model"
-            description={fixedNote('intra_op_threads') ?? '1 keeps every answer identical whatever batch it ran in; 2 is faster on large batches; 0 = one per core'}
-            placeholder={String(settings.intra_op_threads)}
-            min={0}
-            max={256}
-            allowDecimal={false}
-            value={draft.intra_op_threads ?? ''}
-            onChange={(v) => set('intra_op_threads', numberOrUndefined(v))}
-            data-testid="serving-threads"
-          />
-          <NumberInput
-            label="Largest batch (rows)"
-            description={fixedNote('max_batch_size') ?? 'Most rows one run takes from concurrent requests; 1 turns batching off'}
-            placeholder={String(settings.max_batch_size)}
-            min={1}
-            max={100000}
-            allowDecimal={false}
-            value={draft.max_batch_size ?? ''}
-            onChange={(v) => set('max_batch_size', numberOrUndefined(v))}
-            data-testid="serving-max-batch"
-          />
-          <NumberInput
-            label="Batch wait (µs)"
-            description={fixedNote('max_wait_us') ?? '0 = adaptive: no timer, a lone request runs at once'}
-            placeholder={String(settings.max_wait_us)}
-            min={0}
-            max={10000000}
-            allowDecimal={false}
-            value={draft.max_wait_us ?? ''}
-            onChange={(v) => set('max_wait_us', numberOrUndefined(v))}
-            data-testid="serving-max-wait"
-          />
+          {numberSettings.map((spec) => (
+            <NumberInput
+              key={spec.field}
+              label={spec.label}
+              description={fixedNote(spec.field) ?? spec.hint}
+              placeholder={String(settings[spec.field])}
+              min={spec.min}
+              max={spec.max}
+              allowDecimal={false}
+              value={draft[spec.field] ?? ''}
+              onChange={(v) => set(spec.field, numberOrUndefined(v))}
+              data-testid={spec.testId}
+            />
+          ))}
           <Switch
             mt="lg"
             label="Large calls on worker threads"
