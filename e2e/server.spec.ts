@@ -48,7 +48,7 @@ test('serving settings: batching per model is shown, changed, saved to serving.j
     Array.from({ length: 8 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) }))
   );
   expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-  await expect(serverPage.modelStats(1)).toHaveText(/^8 requests in \d+ runs?/, { timeout: 10_000 });
+  await expect(serverPage.modelStats(1)).toHaveText(/^8 requests in [1-7] runs? /, { timeout: 10_000 });
 
   await serverPage.modelMaxBatch(1).fill('1');
   await shell.page.getByTestId('serving-max-wait').fill('200');

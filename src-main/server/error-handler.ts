@@ -26,11 +26,14 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
   }
   if (err.validation) {
     const first = err.validation[0];
-    const field = fieldOf(first?.instancePath, first?.params, err.validationContext);
-    const unknown = typeof first?.params?.additionalProperty === 'string';
-    const message = unknown
-      ? `${field} is not a field of this request (a typo?)`
-      : `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
+    // a key that breaks propertyNames: AJV puts the key on the error itself, not in params
+    const badKey = (first as { propertyName?: unknown } | undefined)?.propertyName;
+    const params = typeof badKey === 'string' ? { ...first?.params, propertyName: badKey } : (first?.params ?? {});
+    const field = fieldOf(first?.instancePath, params, err.validationContext);
+    let message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
+    if (typeof params.additionalProperty === 'string') message = `${field} is not a field of this request (a typo?)`;
+    if (typeof params.propertyName === 'string') message = `${field} is not an allowed key: ${first?.message ?? 'invalid name'}`;
+    if (Array.isArray(params.type)) message = `${field ?? 'request'} must be ${(params.type as string[]).join(' or ')}`;
     return { status: 400, message, ...(field === undefined ? {} : { field }) };
   }
   const status = err.statusCode ?? 500;
@@ -64,7 +67,7 @@ export const errorBody = (message: string, field?: string) =>
   field === undefined ? { status: 'Error' as const, message } : { status: 'Error' as const, message, field };
 
 function fieldOf(path: string | undefined, params: Record<string, unknown> | undefined, context?: string) {
-  const missing = params?.missingProperty ?? params?.requiredProperties ?? params?.additionalProperty;
+  const missing = params?.missingProperty ?? params?.requiredProperties ?? params?.additionalProperty ?? params?.propertyName;
   const fromPath = path ? path.replace(/^\//, '').replaceAll('/', '.') : '';
   if (typeof missing === 'string') return fromPath ? `${fromPath}.${missing}` : missing;
   return fromPath || (context === 'body' ? undefined : context);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,8 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     expect(forest).toMatchObject({ batchable: true, max_batch_size: 64, max_wait_us: 0 });
     expect(forest.requests).toBe(8);
     expect(forest.rows).toBe(8);
+    // concurrent requests shared runs
+    expect(forest.runs).toBeLessThan(8);
   });
 
   it('refuses bad settings with the field named, and writes nothing', async () => {
@@ -102,17 +104,42 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     expect(after.runs - before.runs).toBe(8);
   });
 
-  it('a new thread count reloads the models, and answers stay the same', async () => {
+  it('PATCH changes only what it names; null puts a setting back to its default', async () => {
+    const patch = (json: unknown) => server.json('/api/v1/serving', { method: 'PATCH', admin: true, json });
+    let res = await patch({ max_wait_us: 100, algorithms: { '1': { max_wait_us: 50 } } });
+    expect(res.status).toBe(200);
+    expect(res.body.saved).toEqual({
+      max_batch_size: 1,
+      max_wait_us: 100,
+      algorithms: { '1': { max_wait_us: 50 }, '2': { max_batch_size: 4, max_wait_us: 500 } }
+    });
+    res = await patch({ max_wait_us: null, algorithms: { '2': null, '1': { max_wait_us: null } } });
+    expect(res.status).toBe(200);
+    expect(res.body.saved).toEqual({ max_batch_size: 1 });
+    expect(res.body.max_wait_us).toBe(0);
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ batching: { maxBatchSize: 1 } });
+    // null is the default, never 0 or false (the server coerces types elsewhere)
+    res = await server.json('/api/v1/serving', { method: 'PUT', admin: true, json: { intra_op_threads: null, max_batch_size: 1 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ intra_op_threads: 1, saved: { max_batch_size: 1 } });
+    expect(res.body.saved).not.toHaveProperty('intra_op_threads');
+  });
+
+  it('a new thread count reloads the models: requests in flight finish, then the old session closes', async () => {
     const [reference] = await predictConcurrently(server, 1);
+    const old = await server.core.pool.get(server.core.registry.getAlgorithm(1));
+    const inFlight = predictConcurrently(server, 16);
     const res = await server.json('/api/v1/serving', { method: 'PUT', admin: true, json: { intra_op_threads: 2 } });
     expect(res.status).toBe(200);
     expect(res.body.intra_op_threads).toBe(2);
-    // the old sessions are gone: the next request loads the model with two threads
-    expect(modelOf(res.body, 1)).toBeUndefined();
+    // no answer lost or failed across the swap
+    expect(await inFlight).toHaveLength(16);
+    // the next request loads the model with two threads; the old session is closed once idle
     const [again] = await predictConcurrently(server, 1);
     expect(again.label).toBe(reference.label);
     expect(again.probability).toBeCloseTo(reference.probability, 6);
-    expect(modelOf((await server.json('/api/v1/serving')).body, 1)).toMatchObject({ requests: 1, runs: 1 });
+    expect(await server.core.pool.get(server.core.registry.getAlgorithm(1))).not.toBe(old);
+    await expect.poll(() => old.run([]).then(() => 'open', (err: Error) => err.message), { timeout: 5000 }).toMatch(/closed/);
   });
 
   it('worker threads are saved for the next start, and saved settings survive a restart', async () => {
@@ -122,7 +149,8 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
       json: { worker_threads: true, max_batch_size: 16 }
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ worker_threads: true, restart_needed: true, max_batch_size: 16 });
+    // saved for the next start; this run keeps no workers
+    expect(res.body).toMatchObject({ worker_threads: false, saved: { worker_threads: true }, restart_needed: true, max_batch_size: 16 });
 
     await server.stop();
     server = await startTestServer({ dataDir });
@@ -132,14 +160,56 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
 });
 
 describe('flags given to serve win over saved settings', () => {
-  it('reports them, keeps them in effect, and still saves the value for a start without them', async () => {
-    const server = await startTestServer({ serving: { batching: { maxBatchSize: 8 } } });
+  it('reports them, keeps them in effect over defaults and per-model values, and still saves', async () => {
+    const server = await startTestServer({ serving: { intraOpThreads: 1, batching: { maxBatchSize: 8 } } });
     try {
-      const res = await server.json('/api/v1/serving', { method: 'PUT', admin: true, json: { max_batch_size: 2 } });
+      await predictConcurrently(server, 2);
+      const res = await server.json('/api/v1/serving', {
+        method: 'PUT',
+        admin: true,
+        json: { intra_op_threads: 2, max_batch_size: 2, algorithms: { '1': { max_batch_size: 64, max_wait_us: 300 } } }
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ max_batch_size: 8, saved: { max_batch_size: 2 }, set_on_command_line: ['max_batch_size'] });
+      expect(res.body).toMatchObject({
+        intra_op_threads: 1,
+        max_batch_size: 8,
+        algorithms: { '1': { max_batch_size: 8, max_wait_us: 300 } },
+        saved: { intra_op_threads: 2, max_batch_size: 2 },
+        set_on_command_line: ['intra_op_threads', 'max_batch_size']
+      });
+      // --threads held: the loaded model was not reloaded, and runs under the flag's batch limit
+      expect(modelOf(res.body, 1)).toMatchObject({ max_batch_size: 8, max_wait_us: 300, requests: 2 });
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('serving.json written by hand', () => {
+  it('a saved override for an algorithm that no longer exists does not block later saves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));
+    writeFileSync(join(dataDir, 'serving.json'), JSON.stringify({ algorithms: { '999': { maxBatchSize: 4 } } }));
+    const server = await startTestServer({ dataDir });
+    try {
+      const res = await server.json('/api/v1/serving', { method: 'PATCH', admin: true, json: { max_batch_size: 32 } });
+      expect(res.status).toBe(200);
+      expect(res.body.saved).toEqual({ max_batch_size: 32, algorithms: { '999': { max_batch_size: 4 } } });
+      const added = await server.json('/api/v1/serving', { method: 'PATCH', admin: true, json: { algorithms: { '998': { max_batch_size: 4 } } } });
+      expect(added.status).toBe(404);
+      expect(added.body.field).toBe('algorithms.998');
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown key stops the server from starting, with the key named', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));
+    writeFileSync(join(dataDir, 'serving.json'), JSON.stringify({ max_batch_size: 4 }));
+    try {
+      await expect(startTestServer({ dataDir })).rejects.toThrow(/unknown setting "max_batch_size"/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -60,9 +60,15 @@ export function readServingFile(dataDir: string): ServingConfig {
   } catch (err) {
     throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
   }
+  const unknown = Object.keys(stored).filter((key) => !fileKeys.includes(key));
+  if (unknown.length) {
+    throw new Error(`${file}: unknown setting ${JSON.stringify(unknown[0])}; the file holds ${fileKeys.join(', ')}`);
+  }
   resolveServingSettings(stored);
   return stored;
 }
+
+const fileKeys = ['intraOpThreads', 'workerThreads', 'batching', 'algorithms'];
 
 /**
  * Writes serving.json whole, through a temporary file and a rename, so a crash leaves the old
@@ -84,10 +90,12 @@ export function resolveServingSettings(stored: ServingConfig, config: ServingCon
   }
   const workerThreads = config.workerThreads ?? stored.workerThreads ?? false;
   if (typeof workerThreads !== 'boolean') throw invalidInput('workerThreads must be true or false', 'workerThreads');
+  const flags = checkBatchingOptions(config.batching ?? {});
   const algorithms: Record<string, Partial<BatchingOptions>> = {};
   for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {
     if (!/^[1-9][0-9]*$/.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
-    algorithms[id] = checkBatchingOptions(options ?? {}, `algorithms.${id}`);
+    // a flag given to serve wins over every saved value, per-algorithm ones included
+    algorithms[id] = { ...checkBatchingOptions(options ?? {}, `algorithms.${id}`), ...flags };
   }
   return {
     intraOpThreads: threads,
@@ -96,7 +104,7 @@ export function resolveServingSettings(stored: ServingConfig, config: ServingCon
       defaults: {
         ...defaultBatching,
         ...checkBatchingOptions(stored.batching ?? {}, `${servingFileName} batching`),
-        ...checkBatchingOptions(config.batching ?? {})
+        ...flags
       },
       algorithms
     }

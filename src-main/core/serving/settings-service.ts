@@ -42,8 +42,10 @@ export interface ServingState {
  */
 export class ServingSettingsService {
   private saved: ServingConfig;
+  /** in effect; workerThreads stays what the server started with */
   private effective: ServingSettings;
-  private readonly startedWithWorkers: boolean;
+  /** what the saved file and the flags make workerThreads at the next start */
+  private workersAtNextStart: boolean;
 
   constructor(
     private readonly dataDir: string,
@@ -55,10 +57,10 @@ export class ServingSettingsService {
   ) {
     this.saved = readServingFile(dataDir);
     this.effective = resolveServingSettings(this.saved, commandLine);
-    this.startedWithWorkers = this.effective.workerThreads;
+    this.workersAtNextStart = this.effective.workerThreads;
   }
 
-  /** the settings the server started with (ModelPool and RequestWriter are built from them) */
+  /** the settings in effect (ModelPool and RequestWriter are built from them at start) */
   get current(): ServingSettings {
     return this.effective;
   }
@@ -73,7 +75,7 @@ export class ServingSettingsService {
       effective: this.effective,
       saved: this.saved,
       commandLine,
-      restartNeeded: this.effective.workerThreads !== this.startedWithWorkers,
+      restartNeeded: this.workersAtNextStart !== this.effective.workerThreads,
       models: this.pool().loadedModels().map(({ algorithmId, batchable, batcher }) => ({
         algorithmId,
         batchable,
@@ -93,13 +95,17 @@ export class ServingSettingsService {
   save(next: ServingConfig): ServingState {
     for (const id of Object.keys(next.algorithms ?? {})) {
       if (!/^[1-9][0-9]*$/.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
-      if (!this.algorithmExists(Number(id))) throw notFound(`no algorithm has id ${id}`, `algorithms.${id}`);
+      // an id saved before (its algorithm since gone with a replaced database) must not block every later save
+      if (!(id in (this.saved.algorithms ?? {})) && !this.algorithmExists(Number(id))) {
+        throw notFound(`no algorithm has id ${id}`, `algorithms.${id}`);
+      }
     }
-    const effective = resolveServingSettings(next, this.commandLine);
+    const resolved = resolveServingSettings(next, this.commandLine);
     writeServingFile(this.dataDir, next);
     this.saved = next;
-    this.effective = effective;
-    this.pool().configure(effective);
+    this.workersAtNextStart = resolved.workerThreads;
+    this.effective = { ...resolved, workerThreads: this.effective.workerThreads };
+    this.pool().configure(this.effective);
     return this.state();
   }
 }

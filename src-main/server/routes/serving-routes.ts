@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '../../contract/classic.ts';
-import { ServingSettings, ServingSettingsRequest, type ServingSettingsBody, type ServingSettingsInput } from '../../contract/serving.ts';
+import {
+  ServingSettings,
+  ServingSettingsRequest,
+  type SavedServingSettingsBody,
+  type ServingSettingsBody,
+  type ServingSettingsInput
+} from '../../contract/serving.ts';
 import type { Core } from '../../core/index.ts';
 import type { ServingState } from '../../core/serving/settings-service.ts';
 import { defaultBatching } from '../../core/serving/batcher.ts';
@@ -17,12 +23,23 @@ const commandLineNames = {
 export const servingRoutes =
   (core: Core): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const change = (description: string) => ({
+      config: { admin: true },
+      schema: {
+        tags: ['operations'],
+        security: [{ bearer: [] }],
+        description: `${description} Applied at once: batching from each model's next run, a new thread count by reloading each model; \`worker_threads\` takes effect at the next start. Flags given to \`serve\` still win.`,
+        body: ServingSettingsRequest,
+        response: { 200: ServingSettings, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody }
+      }
+    });
+
     app.get(
       '/serving',
       {
         schema: {
           tags: ['operations'],
-          description: 'The serving settings in effect, what serving.json holds, and how batching has gone for each loaded model.',
+          description: 'The serving settings in effect, their defaults, what serving.json holds, and how batching has gone for each loaded model.',
           response: { 200: ServingSettings }
         }
       },
@@ -31,22 +48,48 @@ export const servingRoutes =
 
     app.put(
       '/serving',
-      {
-        config: { admin: true },
-        schema: {
-          tags: ['operations'],
-          security: [{ bearer: [] }],
-          description:
-            'Replaces serving.json (what is left out takes its default) and applies it at once: batching from the next run, a new thread count by reloading each model. `worker_threads` takes effect at the next start. Flags given to `serve` still win.',
-          body: ServingSettingsRequest,
-          response: { 200: ServingSettings, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody }
-        }
-      },
-      async (request) => servingBody(core.serving.save(configOf(request.body)))
+      change('Replaces serving.json: what is left out, or null, takes its default.'),
+      async (request) => servingBody(core.serving.save(configOf(merged({}, request.body))))
+    );
+
+    app.patch(
+      '/serving',
+      change('Changes only the settings given (JSON merge patch): null puts one back to its default, `"algorithms": {"2": null}` drops algorithm 2\'s overrides.'),
+      async (request) => servingBody(core.serving.save(configOf(merged(inputOf(core.serving.state().saved), request.body))))
     );
   };
 
-function configOf(body: ServingSettingsInput): ServingConfig {
+const topLevel = ['intra_op_threads', 'worker_threads', 'max_batch_size', 'max_wait_us'] as const;
+const perAlgorithm = ['max_batch_size', 'max_wait_us'] as const;
+
+/** `patch` applied to `saved` as a JSON merge patch (RFC 7396); PUT is the same onto nothing. */
+function merged(saved: SavedServingSettingsBody, patch: ServingSettingsInput): SavedServingSettingsBody {
+  const out: Record<string, unknown> = { ...saved };
+  for (const key of topLevel) {
+    if (!(key in patch)) continue;
+    if (patch[key] === null || patch[key] === undefined) delete out[key];
+    else out[key] = patch[key];
+  }
+  if ('algorithms' in patch) {
+    const algorithms: Record<string, Record<string, number>> = patch.algorithms === null ? {} : { ...saved.algorithms };
+    for (const [id, overrides] of Object.entries(patch.algorithms ?? {})) {
+      const current: Record<string, number> = overrides === null ? {} : { ...algorithms[id] };
+      for (const field of perAlgorithm) {
+        if (overrides === null || !(field in overrides)) continue;
+        const value = overrides[field];
+        if (value === null || value === undefined) delete current[field];
+        else current[field] = value;
+      }
+      if (Object.keys(current).length) algorithms[id] = current;
+      else delete algorithms[id];
+    }
+    if (Object.keys(algorithms).length) out.algorithms = algorithms;
+    else delete out.algorithms;
+  }
+  return out as SavedServingSettingsBody;
+}
+
+function configOf(body: SavedServingSettingsBody): ServingConfig {
   const batching = {
     ...(body.max_batch_size === undefined ? {} : { maxBatchSize: body.max_batch_size }),
     ...(body.max_wait_us === undefined ? {} : { maxWaitUs: body.max_wait_us })
@@ -71,7 +114,7 @@ function configOf(body: ServingSettingsInput): ServingConfig {
   };
 }
 
-function inputOf(config: ServingConfig): ServingSettingsInput {
+function inputOf(config: ServingConfig): SavedServingSettingsBody {
   return {
     ...(config.intraOpThreads === undefined ? {} : { intra_op_threads: config.intraOpThreads }),
     ...(config.workerThreads === undefined ? {} : { worker_threads: config.workerThreads }),

@@ -27,7 +27,11 @@ export type {
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
 
-export type { ServingSettingsBody as ServingSettings, ServingSettingsInput } from '../../../src-main/contract/serving.ts';
+export type {
+  SavedServingSettingsBody as SavedServingSettings,
+  ServingSettingsBody as ServingSettings,
+  ServingSettingsInput
+} from '../../../src-main/contract/serving.ts';
 
 export type RequestQuery = Static<typeof MLRequestQuery>;
 export type SetStatus = Static<typeof SetStatusRequest>;

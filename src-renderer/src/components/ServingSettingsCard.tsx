@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useAlgorithms } from '../api/registry.ts';
 import { useSaveServingSettings, useServingSettings } from '../api/serving.ts';
-import type { ServingSettings, ServingSettingsInput } from '../api/types.ts';
+import type { SavedServingSettings, ServingSettings } from '../api/types.ts';
 import { QueryState } from './QueryState.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 type Override = { max_batch_size?: number; max_wait_us?: number };
-type Draft = Omit<ServingSettingsInput, 'algorithms'> & { algorithms: Record<string, Override> };
+type Draft = Omit<SavedServingSettings, 'algorithms'> & { algorithms: Record<string, Override> };
 
 const flagOf: Record<string, string> = {
   intra_op_threads: '--threads',
@@ -83,6 +83,8 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
       return { ...d, algorithms: next };
     });
   const dirty = !sameSettings(normalised(draft), settings.saved);
+  // this form's own save, still what the server holds (not someone else's since)
+  const savedNow = save.isSuccess && !dirty && sameSettings(save.data.saved, settings.saved);
   // what a blank per-model field will mean once saved
   const defaultBatch = fixed('max_batch_size') ? settings.max_batch_size : (draft.max_batch_size ?? settings.defaults.max_batch_size);
   const defaultWait = fixed('max_wait_us') ? settings.max_wait_us : (draft.max_wait_us ?? settings.defaults.max_wait_us);
@@ -103,7 +105,7 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
               key={spec.field}
               label={spec.label}
               description={fixedNote(spec.field) ?? spec.hint}
-              placeholder={String(settings[spec.field])}
+              placeholder={String(fixed(spec.field) ? settings[spec.field] : settings.defaults[spec.field])}
               min={spec.min}
               max={spec.max}
               allowDecimal={false}
@@ -116,8 +118,12 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
             mt="lg"
             label="Large calls on worker threads"
             description={fixedNote('worker_threads') ?? 'Calls of 256+ records run on a second thread: more rows/s, ~80 MB more memory. Applies at the next start.'}
-            checked={draft.worker_threads ?? settings.worker_threads}
-            onChange={(e) => set('worker_threads', e.currentTarget.checked)}
+            checked={draft.worker_threads ?? settings.defaults.worker_threads}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              // back to the default with nothing saved: leave the file without it
+              set('worker_threads', on === settings.defaults.worker_threads && settings.saved.worker_threads === undefined ? undefined : on);
+            }}
             data-testid="serving-workers"
           />
         </SimpleGrid>
@@ -188,7 +194,11 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
         <Group justify="space-between">
           <Text size="xs" c="dimmed">Blank fields use the default shown. A new thread count reloads each model; requests in flight finish on the old one.</Text>
           <Group gap="sm">
-            {save.isSuccess && !dirty && <Text size="sm" c="teal" data-testid="serving-saved">Saved and applied</Text>}
+            {savedNow && (
+              <Text size="sm" c="teal" data-testid="serving-saved">
+                {settings.restart_needed ? 'Saved; worker threads change at the next start' : settings.set_on_command_line.length ? 'Saved; applied where no serve flag sets the value' : 'Saved and applied'}
+              </Text>
+            )}
             <Button type="submit" disabled={!dirty} loading={save.isPending} data-testid="serving-save">Save</Button>
           </Group>
         </Group>
@@ -210,14 +220,14 @@ const count = (n: number, noun: string): string => `${n.toLocaleString()} ${noun
 const numberOrUndefined = (value: number | string): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /** what PUT takes: no empty overrides, no empty algorithms map */
-function normalised(draft: Draft): ServingSettingsInput {
+function normalised(draft: Draft): SavedServingSettings {
   const { algorithms, ...rest } = draft;
   const kept = Object.fromEntries(Object.entries(algorithms).filter(([, o]) => Object.keys(o).length > 0));
   return Object.keys(kept).length ? { ...rest, algorithms: kept } : rest;
 }
 
-function sameSettings(a: ServingSettingsInput, b: ServingSettingsInput): boolean {
-  const canonical = (s: ServingSettingsInput) =>
+function sameSettings(a: SavedServingSettings, b: SavedServingSettings): boolean {
+  const canonical = (s: SavedServingSettings) =>
     JSON.stringify(s, (_key, value: unknown) =>
       value && typeof value === 'object' && !Array.isArray(value)
         ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => x.localeCompare(y)))
