@@ -44,6 +44,11 @@ const numberSettings = [
   }
 ] as const;
 
+/** the batching settings, which an algorithm can override */
+const perModelSettings = numberSettings.filter(
+  (spec): spec is Extract<(typeof numberSettings)[number], { field: keyof Override }> => spec.field !== 'intra_op_threads'
+);
+
 /** onnxruntime threads and dynamic batching, saved to serving.json and applied while serving. */
 export function ServingSettingsCard() {
   const settings = useServingSettings();
@@ -150,31 +155,21 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
                       <Text size="xs" c="dimmed" className="md-mono">v{a.version} · id {a.id}</Text>
                     </Table.Td>
                     <Table.Td><StatusBadge status={a.current_status} /></Table.Td>
-                    <Table.Td>
-                      <NumberInput
-                        size="xs"
-                        aria-label={`Largest batch for ${a.name} v${a.version}`}
-                        placeholder={`default (${defaultBatch})`}
-                        min={1}
-                        max={100000}
-                        allowDecimal={false}
-                        value={override.max_batch_size ?? ''}
-                        onChange={(v) => setOverride(a.id, 'max_batch_size', numberOrUndefined(v))}
-                        data-testid={`serving-model-${a.id}-max-batch`}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <NumberInput
-                        size="xs"
-                        aria-label={`Batch wait for ${a.name} v${a.version}`}
-                        placeholder={`default (${defaultWait})`}
-                        min={0}
-                        max={10000000}
-                        allowDecimal={false}
-                        value={override.max_wait_us ?? ''}
-                        onChange={(v) => setOverride(a.id, 'max_wait_us', numberOrUndefined(v))}
-                      />
-                    </Table.Td>
+                    {perModelSettings.map((spec) => (
+                      <Table.Td key={spec.field}>
+                        <NumberInput
+                          size="xs"
+                          aria-label={`${spec.label} for ${a.name} v${a.version}`}
+                          placeholder={`default (${spec.field === 'max_batch_size' ? defaultBatch : defaultWait})`}
+                          min={spec.min}
+                          max={spec.max}
+                          allowDecimal={false}
+                          value={override[spec.field] ?? ''}
+                          onChange={(v) => setOverride(a.id, spec.field, numberOrUndefined(v))}
+                          data-testid={`serving-model-${a.id}-${spec.testId.replace('serving-', '')}`}
+                        />
+                      </Table.Td>
+                    ))}
                     <Table.Td>
                       <Text size="sm" data-testid={`serving-model-${a.id}-stats`}>{modelStats(model)}</Text>
                     </Table.Td>
