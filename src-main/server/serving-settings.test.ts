@@ -185,6 +185,18 @@ describe('flags given to serve win over saved settings', () => {
   });
 });
 
+describe('stopping the server right after a thread change', () => {
+  it('closes the replaced sessions before it returns', async () => {
+    const server = await startTestServer();
+    await predictConcurrently(server, 2);
+    const old = await server.core.pool.get(server.core.registry.getAlgorithm(1));
+    const res = await server.json('/api/v1/serving', { method: 'PATCH', admin: true, json: { intra_op_threads: 2 } });
+    expect(res.status).toBe(200);
+    await server.stop();
+    await expect(old.run([])).rejects.toThrow(/closed/);
+  });
+});
+
 describe('serving.json written by hand', () => {
   it('a saved override for an algorithm that no longer exists does not block later saves', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));

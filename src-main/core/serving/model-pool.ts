@@ -14,6 +14,8 @@ import { Batcher, batchingFor, defaultBatching, type BatchingSettings } from './
  */
 export class ModelPool {
   private readonly loaded = new Map<number, Promise<OnnxModel>>();
+  /** sessions replaced by a thread change, until they are closed */
+  private readonly retiring = new Set<Promise<void>>();
   /** the loaded ones, once ready (servingState) */
   private readonly ready = new Map<number, OnnxModel>();
   /** each loaded model's dynamic batcher (batcher.ts); run() goes through it */
@@ -81,7 +83,9 @@ export class ModelPool {
       for (const [id, model] of this.loaded) {
         this.loaded.delete(id);
         this.ready.delete(id);
-        void model.then((m) => this.retire(m), () => undefined);
+        const retired = model.then((m) => this.retire(m), () => undefined);
+        this.retiring.add(retired);
+        void retired.finally(() => this.retiring.delete(retired));
       }
       return;
     }
@@ -99,6 +103,7 @@ export class ModelPool {
     const batcher = this.batchers.get(model);
     do await sleep(retireCheckMs);
     while (batcher?.busy);
+    this.onWorker.delete(model);
     await model.close();
   }
 
@@ -130,6 +135,8 @@ export class ModelPool {
 
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.loaded.keys()].map((id) => this.release(id)));
+    // sessions replaced by a thread change close once their last runs are done
+    await Promise.allSettled([...this.retiring]);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     await this.stopWorker();
   }
