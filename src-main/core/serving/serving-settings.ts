@@ -46,11 +46,7 @@ export const defaultIntraOpThreads = 1;
 
 export const servingFileName = 'serving.json';
 
-export function loadServingSettings(dataDir: string, config: ServingConfig = {}): ServingSettings {
-  return resolveServingSettings(readServingFile(dataDir), config);
-}
-
-/** What `<dataDir>/serving.json` holds ({} when there is no file), checked. */
+/** What `<dataDir>/serving.json` holds ({} when there is no file): JSON and keys checked, values when resolved. */
 export function readServingFile(dataDir: string): ServingConfig {
   const file = join(dataDir, servingFileName);
   if (!existsSync(file)) return {};
@@ -64,7 +60,6 @@ export function readServingFile(dataDir: string): ServingConfig {
   if (unknown.length) {
     throw new Error(`${file}: unknown setting ${JSON.stringify(unknown[0])}; the file holds ${fileKeys.join(', ')}`);
   }
-  resolveServingSettings(stored);
   return stored;
 }
 
@@ -72,10 +67,10 @@ const fileKeys = ['intraOpThreads', 'workerThreads', 'batching', 'algorithms'];
 
 /**
  * Writes serving.json whole, through a temporary file and a rename, so a crash leaves the old
- * file or the new one, never half of one. Checked first: nothing invalid is written.
+ * file or the new one, never half of one. The caller resolves `stored` first, so nothing
+ * invalid is written.
  */
 export function writeServingFile(dataDir: string, stored: ServingConfig): void {
-  resolveServingSettings(stored);
   const file = join(dataDir, servingFileName);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(stored, null, 2) + '\n');

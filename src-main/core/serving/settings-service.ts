@@ -1,4 +1,4 @@
-import { invalidInput, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { ModelPool } from './model-pool.ts';
 import { batchingFor, type BatchingOptions } from './batcher.ts';
 import {
@@ -93,14 +93,13 @@ export class ServingSettingsService {
    * Everything is checked before anything is written; a refused call changes nothing.
    */
   save(next: ServingConfig): ServingState {
+    const resolved = resolveServingSettings(next, this.commandLine);
     for (const id of Object.keys(next.algorithms ?? {})) {
-      if (!/^[1-9][0-9]*$/.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
       // an id saved before (its algorithm since gone with a replaced database) must not block every later save
       if (!(id in (this.saved.algorithms ?? {})) && !this.algorithmExists(Number(id))) {
         throw notFound(`no algorithm has id ${id}`, `algorithms.${id}`);
       }
     }
-    const resolved = resolveServingSettings(next, this.commandLine);
     writeServingFile(this.dataDir, next);
     this.saved = next;
     this.workersAtNextStart = resolved.workerThreads;

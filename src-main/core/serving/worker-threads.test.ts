@@ -9,7 +9,9 @@ import { startTestServer, type TestServer } from '../../../test/helpers/server.t
 import { OnnxModel, SessionWorker } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
 import { largeRunRows } from './model-pool.ts';
-import { loadServingSettings } from './serving-settings.ts';
+import { readServingFile, resolveServingSettings } from './serving-settings.ts';
+
+const loadServingSettings = (dir: string, flags = {}) => resolveServingSettings(readServingFile(dir), flags);
 
 const migrationsDir = join(import.meta.dirname, '..', '..', '..', 'db', 'migrations');
 const records = adultRows(3 * largeRunRows).map((r) => r.record);
