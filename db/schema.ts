@@ -26,16 +26,17 @@ export const algorithms = sqliteTable(
     code: text('code').notNull().default(''),
     artifactSha256: text('artifact_sha256').notNull(),
     artifactBytes: integer('artifact_bytes').notNull(),
-    /** JSON: ModelSignature (inputs, outputs, opsets, producer, classes, …) */
-    signature: text('signature').notNull(),
+    /**
+     * JSON: ModelSignature (inputs, outputs, opsets, producer, classes, …). Its shape belongs to
+     * the core (core/inference/signature.ts), which db does not import: the registry narrows it.
+     */
+    signature: text('signature', { mode: 'json' }).notNull().$type<object>(),
     task: text('task', { enum: ['classification', 'regression', 'other'] }).notNull(),
-    /** JSON array or null */
-    classes: text('classes'),
-    /** JSON scalar (string or number) or null */
-    positiveClass: text('positive_class'),
+    classes: text('classes', { mode: 'json' }).$type<(string | number)[]>(),
+    /** a JSON scalar, so a numeric class label stays a number */
+    positiveClass: text('positive_class', { mode: 'json' }).$type<string | number>(),
     threshold: real('threshold'),
-    /** JSON array or null */
-    featureNames: text('feature_names'),
+    featureNames: text('feature_names', { mode: 'json' }).$type<string[]>(),
     createdAt: createdAt()
   },
   (t) => [uniqueIndex('algorithms_endpoint_name_version').on(t.endpointId, t.name, t.version)]
@@ -85,8 +86,11 @@ export const abTests = sqliteTable(
     endedAt: text('ended_at'),
     /** the classic summary string ("Algorithm #1 accuracy: …") */
     summary: text('summary'),
-    /** JSON: structured result computed at stop */
-    result: text('result'),
+    /**
+     * JSON: the StoredResult computed at stop (its shape belongs to core/experiments/types.ts);
+     * a bundle from elsewhere may bring any JSON here, so it is read as unknown
+     */
+    result: text('result', { mode: 'json' }).$type<unknown>(),
     state: text('state', { enum: ['running', 'stopped'] }).notNull(),
     /** effect size the sample-size estimate and the mSPRT mixing prior use; null = default */
     minimumDetectableDifference: real('minimum_detectable_difference')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tutorialRecord } from '../test/fixtures/index.ts';
 import { expect, test } from './fixtures.ts';
 import { screenshot } from './support/screenshots.ts';
 
@@ -43,9 +44,8 @@ test('serving settings: batching per model is shown, changed, saved to serving.j
   await expect(serverPage.modelStats(1)).toHaveText(/not loaded/);
 
   // eight concurrent predictions: the forest runs them batched
-  const record = { age: 37, workclass: 'Private', fnlwgt: 34146, education: 'HS-grad', 'education-num': 9, 'marital-status': 'Married-civ-spouse', occupation: 'Craft-repair', relationship: 'Husband', race: 'White', sex: 'Male', 'capital-gain': 0, 'capital-loss': 0, 'hours-per-week': 68, 'native-country': 'United-States' };
   const answers = await Promise.all(
-    Array.from({ length: 8 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) }))
+    Array.from({ length: 8 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tutorialRecord) }))
   );
   expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
   await expect(serverPage.modelStats(1)).toHaveText(/^8 requests in [1-7] runs? /, { timeout: 10_000 });
@@ -62,7 +62,7 @@ test('serving settings: batching per model is shown, changed, saved to serving.j
 
   // applied at once: the forest now runs each request on its own
   await Promise.all(
-    Array.from({ length: 4 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) }))
+    Array.from({ length: 4 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tutorialRecord) }))
   );
   const settings = (await (await fetch(`${server.url}/api/v1/serving`)).json()) as { models: { algorithm_id: number; max_batch_size: number }[] };
   expect(settings.models.find((m) => m.algorithm_id === 1)?.max_batch_size).toBe(1);

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ModelDeskBridge } from './api.d.ts';
-import { bridgeChannels } from '../src-main/desktop/channels.ts';
+import { bridgeChannels } from './channels.ts';
 
 // Only these three calls cross the bridge: no ipcRenderer, no generic invoke.
 const bridge = {

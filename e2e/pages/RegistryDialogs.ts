@@ -4,10 +4,11 @@ import { expect, type Download, type Page } from '@playwright/test';
 export class RegistryDialogs {
   constructor(readonly page: Page) {}
 
-  async exportAll(): Promise<Download> {
+  async exportAll(options: { includeRequests?: boolean } = {}): Promise<Download> {
     await this.page.getByTestId('registry-menu').click();
     await this.page.getByTestId('registry-export').click();
     await expect(this.page.getByTestId('export-modal')).toBeVisible();
+    if (options.includeRequests) await this.page.getByLabel('Include the request log with feedback').check();
     const download = this.page.waitForEvent('download');
     await this.page.getByTestId('export-submit').click();
     await expect(this.page.getByTestId('export-done')).toBeVisible();

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startHeadless, type RunningServer } from '../headless.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
-import { bridgeChannels } from './channels.ts';
+import { bridgeChannels } from '../../src-preload/channels.ts';
 
 /**
  * The desktop shell: start the same core + HTTP server as `npm run serve` on 127.0.0.1, then

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 import { adultRows, fixtureModel, tutorialRecord, type AdultRow } from '../../test/fixtures/index.ts';
 
@@ -42,25 +42,28 @@ async function replay(server: TestServer, rows: AdultRow[], keyPrefix: string): 
 const statuses = async (server: TestServer) =>
   Object.fromEntries(((await server.json('/api/v1/mlalgorithms')).body as any[]).map((a) => [a.id, a.current_status]));
 
-describe('A/B testing with honest statistics', () => {
-  let server: TestServer;
-  const rows = adultRows(4000);
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+/**
+ * Each test gets its own seeded ModelDesk (the forest #1 in production, the logistic regression
+ * #2 in testing) and data directory: no test depends on another's order or leftovers.
+ */
+async function seededServer() {
+  const server = await startTestServer();
+  onTestFinished(() => server.stop());
+  return {
+    server,
+    create: (json: unknown) => server.json('/api/v1/abtests', { method: 'POST', admin: true, json }),
+    stop: (id: number, json?: unknown) => server.json(`/api/v1/stop_ab_test/${id}`, { method: 'POST', admin: true, ...(json ? { json } : {}) })
+  };
+}
 
-  const create = (json: unknown) => server.json('/api/v1/abtests', { method: 'POST', admin: true, json });
-  const stop = (id: number, json?: unknown) =>
-    server.json(`/api/v1/stop_ab_test/${id}`, { method: 'POST', admin: true, ...(json ? { json } : {}) });
+const tutorialTest = { title: 'Random Forest vs Logistic Regression', created_by: 'Piotr', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 };
+
+describe('A/B testing with honest statistics', () => {
+  const rows = adultRows(4000);
 
   it('starts the tutorial\'s test: 201 with its fields, both arms in ab_testing', async () => {
-    const { status, body } = await create({
-      title: 'Random Forest vs Logistic Regression',
-      created_by: 'Piotr',
-      parent_mlalgorithm_1: 1,
-      parent_mlalgorithm_2: 2
-    });
+    const { server, create } = await seededServer();
+    const { status, body } = await create(tutorialTest);
     expect(status).toBe(201);
     expect(Object.keys(body).slice(0, 8)).toEqual([
       'id', 'title', 'created_by', 'created_at', 'ended_at', 'summary', 'parent_mlalgorithm_1', 'parent_mlalgorithm_2'
@@ -71,6 +74,8 @@ describe('A/B testing with honest statistics', () => {
   });
 
   it('refuses what makes no sense, with a clear 4xx', async () => {
+    const { create, stop } = await seededServer();
+    const started = await create(tutorialTest);
     const again = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 });
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/already has a running A\/B test/);
@@ -83,16 +88,18 @@ describe('A/B testing with honest statistics', () => {
     const missing = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1 });
     expect(missing.status).toBe(400);
     expect(missing.body.field).toBe('parent_mlalgorithm_2');
-    const noTraffic = await stop(1);
+    const noTraffic = await stop(started.body.id);
     expect(noTraffic.status).toBe(409);
     expect(noTraffic.body.message).toMatch(/no traffic/);
   });
 
   it('routes unpinned and ab_testing traffic by the test, sticky per client key', async () => {
+    const { server, create } = await seededServer();
+    const started = await create(tutorialTest);
     const routed = new Set<number>();
     for (let i = 0; i < 20; i++) {
       const { body } = await server.json(predictPath, { method: 'POST', json: tutorialRecord, headers: { 'x-client-key': 'ana' } });
-      expect(body.ab_test_id).toBe(1);
+      expect(body.ab_test_id).toBe(started.body.id);
       routed.add(body.algorithm_id);
     }
     expect(routed.size).toBe(1);
@@ -105,12 +112,19 @@ describe('A/B testing with honest statistics', () => {
     expect(pinned.body).toMatchObject({ algorithm_id: 2, ab_test_id: null });
   });
 
-  it('replays the notebook: live results count only routed requests with feedback', async () => {
+  it('replays the notebook: live results count only routed requests with feedback; two close models are not promoted', async () => {
+    const { server, create, stop } = await seededServer();
+    const started = await create(tutorialTest);
+    const id = started.body.id;
+    // routed calls without feedback, and one pinned call the test does not route
+    for (let i = 0; i < 50; i++) await server.json(predictPath, { method: 'POST', json: tutorialRecord, headers: { 'x-client-key': `silent-${i}` } });
+    await server.json(`${predictPath}?algorithm_id=2`, { method: 'POST', json: tutorialRecord });
     await replay(server, rows.slice(0, 1500), 'notebook');
-    const { body } = await server.json('/api/v1/abtests/1');
+
+    const { body } = await server.json(`/api/v1/abtests/${id}`);
     const [a, b] = body.results.arms;
     expect(a.feedback + b.feedback).toBe(1500);
-    expect(a.requests + b.requests).toBe(1550); // 50 routed calls above had no feedback
+    expect(a.requests + b.requests).toBe(1550);
     for (const arm of [a, b]) {
       expect(arm.metric).toBeGreaterThan(0.75);
       expect(arm.ci_low).toBeLessThan(arm.metric);
@@ -122,29 +136,28 @@ describe('A/B testing with honest statistics', () => {
     expect(body.results.comparison.sequential_test).toMatch(/mSPRT/);
     expect(body.results.comparison.p_value).toBeGreaterThan(0);
     expect(body.results.verdict.decided_by).toMatch(/mSPRT/);
-    const timeline = await server.json('/api/v1/abtests/1/timeline');
+    const timeline = await server.json(`/api/v1/abtests/${id}/timeline`);
     expect(timeline.body.points.length).toBeGreaterThan(5);
-  });
 
-  it('stops: two close models give no promotion, the summary says why, statuses come back', async () => {
-    const { status, body } = await stop(1);
-    expect(status).toBe(200);
-    expect(body.message).toBe('AB Test finished.');
-    expect(body.summary).toMatch(/^Algorithm #1 accuracy: 0\.\d+, Algorithm #2 accuracy: 0\.\d+/);
+    const stopped = await stop(id);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.message).toBe('AB Test finished.');
+    expect(stopped.body.summary).toMatch(/^Algorithm #1 accuracy: 0\.\d+, Algorithm #2 accuracy: 0\.\d+/);
     // RF 0.86 vs LR 0.86 on this data: not distinguishable, so production stays where it was
-    expect(body.result.verdict.code).not.toBe('better');
-    expect(body.outcome).toMatchObject({ promoted_algorithm_id: null, forced: false });
-    expect(body.summary).toMatch(/No winner promoted/);
+    expect(stopped.body.result.verdict.code).not.toBe('better');
+    expect(stopped.body.outcome).toMatchObject({ promoted_algorithm_id: null, forced: false });
+    expect(stopped.body.summary).toMatch(/No winner promoted/);
     expect(await statuses(server)).toEqual({ 1: 'production', 2: 'testing' });
-    const twice = await stop(1);
+    const twice = await stop(id);
     expect(twice.status).toBe(409);
     expect(twice.body.message).toBe('AB Test already finished.');
-    const stored = await server.json('/api/v1/abtests/1');
-    expect(stored.body).toMatchObject({ state: 'stopped', summary: body.summary });
+    const stored = await server.json(`/api/v1/abtests/${id}`);
+    expect(stored.body).toMatchObject({ state: 'stopped', summary: stopped.body.summary });
     expect(stored.body.ended_at).not.toBeNull();
   });
 
   it('promotes away from a clearly worse production model', async () => {
+    const { server, create, stop } = await seededServer();
     // The logistic regression with a threshold of 0.02 calls almost everyone ">50K": clearly worse.
     const form = new FormData();
     form.set('file', new Blob([fixtureModel('income_lr')]), 'lr.onnx');
@@ -165,10 +178,11 @@ describe('A/B testing with honest statistics', () => {
     expect(await statuses(server)).toEqual({ 1: 'production', 2: 'testing', [registered.id]: 'testing' });
     const history = (await server.json(`/api/v1/mlalgorithmstatuses?algorithm=1`)).body as any[];
     expect(history.at(-1)).toMatchObject({ status: 'production', active: true, created_by: 'ana' });
-    expect(history.at(-1).reason).toMatch(/A\/B test 2 stopped: winner/);
+    expect(history.at(-1).reason).toMatch(new RegExp(`A/B test ${started.body.id} stopped: winner`));
   });
 
   it('force_winner overrides the verdict only with a reason, which is stored', async () => {
+    const { server, create, stop } = await seededServer();
     const started = await create({ title: 'override', created_by: 'ana', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 });
     await replay(server, rows.slice(1900, 1960), 'force');
     const noReason = await stop(started.body.id, { force_winner: 2 });
@@ -176,45 +190,62 @@ describe('A/B testing with honest statistics', () => {
     expect(noReason.body.field).toBe('reason');
     const { body } = await stop(started.body.id, { force_winner: 2, reason: 'smaller and faster' });
     expect(body.outcome).toMatchObject({ promoted_algorithm_id: 2, forced: true });
-    expect((await statuses(server))[2]).toBe('production');
+    expect(await statuses(server)).toEqual({ 1: 'testing', 2: 'production' });
     const history = (await server.json(`/api/v1/mlalgorithmstatuses?algorithm=2`)).body as any[];
     expect(history.at(-1).reason).toMatch(/smaller and faster/);
   });
 
   it('edits the title (the classic PATCH), and refuses without the token', async () => {
-    const denied = await server.json('/api/v1/abtests/1', { method: 'PATCH', json: { title: 'x' } });
+    const { server, create } = await seededServer();
+    const { id } = (await create(tutorialTest)).body;
+    const denied = await server.json(`/api/v1/abtests/${id}`, { method: 'PATCH', json: { title: 'x' } });
     expect(denied.status).toBe(401);
-    const { status, body } = await server.json('/api/v1/abtests/1', { method: 'PATCH', admin: true, json: { title: 'RF vs LR, census' } });
+    const { status, body } = await server.json(`/api/v1/abtests/${id}`, { method: 'PATCH', admin: true, json: { title: 'RF vs LR, census' } });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: 1, title: 'RF vs LR, census', state: 'stopped' });
+    expect(body).toMatchObject({ id, title: 'RF vs LR, census', created_by: 'Piotr', state: 'running' });
   });
 
   it('shadow mode: the production arm answers, the other runs on the same input and shares its feedback', async () => {
-    const started = await create({ title: 'shadow', created_by: 'ana', mode: 'shadow', arms: [{ algorithm_id: 1 }, { algorithm_id: 2 }] });
-    expect(started.body.arms[0].algorithm_id).toBe(2); // the production algorithm answers
+    const { server, create } = await seededServer();
+    const started = await create({ title: 'shadow', created_by: 'ana', mode: 'shadow', arms: [{ algorithm_id: 2 }, { algorithm_id: 1 }] });
+    expect(started.body.arms[0].algorithm_id).toBe(1); // the production algorithm answers
     await replay(server, rows.slice(2000, 2040), 'shadow');
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const results = (await server.json(`/api/v1/abtests/${started.body.id}`)).body.results;
-    expect(results.arms.map((a: any) => [a.algorithm_id, a.requests, a.feedback])).toEqual([
-      [2, 40, 40],
-      [1, 40, 40]
-    ]);
+    // shadow runs are logged after the answer went out: wait until all 40 are there
+    await vi.waitFor(
+      async () => {
+        const live = (await server.json(`/api/v1/abtests/${started.body.id}`)).body.results;
+        expect(live.arms.map((a: any) => [a.algorithm_id, a.requests, a.feedback])).toEqual([
+          [1, 40, 40],
+          [2, 40, 40]
+        ]);
+      },
+      { timeout: 10_000, interval: 50 }
+    );
     const log = (await server.json(`/api/v1/mlrequests?ab_test=${started.body.id}&page_size=1000`, { admin: true })).body.results as any[];
-    expect(log.filter((r) => r.shadow).every((r) => r.parent_mlalgorithm === 1)).toBe(true);
-    expect(log.filter((r) => !r.shadow).every((r) => r.parent_mlalgorithm === 2)).toBe(true);
+    expect(log.filter((r) => r.shadow)).toHaveLength(40);
+    expect(log.filter((r) => r.shadow).every((r) => r.parent_mlalgorithm === 2)).toBe(true);
+    expect(log.filter((r) => !r.shadow).every((r) => r.parent_mlalgorithm === 1)).toBe(true);
   });
 
   it('lists every test with its own arms, in order, each as GET /abtests/{id} shows it', async () => {
+    const { server, create, stop } = await seededServer();
+    const third = await server.register('income_lr', { endpoint: 'income_classifier', name: 'lr again', version: '0.0.3', owner: 'tests' });
+    expect(third.status).toBe(201);
+    const two = await create(tutorialTest);
+    await stop(two.body.id, { force_winner: 1, reason: 'keep the forest' });
+    const three = await create({ title: 'three arms', created_by: 'ana', arms: [{ algorithm_id: 1 }, { algorithm_id: 2 }, { algorithm_id: third.body.id }] });
+    await stop(three.body.id, { force_winner: 1, reason: 'keep the forest' });
+    await create({ title: 'shadow', created_by: 'ana', mode: 'shadow', arms: [{ algorithm_id: 2 }, { algorithm_id: 1 }] });
+
     const list = (await server.json('/api/v1/abtests')).body as any[];
-    expect(list.length).toBeGreaterThanOrEqual(3);
+    expect(list.map((t) => t.title)).toEqual([tutorialTest.title, 'three arms', 'shadow']);
     expect(list.map((t) => t.id)).toEqual([...list.map((t) => t.id)].sort((a, b) => a - b));
     for (const test of list) {
       const one = (await server.json(`/api/v1/abtests/${test.id}`)).body;
       expect(test.arms).toEqual(one.arms);
       expect(test.endpoint_name).toBe('income_classifier');
       expect(test.endpoint_name).toBe(one.endpoint_name);
-      expect(test.arms.length).toBeGreaterThanOrEqual(2);
     }
-    expect(list.find((t) => t.title === 'shadow').arms.map((a: any) => a.algorithm_id)).toEqual([2, 1]);
+    expect(list.map((t) => t.arms.map((a: any) => a.algorithm_id))).toEqual([[1, 2], [1, 2, third.body.id], [1, 2]]);
   });
 });

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
+import { applyStatusChange, recordPastStatus } from '../registry/status-transitions.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
 import type { Decisions, TargetState } from './plan.ts';
 import { abTestKey, refKey } from './validate.ts';
@@ -36,7 +37,15 @@ export function loadTargetState(db: Db): TargetState {
   };
 }
 
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+/** Local ids of what the bundle names, filled in as the steps insert rows. */
+interface LocalIds {
+  /** endpoint name → id */
+  endpoints: Map<string, number>;
+  /** bundle refKey → algorithm id (new or identical) */
+  algorithms: Map<string, number>;
+  /** abTestKey → test id */
+  tests: Map<string, number>;
+}
 
 /**
  * Writes the plan's decisions. Runs inside the caller's transaction: any throw rolls back all
@@ -44,19 +53,31 @@ const json = (value: unknown): string | null => (value === null || value === und
  * requests were inserted.
  */
 export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, requestsFile: string | null, now: string): number {
-  const endpointIds = new Map(tx.select({ id: endpoints.id, name: endpoints.name }).from(endpoints).all().map((e) => [e.name, e.id]));
+  const ids: LocalIds = { endpoints: insertEndpoints(tx, m, decisions), algorithms: new Map(), tests: new Map() };
+  insertAlgorithms(tx, decisions, ids);
+  findIdenticalAlgorithms(tx, decisions, ids);
+  replayStatusHistory(tx, m, decisions, ids, now);
+  insertAbTests(tx, decisions, ids);
+  return requestsFile ? insertRequests(tx, requestsFile, decisions, ids) : 0;
+}
+
+/** The bundle's new endpoints; returns every endpoint's id by name. */
+function insertEndpoints(tx: Db, m: Manifest, decisions: Decisions): Map<string, number> {
+  const ids = new Map(tx.select({ id: endpoints.id, name: endpoints.name }).from(endpoints).all().map((e) => [e.name, e.id]));
   for (const e of m.endpoints) {
     if (!decisions.newEndpoints.includes(e.name)) continue;
     const row = tx.insert(endpoints).values({ name: e.name, description: e.description, owner: e.owner, createdAt: e.created_at }).returning({ id: endpoints.id }).get();
-    endpointIds.set(e.name, row.id);
+    ids.set(e.name, row.id);
   }
+  return ids;
+}
 
-  const algorithmIds = new Map<string, number>();
+function insertAlgorithms(tx: Db, decisions: Decisions, ids: LocalIds): void {
   for (const [key, { algorithm: a, version }] of decisions.inserts) {
     const row = tx
       .insert(algorithms)
       .values({
-        endpointId: endpointIds.get(a.endpoint)!,
+        endpointId: ids.endpoints.get(a.endpoint)!,
         name: a.name,
         version,
         description: a.description,
@@ -64,89 +85,91 @@ export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, reques
         code: a.code,
         artifactSha256: a.artifact_sha256,
         artifactBytes: a.artifact_bytes,
-        signature: JSON.stringify(a.signature),
+        signature: a.signature,
         task: a.task,
-        classes: json(a.classes),
-        positiveClass: json(a.positive_class),
+        classes: a.classes ?? null,
+        positiveClass: a.positive_class ?? null,
         threshold: a.threshold,
-        featureNames: json(a.feature_names),
+        featureNames: a.feature_names ?? null,
         createdAt: a.created_at
       })
       .returning({ id: algorithms.id })
       .get();
-    algorithmIds.set(key, row.id);
+    ids.algorithms.set(key, row.id);
   }
+}
+
+/** Algorithms the registry already has (identical, or renamed by an earlier import): A/B arms may name them. */
+function findIdenticalAlgorithms(tx: Db, decisions: Decisions, ids: LocalIds): void {
   for (const [key, ref] of decisions.existing) {
     const row = tx
       .select({ id: algorithms.id })
       .from(algorithms)
-      .where(and(eq(algorithms.endpointId, endpointIds.get(ref.endpoint)!), eq(algorithms.name, ref.name), eq(algorithms.version, ref.version)))
+      .where(and(eq(algorithms.endpointId, ids.endpoints.get(ref.endpoint)!), eq(algorithms.name, ref.name), eq(algorithms.version, ref.version)))
       .get();
-    if (row) algorithmIds.set(key, row.id);
+    if (row) ids.algorithms.set(key, row.id);
   }
+}
 
-  // Status history in the bundle's order; an active production that would be a second one
-  // here is kept as history (inactive) and followed by an active staging row saying why.
+/**
+ * The new algorithms' status history, in the bundle's order. Past rows are kept as history;
+ * the current one goes through applyStatusChange, as a live change would. An active production
+ * that would be a second one here is kept as history and followed by a staging row saying why.
+ */
+function replayStatusHistory(tx: Db, m: Manifest, decisions: Decisions, ids: LocalIds, now: string): void {
   for (const s of m.statuses) {
     const key = refKey(s.algorithm);
     const planned = decisions.inserts.get(key);
     if (!planned) continue;
-    const demoted = s.active && planned.demoteReason !== null;
-    tx.insert(algorithmStatuses)
-      .values({
-        algorithmId: algorithmIds.get(key)!,
-        endpointId: endpointIds.get(s.algorithm.endpoint)!,
-        status: s.status,
-        active: s.active && !demoted,
-        createdBy: s.created_by,
-        reason: s.reason,
-        createdAt: s.created_at
-      })
-      .run();
-    if (demoted) {
-      tx.insert(algorithmStatuses)
-        .values({
-          algorithmId: algorithmIds.get(key)!,
-          endpointId: endpointIds.get(s.algorithm.endpoint)!,
-          status: 'staging',
-          active: true,
-          createdBy: 'import',
-          reason: planned.demoteReason!,
-          createdAt: now
-        })
-        .run();
-    }
+    const change = {
+      algorithmId: ids.algorithms.get(key)!,
+      endpointId: ids.endpoints.get(s.algorithm.endpoint)!,
+      status: s.status,
+      createdBy: s.created_by,
+      reason: s.reason,
+      createdAt: s.created_at
+    };
+    if (!s.active || planned.demoteReason !== null) recordPastStatus(tx, change);
+    if (!s.active) continue;
+    if (planned.demoteReason === null) applyStatusChange(tx, change);
+    else applyStatusChange(tx, { ...change, status: 'staging', createdBy: 'import', reason: planned.demoteReason, createdAt: now });
   }
+}
 
-  const endpointNames = new Map([...endpointIds].map(([name, id]) => [id, name]));
-  const testIds = new Map<string, number>();
+function insertAbTests(tx: Db, decisions: Decisions, ids: LocalIds): void {
+  const endpointNames = new Map([...ids.endpoints].map(([name, id]) => [id, name]));
   for (const t of tx.select({ id: abTests.id, endpointId: abTests.endpointId, title: abTests.title, createdAt: abTests.createdAt }).from(abTests).all()) {
-    testIds.set(abTestKey(endpointNames.get(t.endpointId)!, t.title, t.createdAt), t.id);
+    ids.tests.set(abTestKey(endpointNames.get(t.endpointId)!, t.title, t.createdAt), t.id);
   }
   for (const { test, state, endedAt, summary } of decisions.tests) {
     const row = tx
       .insert(abTests)
       .values({
         title: test.title,
-        endpointId: endpointIds.get(test.endpoint)!,
+        endpointId: ids.endpoints.get(test.endpoint)!,
         mode: test.mode,
         metric: test.metric,
         createdBy: test.created_by,
         createdAt: test.created_at,
         endedAt,
         summary,
-        result: json(test.result),
+        result: test.result ?? null,
         state
       })
       .returning({ id: abTests.id })
       .get();
-    testIds.set(abTestKey(test.endpoint, test.title, test.created_at), row.id);
+    ids.tests.set(abTestKey(test.endpoint, test.title, test.created_at), row.id);
     for (const arm of test.arms) {
-      tx.insert(abTestArms).values({ abTestId: row.id, position: arm.position, algorithmId: algorithmIds.get(refKey(arm.algorithm))!, weight: arm.weight }).run();
+      tx.insert(abTestArms).values({ abTestId: row.id, position: arm.position, algorithmId: ids.algorithms.get(refKey(arm.algorithm))!, weight: arm.weight }).run();
     }
   }
+}
 
-  if (!requestsFile) return 0;
+/**
+ * The request log of the algorithms this import creates (only those, so a second import of the
+ * same bundle cannot duplicate the log), in batches of 500 rows. Returns how many were inserted.
+ */
+function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids: LocalIds): number {
   let inserted = 0;
   let batch: (typeof requests.$inferInsert)[] = [];
   const flush = () => {
@@ -157,13 +180,11 @@ export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, reques
   for (const line of readLinesSync(requestsFile)) {
     const r = JSON.parse(line) as RequestLine;
     const key = refKey(r.algorithm);
-    // requests follow their algorithm: only those of algorithms this import creates, so a
-    // second import of the same bundle cannot duplicate the log
     if (!decisions.inserts.has(key)) continue;
     batch.push({
-      endpointId: endpointIds.get(r.algorithm.endpoint)!,
-      algorithmId: algorithmIds.get(key)!,
-      abTestId: r.ab_test ? (testIds.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null,
+      endpointId: ids.endpoints.get(r.algorithm.endpoint)!,
+      algorithmId: ids.algorithms.get(key)!,
+      abTestId: r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null,
       shadow: r.shadow,
       input: r.input,
       response: r.response,

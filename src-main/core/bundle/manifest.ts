@@ -22,15 +22,6 @@ export interface Snapshot {
   lastRequestId: number;
 }
 
-const parseJson = (value: string | null): unknown => {
-  if (value === null) return null;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value; // keep unparseable text as a string rather than lose it
-  }
-};
-
 /**
  * Reads everything a bundle describes in one read transaction, so endpoints, algorithms,
  * statuses and tests agree with each other. `only` restricts the export to named endpoints.
@@ -70,7 +61,7 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       ended_at: t.endedAt,
       state: t.state,
       summary: t.summary,
-      result: parseJson(t.result),
+      result: t.result,
       arms: armRows
         .filter((arm) => arm.abTestId === t.id)
         .map((arm) => ({ position: arm.position, algorithm: refOf.get(arm.algorithmId)!, weight: arm.weight }))
@@ -91,12 +82,12 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           code: a.code,
           artifact_sha256: a.artifactSha256,
           artifact_bytes: a.artifactBytes,
-          signature: JSON.parse(a.signature) as ModelSignature,
+          signature: a.signature as ModelSignature,
           task: a.task,
-          classes: parseJson(a.classes) as (string | number)[] | null,
-          positive_class: parseJson(a.positiveClass) as string | number | null,
+          classes: a.classes,
+          positive_class: a.positiveClass,
           threshold: a.threshold,
-          feature_names: parseJson(a.featureNames) as string[] | null,
+          feature_names: a.featureNames,
           created_at: a.createdAt
         })),
         statuses: statusRows.map((s) => ({

@@ -142,7 +142,7 @@ export class AbTestService {
         });
       }
       tx.update(abTests)
-        .set({ state: 'stopped', endedAt, summary, result: JSON.stringify(stored) })
+        .set({ state: 'stopped', endedAt, summary, result: stored })
         .where(eq(abTests.id, test.id))
         .run();
     });
@@ -210,7 +210,7 @@ export class AbTestService {
       ...row,
       endpointName: names.get(row.endpointId) ?? '',
       arms: (armsOf.get(row.id) ?? []).map((a) => ({ position: a.position, algorithmId: a.algorithmId, weight: a.weight, previousStatus: a.previousStatus })),
-      stored: row.result ? (JSON.parse(row.result) as StoredResult) : null
+      stored: row.result as StoredResult | null
     }));
   }
 

@@ -153,12 +153,12 @@ export class Registry {
         code: fields.code,
         artifactSha256: sha256,
         artifactBytes: input.file.byteLength,
-        signature: JSON.stringify(signature),
+        signature,
         task: signature.task,
-        classes: classes ? JSON.stringify(classes) : null,
-        positiveClass: input.positiveClass == null ? null : JSON.stringify(input.positiveClass),
+        classes,
+        positiveClass: input.positiveClass ?? null,
         threshold: input.threshold ?? null,
-        featureNames: input.featureNames ? JSON.stringify(input.featureNames) : null,
+        featureNames: input.featureNames ?? null,
         createdAt
       })
       .returning({ id: algorithms.id })
@@ -235,10 +235,7 @@ function toAlgorithm(row: {
   return {
     ...a,
     endpointName: row.endpointName,
-    signature: JSON.parse(a.signature) as ModelSignature,
-    classes: a.classes ? (JSON.parse(a.classes) as (string | number)[]) : null,
-    positiveClass: a.positiveClass ? (JSON.parse(a.positiveClass) as string | number) : null,
-    featureNames: a.featureNames ? (JSON.parse(a.featureNames) as string[]) : null,
+    signature: a.signature as ModelSignature,
     currentStatus: row.status
   };
 }

@@ -9,16 +9,19 @@ export interface StatusChange {
   status: AlgorithmStatusValue;
   createdBy: string;
   reason?: string;
+  /** when it happened; now unless the change is replayed from elsewhere (a bundle's history) */
+  createdAt?: string;
 }
 
 /**
  * Appends a status to an algorithm's history. Must run inside the caller's transaction: the
  * previous active row is deactivated, and a new `production` first moves the endpoint's current
  * production (another algorithm) to `staging`, so the endpoint never has two, nor a gap.
- * Returns the id of the new status row.
+ * Every change of an algorithm's current status goes through here: the API, A/B tests and
+ * bundle imports alike. Returns the id of the new status row.
  */
 export function applyStatusChange(tx: Db, change: StatusChange): number {
-  const createdAt = nowIso();
+  const createdAt = change.createdAt ?? nowIso();
   if (change.status === 'production') {
     const current = tx
       .select({ algorithmId: algorithmStatuses.algorithmId })
@@ -44,23 +47,31 @@ export function applyStatusChange(tx: Db, change: StatusChange): number {
   return appendRow(tx, change, createdAt);
 }
 
+/**
+ * Appends a row that was already superseded when it was written: a past status replayed from a
+ * bundle's history. It changes no algorithm's current status, so nothing else moves.
+ */
+export function recordPastStatus(tx: Db, change: StatusChange & { createdAt: string }): void {
+  tx.insert(algorithmStatuses).values(statusRow(change, change.createdAt, false)).run();
+}
+
 function appendRow(tx: Db, change: StatusChange, createdAt: string): number {
   tx.update(algorithmStatuses)
     .set({ active: false })
     .where(and(eq(algorithmStatuses.algorithmId, change.algorithmId), eq(algorithmStatuses.active, true)))
     .run();
-  const row = tx
-    .insert(algorithmStatuses)
-    .values({
-      algorithmId: change.algorithmId,
-      endpointId: change.endpointId,
-      status: change.status,
-      active: true,
-      createdBy: change.createdBy,
-      reason: change.reason ?? '',
-      createdAt
-    })
-    .returning({ id: algorithmStatuses.id })
-    .get();
+  const row = tx.insert(algorithmStatuses).values(statusRow(change, createdAt, true)).returning({ id: algorithmStatuses.id }).get();
   return row.id;
+}
+
+function statusRow(change: StatusChange, createdAt: string, active: boolean): typeof algorithmStatuses.$inferInsert {
+  return {
+    algorithmId: change.algorithmId,
+    endpointId: change.endpointId,
+    status: change.status,
+    active,
+    createdBy: change.createdBy,
+    reason: change.reason ?? '',
+    createdAt
+  };
 }

@@ -1,23 +1,7 @@
+import { tutorialRecord } from '../../../src-main/contract/examples.ts';
 import type { Algorithm } from '../api/types.ts';
 
-/** The tutorial's record (seed-api.md §4.6): the Playground's example for the income classifier. */
-export const tutorialRecord: Record<string, string | number> = {
-  age: 37,
-  workclass: 'Private',
-  fnlwgt: 34146,
-  education: 'HS-grad',
-  'education-num': 9,
-  'marital-status': 'Married-civ-spouse',
-  occupation: 'Craft-repair',
-  relationship: 'Husband',
-  race: 'White',
-  sex: 'Male',
-  'capital-gain': 0,
-  'capital-loss': 0,
-  'hours-per-week': 68,
-  'native-country': 'United-States'
-};
-
+/** The Playground's example record per endpoint: the tutorial's for the income classifier. */
 const examples: Record<string, Record<string, string | number>> = { income_classifier: tutorialRecord };
 
 export interface FieldSpec {
