@@ -27,7 +27,9 @@ export interface TensorInfo {
   shape: (number | string | null)[] | null;
 }
 
-export type Task = 'classification' | 'regression' | 'other';
+import type { Task } from '../../contract/enums.ts';
+
+export type { Task };
 
 export interface ModelSignature {
   inputs: TensorInfo[];

@@ -19,12 +19,12 @@
  * - Fixed-horizon p-values (two-proportion z / chi-square for accuracy, Welch's t on per-request
  *   |e| or e² for regression) are reported for information only: they are not valid under peeking.
  */
+import type { AbMetric } from '../../../contract/enums.ts';
 import { chiSquareTest, twoProportionZTest, wilsonInterval } from './proportions.ts';
 import { mae, percentile, rmse, summarize, variance, welchTTest, type MetricEstimate } from './continuous.ts';
 import { requiredSampleSizePerArm } from './power.ts';
 import { DEFAULT_ACCURACY_TAU, MSPRT_TEST_NAME, msprtMeans, msprtProportions } from './sequential.ts';
 
-export type MetricName = 'accuracy' | 'rmse' | 'mae';
 export type Verdict = 'not_enough_data' | 'no_significant_difference' | 'better';
 export type DecidedBy = typeof MSPRT_TEST_NAME | 'minimum feedback per arm';
 export type FixedHorizonTest = 'two-proportion z-test' | 'chi-square test' | "Welch's t-test";
@@ -45,7 +45,7 @@ export interface ArmObservations {
 }
 
 export interface VerdictInput {
-  metric: MetricName;
+  metric: AbMetric;
   arms: readonly ArmObservations[];
   /** arm the others are measured against for the MDE and sample size; default 0 */
   controlIndex?: number;
@@ -90,7 +90,7 @@ export interface VerdictResult {
   winner: number | null;
   text: string;
   decidedBy: DecidedBy;
-  metric: MetricName;
+  metric: AbMetric;
   lowerIsBetter: boolean;
   alpha: number;
   pairsCorrectedFor: number; // Bonferroni divisor: pairs of arms, 1 for two arms
@@ -111,12 +111,12 @@ const count = (n: number): string => n.toLocaleString('en-US');
 const fmtP = (p: number): string => (p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`);
 
 /** Per-request losses the regression tests compare: |e| for MAE, e² for RMSE. */
-function losses(metric: MetricName, arm: ArmObservations | undefined): number[] {
+function losses(metric: AbMetric, arm: ArmObservations | undefined): number[] {
   const r = arm?.residuals ?? [];
   return metric === 'mae' ? r.map(Math.abs) : r.map((e) => e * e);
 }
 
-function summarizeArm(metric: MetricName, arm: ArmObservations, index: number): ArmSummary {
+function summarizeArm(metric: AbMetric, arm: ArmObservations, index: number): ArmSummary {
   let feedback: number;
   let estimate: MetricEstimate | null;
   if (metric === 'accuracy') {
