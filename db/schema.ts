@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  abMetricValues,
+  abModeValues,
+  abTestStateValues,
+  algorithmStatusValues,
+  requestStatusValues,
+  taskValues
+} from '../src-main/contract/enums.ts';
 
 /** ISO-8601 UTC timestamps as text, set by the app (DESIGN §2). */
 const createdAt = () => text('created_at').notNull();
@@ -31,7 +39,7 @@ export const algorithms = sqliteTable(
      * the core (core/inference/signature.ts), which db does not import: the registry narrows it.
      */
     signature: text('signature', { mode: 'json' }).notNull().$type<object>(),
-    task: text('task', { enum: ['classification', 'regression', 'other'] }).notNull(),
+    task: text('task', { enum: taskValues }).notNull(),
     classes: text('classes', { mode: 'json' }).$type<(string | number)[]>(),
     /** a JSON scalar, so a numeric class label stays a number */
     positiveClass: text('positive_class', { mode: 'json' }).$type<string | number>(),
@@ -41,9 +49,6 @@ export const algorithms = sqliteTable(
   },
   (t) => [uniqueIndex('algorithms_endpoint_name_version').on(t.endpointId, t.name, t.version)]
 );
-
-export const algorithmStatusValues = ['production', 'staging', 'testing', 'ab_testing', 'archived'] as const;
-export type AlgorithmStatusValue = (typeof algorithmStatusValues)[number];
 
 export const algorithmStatuses = sqliteTable(
   'algorithm_statuses',
@@ -79,8 +84,8 @@ export const abTests = sqliteTable(
     endpointId: integer('endpoint_id')
       .notNull()
       .references(() => endpoints.id),
-    mode: text('mode', { enum: ['split', 'shadow'] }).notNull(),
-    metric: text('metric', { enum: ['accuracy', 'rmse', 'mae'] }).notNull(),
+    mode: text('mode', { enum: abModeValues }).notNull(),
+    metric: text('metric', { enum: abMetricValues }).notNull(),
     createdBy: text('created_by').notNull().default(''),
     createdAt: createdAt(),
     endedAt: text('ended_at'),
@@ -91,7 +96,7 @@ export const abTests = sqliteTable(
      * a bundle from elsewhere may bring any JSON here, so it is read as unknown
      */
     result: text('result', { mode: 'json' }).$type<unknown>(),
-    state: text('state', { enum: ['running', 'stopped'] }).notNull(),
+    state: text('state', { enum: abTestStateValues }).notNull(),
     /** effect size the sample-size estimate and the mSPRT mixing prior use; null = default */
     minimumDetectableDifference: real('minimum_detectable_difference')
   },
@@ -144,7 +149,7 @@ export const requests = sqliteTable(
     response: text('response').notNull(),
     /** text used to compare with feedback: the label, the prediction, or 'error' */
     label: text('label').notNull(),
-    status: text('status', { enum: ['OK', 'Error'] }).notNull(),
+    status: text('status', { enum: requestStatusValues }).notNull(),
     latencyUs: integer('latency_us').notNull(),
     clientKey: text('client_key'),
     feedback: text('feedback'),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { AbMetricSchema, AbModeSchema, AbTestStateSchema } from './enums.ts';
 
 /**
  * A/B tests (DESIGN §5, issue #3). The first eight fields are the classic tutorial's ABTest
@@ -19,8 +20,8 @@ export const CreateAbTestRequest = Type.Object({
   parent_mlalgorithm_1: Type.Optional(Type.Integer()),
   parent_mlalgorithm_2: Type.Optional(Type.Integer()),
   arms: Type.Optional(Type.Array(ArmRequest, { minItems: 2, maxItems: 10 })),
-  mode: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('shadow')])),
-  metric: Type.Optional(Type.Union([Type.Literal('accuracy'), Type.Literal('rmse'), Type.Literal('mae')])),
+  mode: Type.Optional(AbModeSchema),
+  metric: Type.Optional(AbMetricSchema),
   minimum_detectable_difference: Type.Optional(
     Type.Number({ exclusiveMinimum: 0, description: 'effect size for the sample-size estimate (default 0.05 accuracy, or 10% of the RMSE/MAE)' })
   )
@@ -66,7 +67,7 @@ export const Verdict = Type.Object({
 
 export const AbResults = Type.Object({
   computed_at: Type.String(),
-  metric: Type.String(),
+  metric: AbMetricSchema,
   higher_is_better: Type.Boolean(),
   arms: Type.Array(ArmResult),
   comparison: Comparison,
@@ -90,9 +91,9 @@ export const AbTestBody = Type.Object({
   parent_mlalgorithm_2: Type.Integer(),
   endpoint: Type.Integer(),
   endpoint_name: Type.String(),
-  mode: Type.String(),
-  metric: Type.String(),
-  state: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+  mode: AbModeSchema,
+  metric: AbMetricSchema,
+  state: AbTestStateSchema,
   arms: Type.Array(Type.Object({ algorithm_id: Type.Integer(), weight: Type.Number() })),
   /** live while running; frozen at stop */
   results: Type.Optional(AbResults),

@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox';
+import { AlgorithmStatusSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
 
 /**
  * The HTTP contract's shapes (DESIGN §4). Field names follow the classic tutorial API
  * (seed-api.md) and are public: add fields, never rename them. The renderer imports these
- * types only (`import type`), so the UI and the server cannot drift apart.
+ * types (and the enums in enums.ts), so the UI and the server cannot drift apart.
  */
 
 export const ErrorBody = Type.Object(
@@ -38,7 +39,7 @@ export const SignatureBody = Type.Object(
   {
     inputs: Type.Array(TensorInfoBody),
     outputs: Type.Array(TensorInfoBody),
-    task: Type.String(),
+    task: TaskSchema,
     classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
     zipmap: Type.Boolean(),
     batchable: Type.Boolean()
@@ -55,9 +56,9 @@ export const AlgorithmBody = Type.Object({
   owner: Type.String(),
   created_at: timestamp,
   parent_endpoint: Type.Integer(),
-  current_status: Type.Union([Type.String(), Type.Null()]),
+  current_status: Type.Union([AlgorithmStatusSchema, Type.Null()]),
   endpoint: Type.String(),
-  task: Type.String(),
+  task: TaskSchema,
   classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
   positive_class: Type.Union([Type.String(), Type.Number(), Type.Null()]),
   threshold: Type.Union([Type.Number(), Type.Null()]),
@@ -76,7 +77,7 @@ export const InspectionBody = Type.Object({
 export const AlgorithmStatusBody = Type.Object({
   id: Type.Integer(),
   active: Type.Boolean(),
-  status: Type.String(),
+  status: AlgorithmStatusSchema,
   created_by: Type.String(),
   created_at: timestamp,
   parent_mlalgorithm: Type.Integer(),
@@ -84,7 +85,7 @@ export const AlgorithmStatusBody = Type.Object({
 });
 
 export const SetStatusRequest = Type.Object({
-  status: Type.String({ description: 'production, staging, testing, ab_testing or archived' }),
+  status: AlgorithmStatusSchema,
   created_by: Type.String({ minLength: 1, maxLength: 128 }),
   parent_mlalgorithm: Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]),
   reason: Type.Optional(Type.String({ maxLength: 1000 }))
@@ -100,7 +101,7 @@ export const MLRequestBody = Type.Object({
   parent_mlalgorithm: Type.Integer(),
   endpoint: Type.Integer(),
   ab_test: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.String(),
+  status: RequestStatusSchema,
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
@@ -120,7 +121,7 @@ export const MLRequestQuery = Type.Object({
   endpoint: Type.Optional(Type.String({ description: 'endpoint name or id' })),
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
-  status: Type.Optional(Type.Union([Type.Literal('OK'), Type.Literal('Error')])),
+  status: Type.Optional(RequestStatusSchema),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -1,3 +1,5 @@
+import { isOneOf } from '../contract/enums.ts';
+
 /**
  * Domain errors. The core never speaks HTTP; the server maps each kind to a status code
  * (see src-main/server/error-handler.ts). Messages are user-facing: they name the field
@@ -30,5 +32,11 @@ export const conflict = (message: string, field?: string): ModelDeskError =>
   new ModelDeskError('conflict', message, field);
 export const unavailable = (message: string): ModelDeskError => new ModelDeskError('unavailable', message);
 export const insufficientStorage = (message: string): ModelDeskError => new ModelDeskError('insufficient_storage', message);
+
+/** `value` when it is one of `values` (a contract enum), else invalid input naming the field and the choices. */
+export function requireOneOf<T extends string>(values: readonly T[], value: unknown, field: string): T {
+  if (isOneOf(values, value)) return value;
+  throw invalidInput(`${field} must be one of ${values.join(', ')}`, field);
+}
 
 export const isModelDeskError = (err: unknown): err is ModelDeskError => err instanceof ModelDeskError;

@@ -74,6 +74,21 @@ describe('bad input is refused clearly and writes nothing', () => {
     expectError(await set({ status: 'production', parent_mlalgorithm: 1 }), 400, /created_by/);
   });
 
+  it('a value outside one of the contract\'s enums names the field and every choice', async () => {
+    const choices = (field: string, values: string) => new RegExp(`^${field} must be one of ${values}$`);
+    const statuses = 'production, staging, testing, ab_testing, archived';
+    const set = await server.json('/api/v1/mlalgorithmstatuses', { method: 'POST', admin: true, json: { status: 'retired', created_by: 'me', parent_mlalgorithm: 1 } });
+    expectError(set, 400, choices('status', statuses));
+    expect(set.body.field).toBe('status');
+    expectError(await server.json('/api/v1/mlalgorithms?status=retired'), 400, choices('status', statuses));
+    expectError(await server.json('/api/v1/mlrequests?status=ok', { admin: true }), 400, choices('status', 'OK, Error'));
+    const abtest = (patch: object) =>
+      server.json('/api/v1/abtests', { method: 'POST', admin: true, json: { title: 't', created_by: 'me', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2, ...patch } });
+    expectError(await abtest({ mode: 'canary' }), 400, choices('mode', 'split, shadow'));
+    expectError(await abtest({ metric: 'f1' }), 400, choices('metric', 'accuracy, rmse, mae'));
+    expect((await server.json('/api/v1/abtests')).body).toEqual([]);
+  });
+
   describe('registration', () => {
     const upload = async (file: Uint8Array | null, fields: Record<string, string>) => {
       const form = new FormData();

@@ -34,6 +34,8 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
     if (typeof params.additionalProperty === 'string') message = `${field} is not a field of this request (a typo?)`;
     if (typeof params.propertyName === 'string') message = `${field} is not an allowed key: ${first?.message ?? 'invalid name'}`;
     if (Array.isArray(params.type)) message = `${field ?? 'request'} must be ${(params.type as string[]).join(' or ')}`;
+    // the contract's enums (statuses, modes, metrics…): name the choices, as the core's checks do
+    if (Array.isArray(params.allowedValues)) message = `${field ?? 'request'} must be one of ${params.allowedValues.join(', ')}`;
     return { status: 400, message, ...(field === undefined ? {} : { field }) };
   }
   const status = err.statusCode ?? 500;

@@ -1,4 +1,12 @@
 import { Type, type Static } from 'typebox';
+import {
+  AbMetricSchema,
+  AbModeSchema,
+  AbTestStateSchema,
+  AlgorithmStatusSchema,
+  RequestStatusSchema,
+  TaskSchema
+} from '../../contract/enums.ts';
 
 /**
  * The bundle manifest (docs/BUNDLE.md). This TypeBox module is the source of truth; the
@@ -23,7 +31,6 @@ const sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const endpointName = Type.String({ pattern: '^[a-z0-9_-]+$', minLength: 1, maxLength: 128 });
 const key = Type.String({ minLength: 1, maxLength: 256 });
 const scalar = Type.Union([Type.String(), Type.Number()]);
-const task = Type.Union([Type.Literal('classification'), Type.Literal('regression'), Type.Literal('other')]);
 
 export const AlgorithmRef = Type.Object(
   { endpoint: endpointName, name: key, version: key },
@@ -47,7 +54,7 @@ const Signature = Type.Object(
     opsets: Type.Array(Type.Object({ domain: Type.String(), version: Type.Integer() })),
     producer: Type.String(),
     irVersion: Type.Integer(),
-    task,
+    task: TaskSchema,
     classes: Type.Union([Type.Array(scalar), Type.Null()]),
     labelOutput: Type.Union([Type.String(), Type.Null()]),
     probabilityOutput: Type.Union([Type.String(), Type.Null()]),
@@ -73,7 +80,7 @@ export const ManifestAlgorithm = Type.Object(
     artifact_sha256: sha256,
     artifact_bytes: Type.Integer({ minimum: 1 }),
     signature: Signature,
-    task,
+    task: TaskSchema,
     classes: Type.Union([Type.Array(scalar), Type.Null()]),
     positive_class: Type.Union([scalar, Type.Null()]),
     threshold: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
@@ -83,18 +90,10 @@ export const ManifestAlgorithm = Type.Object(
   { additionalProperties: false }
 );
 
-const statusValue = Type.Union([
-  Type.Literal('production'),
-  Type.Literal('staging'),
-  Type.Literal('testing'),
-  Type.Literal('ab_testing'),
-  Type.Literal('archived')
-]);
-
 export const ManifestStatus = Type.Object(
   {
     algorithm: AlgorithmRef,
-    status: statusValue,
+    status: AlgorithmStatusSchema,
     active: Type.Boolean(),
     created_by: text,
     reason: text,
@@ -107,12 +106,12 @@ export const ManifestAbTest = Type.Object(
   {
     endpoint: endpointName,
     title: Type.String({ minLength: 1 }),
-    mode: Type.Union([Type.Literal('split'), Type.Literal('shadow')]),
-    metric: Type.Union([Type.Literal('accuracy'), Type.Literal('rmse'), Type.Literal('mae')]),
+    mode: AbModeSchema,
+    metric: AbMetricSchema,
     created_by: text,
     created_at: timestamp,
     ended_at: nullableTimestamp,
-    state: Type.Union([Type.Literal('running'), Type.Literal('stopped')]),
+    state: AbTestStateSchema,
     summary: Type.Union([Type.String(), Type.Null()]),
     result: Type.Unknown({ description: 'structured result computed at stop (any JSON), or null' }),
     arms: Type.Array(
@@ -162,7 +161,7 @@ export const RequestLine = Type.Object(
     input: Type.String(),
     response: Type.String(),
     label: Type.String(),
-    status: Type.Union([Type.Literal('OK'), Type.Literal('Error')]),
+    status: RequestStatusSchema,
     latency_us: Type.Integer({ minimum: 0 }),
     client_key: Type.Union([Type.String(), Type.Null()]),
     feedback: Type.Union([Type.String(), Type.Null()]),

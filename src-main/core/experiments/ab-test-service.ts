@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, endpoints } from '../../../db/schema.ts';
+import { defaultMetricFor, metricTask } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -47,7 +48,7 @@ export class AbTestService {
   create(input: CreateAbTestInput): AbTest {
     const algorithms = this.checkArms(input);
     const first = algorithms[0]!;
-    const metric = input.metric ?? (first.task === 'regression' ? 'rmse' : 'accuracy');
+    const metric = input.metric ?? defaultMetricFor(first.task);
     checkMetric(metric, algorithms);
     if (input.minimumDetectableDifference !== undefined && !(input.minimumDetectableDifference > 0)) {
       throw invalidInput('minimum_detectable_difference must be a positive number', 'minimum_detectable_difference');
@@ -220,7 +221,7 @@ export class AbTestService {
 }
 
 function checkMetric(metric: AbMetric, algorithms: Algorithm[]): void {
-  const wanted = metric === 'accuracy' ? 'classification' : 'regression';
+  const wanted = metricTask[metric];
   const off = algorithms.find((a) => a.task !== wanted);
   if (off) throw invalidInput(`metric "${metric}" needs ${wanted} models; algorithm ${off.id} is ${off.task}`, 'metric');
 }

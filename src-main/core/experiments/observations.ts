@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { RequestStatus } from '../../contract/enums.ts';
 import type { ArmObservations } from './stats/verdict.ts';
 import type { AbMetric } from './types.ts';
 
@@ -6,7 +7,7 @@ import type { AbMetric } from './types.ts';
 export interface TestRequestRow {
   id: number;
   algorithmId: number;
-  status: 'OK' | 'Error';
+  status: RequestStatus;
   label: string;
   latencyUs: number;
   feedback: string | null;

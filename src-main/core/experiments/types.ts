@@ -1,8 +1,8 @@
+import type { AbMetric, AbMode, AbTestState } from '../../contract/enums.ts';
 import type { AlgorithmStatusValue } from '../registry/types.ts';
 import type { VerdictResult } from './stats/verdict.ts';
 
-export type AbMode = 'split' | 'shadow';
-export type AbMetric = 'accuracy' | 'rmse' | 'mae';
+export type { AbMetric, AbMode };
 
 export interface AbArm {
   position: number;
@@ -34,7 +34,7 @@ export interface AbTest {
   createdAt: string;
   endedAt: string | null;
   summary: string | null;
-  state: 'running' | 'stopped';
+  state: AbTestState;
   minimumDetectableDifference: number | null;
   arms: AbArm[];
   stored: StoredResult | null;

@@ -9,4 +9,3 @@ export type {
 export type { ValidRecord } from './record-encoder.ts';
 export { inspectModel, OnnxModel, type RunPlace } from './onnx-model.ts';
 export { SessionWorker } from './session-worker.ts';
-export { normaliseKey } from './record-encoder.ts';

@@ -1,18 +1,9 @@
 /** The records → tensors rules (DESIGN §3), without onnxruntime. */
 import { describe, expect, it } from 'vitest';
-import { normaliseKey, RecordEncoder, toHalf } from './record-encoder.ts';
+import { RecordEncoder } from './record-encoder.ts';
 import type { TensorInfo } from './signature.ts';
 
 const column = (name: string, type: string, shape: TensorInfo['shape'] = [null, 1]): TensorInfo => ({ name, type, shape });
-
-describe('normaliseKey', () => {
-  it.each([
-    ['education-num', 'education_num'],
-    ['Hours Per  Week', 'hours_per_week'],
-    ['sepal length (cm)', 'sepal_length_cm_'],
-    ['already_ok', 'already_ok']
-  ])('%s → %s', (key, expected) => expect(normaliseKey(key)).toBe(expected));
-});
 
 describe('RecordEncoder, one input per column', () => {
   const encoder = new RecordEncoder(
@@ -105,17 +96,4 @@ describe('RecordEncoder, one 2-D input', () => {
     const encoder = new RecordEncoder([column('z', 'complex64', [null, 2])], null);
     expect(() => encoder.validate([1, 2])).toThrow('input "z" has type complex64, which ModelDesk cannot encode');
   });
-});
-
-describe('toHalf', () => {
-  it.each([
-    [0, 0x0000],
-    [1, 0x3c00],
-    [-2, 0xc000],
-    [65504, 0x7bff],
-    [1e6, 0x7c00],
-    [2 ** -24, 0x0001],
-    [0.1, 0x2e66],
-    [NaN, 0x7e00]
-  ])('%d → %i', (value, bits) => expect(toHalf(value)).toBe(bits));
 });

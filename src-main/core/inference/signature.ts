@@ -4,20 +4,10 @@
  * independent of protobuf and testable on hand-made graphs.
  */
 
-export type ElementType =
-  | 'float32'
-  | 'float64'
-  | 'int64'
-  | 'int32'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool'
-  | 'string'
-  | 'float16';
+import type { Task } from '../../contract/enums.ts';
+import type { ElementType } from '../../contract/record-values.ts';
+
+export type { ElementType, Task };
 
 export interface TensorInfo {
   name: string;
@@ -26,8 +16,6 @@ export interface TensorInfo {
   /** null dim = dynamic; symbolic names kept as strings; null shape = unknown / not a tensor */
   shape: (number | string | null)[] | null;
 }
-
-export type Task = 'classification' | 'regression' | 'other';
 
 export interface ModelSignature {
   inputs: TensorInfo[];

@@ -1,8 +1,9 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { algorithms, algorithmStatuses, algorithmStatusValues, endpoints } from '../../../db/schema.ts';
+import { algorithms, algorithmStatuses, endpoints } from '../../../db/schema.ts';
+import { algorithmStatusValues } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
-import { conflict, invalidInput, notFound } from '../errors.ts';
+import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
 import { OnnxModel, type ModelSignature } from '../inference/index.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { applyStatusChange } from './status-transitions.ts';
@@ -109,9 +110,7 @@ export class Registry {
   }
 
   setStatus(input: SetStatusInput): AlgorithmStatus {
-    if (!algorithmStatusValues.includes(input.status)) {
-      throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
-    }
+    requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
     const id = this.db.transaction((tx) =>
       applyStatusChange(tx, {
@@ -208,10 +207,7 @@ function validateRegistration(input: RegisterAlgorithmInput) {
   if (!endpointNamePattern.test(endpoint)) {
     throw invalidInput('endpoint must use only lowercase letters, digits, "_" and "-"', 'endpoint');
   }
-  const status = input.status ?? 'testing';
-  if (!algorithmStatusValues.includes(status)) {
-    throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
-  }
+  const status = requireOneOf(algorithmStatusValues, input.status ?? 'testing', 'status');
   if (input.file.byteLength === 0) throw invalidInput('file is required (an .onnx model)', 'file');
   const owner = text(input.owner, 'owner', 128, false);
   return {

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { algorithmStatuses, type AlgorithmStatusValue } from '../../../db/schema.ts';
+import { algorithmStatuses } from '../../../db/schema.ts';
+import type { AlgorithmStatusValue } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 
 export interface StatusChange {

@@ -1,4 +1,4 @@
-import type { AlgorithmStatusValue } from '../../../db/schema.ts';
+import type { AlgorithmStatusValue } from '../../contract/enums.ts';
 import type { ModelSignature, Task } from '../inference/index.ts';
 
 export type { AlgorithmStatusValue };

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, ne, or, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { requests } from '../../../db/schema.ts';
+import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 
@@ -10,7 +11,7 @@ export interface RequestFilter {
   endpointId?: number;
   algorithmId?: number;
   abTestId?: number;
-  status?: 'OK' | 'Error';
+  status?: RequestStatus;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
   /** ISO timestamps, inclusive */

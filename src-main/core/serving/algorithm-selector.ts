@@ -1,5 +1,5 @@
-import { algorithmStatusValues } from '../../../db/schema.ts';
-import { invalidInput, unavailable } from '../errors.ts';
+import { algorithmStatusValues } from '../../contract/enums.ts';
+import { requireOneOf, unavailable } from '../errors.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Algorithm, AlgorithmStatusValue, Endpoint } from '../registry/types.ts';
 import type { TrafficRouter } from './traffic-router.ts';
@@ -70,8 +70,5 @@ export function selectAlgorithm(
 
 function parseStatus(status: string | undefined): AlgorithmStatusValue {
   if (status === undefined || status === '') return 'production';
-  if (!(algorithmStatusValues as readonly string[]).includes(status)) {
-    throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
-  }
-  return status as AlgorithmStatusValue;
+  return requireOneOf(algorithmStatusValues, status, 'status');
 }

@@ -7,10 +7,8 @@ import {
   ErrorBody,
   SetStatusRequest
 } from '../../contract/classic.ts';
-import { algorithmStatusValues } from '../../../db/schema.ts';
-import { invalidInput } from '../../core/errors.ts';
+import { AlgorithmStatusSchema } from '../../contract/enums.ts';
 import type { Core } from '../../core/index.ts';
-import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
 import { idParam } from '../params.ts';
 import { algorithmBody, endpointBody, statusBody } from '../serializers.ts';
 import { registerAlgorithmRoute } from './register-algorithm.ts';
@@ -39,7 +37,7 @@ export const registryRoutes =
           tags: ['registry'],
           querystring: Type.Object({
             endpoint: Type.Optional(Type.String({ description: 'endpoint name' })),
-            status: Type.Optional(Type.String({ description: 'current status' }))
+            status: Type.Optional(AlgorithmStatusSchema)
           }),
           response: { 200: Type.Array(AlgorithmBody), 400: ErrorBody }
         }
@@ -50,7 +48,7 @@ export const registryRoutes =
         return core.registry
           .listAlgorithms({
             ...(endpointId === undefined ? {} : { endpointId }),
-            ...(status === undefined ? {} : { status: statusValue(status) })
+            ...(status === undefined ? {} : { status })
           })
           .map(algorithmBody);
       }
@@ -102,7 +100,7 @@ export const registryRoutes =
         const body = request.body;
         const status = core.setStatus({
           algorithmId: Number(body.parent_mlalgorithm),
-          status: statusValue(body.status),
+          status: body.status,
           createdBy: body.created_by,
           ...(body.reason === undefined ? {} : { reason: body.reason })
         });
@@ -110,10 +108,3 @@ export const registryRoutes =
       }
     );
   };
-
-function statusValue(status: string): AlgorithmStatusValue {
-  if (!(algorithmStatusValues as readonly string[]).includes(status)) {
-    throw invalidInput(`status must be one of ${algorithmStatusValues.join(', ')}`, 'status');
-  }
-  return status as AlgorithmStatusValue;
-}

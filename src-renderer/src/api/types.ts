@@ -1,5 +1,5 @@
-// The API's shapes, straight from the server's route schemas (type-only: nothing of the
-// server ends up in the bundle).
+// The API's shapes, straight from the server's route schemas (type-only). The enums' values
+// are imported at run time from src-main/contract/enums.ts where the UI needs them.
 import type { Static } from 'typebox';
 import type {
   BatchPredictionResponse,
@@ -37,5 +37,11 @@ export type RequestQuery = Static<typeof MLRequestQuery>;
 export type SetStatus = Static<typeof SetStatusRequest>;
 export type Feedback = Static<typeof FeedbackRequest>;
 export type BatchPrediction = Static<typeof BatchPredictionResponse>;
-
-export type StatusValue = 'production' | 'staging' | 'testing' | 'ab_testing' | 'archived';
+export type {
+  AbMetric,
+  AbMode,
+  AbTestState,
+  AlgorithmStatusValue,
+  RequestStatus,
+  Task
+} from '../../../src-main/contract/enums.ts';

@@ -1,5 +1,5 @@
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { AbTestResults, AbTestTimeline } from '../api/types.ts';
+import type { AbMetric, AbTestResults, AbTestTimeline } from '../api/types.ts';
 import { armCssColor, armTitle, formatMetric } from '../lib/abtest.ts';
 import { formatTime } from '../lib/format.ts';
 
@@ -11,7 +11,7 @@ function formatElapsed(seconds: number): string {
 }
 
 /** Each arm's metric over time with its 95% confidence interval as a band. */
-export function MetricTimelineChart({ timeline, arms, metric }: { timeline: AbTestTimeline; arms: AbTestResults['arms']; metric: string }) {
+export function MetricTimelineChart({ timeline, arms, metric }: { timeline: AbTestTimeline; arms: AbTestResults['arms']; metric: AbMetric }) {
   const start = timeline.points.length ? new Date(timeline.points[0]!.at).getTime() : 0;
   const data = timeline.points.map((point) => {
     const at = new Date(point.at).getTime();

@@ -37,7 +37,7 @@ export function AbTestDetail({ id }: { id: number }) {
                 <Badge color={running ? 'grape' : 'gray'} variant={running ? 'dot' : 'light'} data-testid="abtest-state">{running ? 'Running · live' : 'Stopped'}</Badge>
               </Group>
               <Text size="sm" c="dimmed">
-                <span className="md-mono">{t.endpoint_name}</span> · {t.mode === 'shadow' ? 'shadow mode' : 'split traffic'} · {metricLabels[t.metric] ?? t.metric} ·
+                <span className="md-mono">{t.endpoint_name}</span> · {t.mode === 'shadow' ? 'shadow mode' : 'split traffic'} · {metricLabels[t.metric]} ·
                 started {formatDateTime(t.created_at)} by {t.created_by}
                 {t.ended_at ? ` · stopped ${formatDateTime(t.ended_at)}` : ''}
               </Text>
@@ -62,7 +62,7 @@ export function AbTestDetail({ id }: { id: number }) {
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, lg: 8 }}>
                   <Paper withBorder p="md" h="100%">
-                    <Title order={3} fz="md" mb="xs">{metricLabels[t.metric] ?? t.metric} over time, with 95% confidence intervals</Title>
+                    <Title order={3} fz="md" mb="xs">{metricLabels[t.metric]} over time, with 95% confidence intervals</Title>
                     {timeline.data && timeline.data.points.length > 0 ? (
                       <MetricTimelineChart timeline={timeline.data} arms={t.results.arms} metric={t.results.metric} />
                     ) : (

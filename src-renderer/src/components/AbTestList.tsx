@@ -36,7 +36,7 @@ export function AbTestList({ tests, algorithms, onOpen }: { tests: AbTest[]; alg
                 {t.arms.map((arm) => { const a = byId.get(arm.algorithm_id); return a ? algorithmLabel(a) : `#${arm.algorithm_id}`; }).join(' vs ')}
               </Text>
             </Table.Td>
-            <Table.Td><Text size="sm">{metricLabels[t.metric] ?? t.metric}{t.mode === 'shadow' ? ' · shadow' : ''}</Text></Table.Td>
+            <Table.Td><Text size="sm">{metricLabels[t.metric]}{t.mode === 'shadow' ? ' · shadow' : ''}</Text></Table.Td>
             <Table.Td><Text size="sm">{formatDateTime(t.created_at)}</Text></Table.Td>
           </Table.Tr>
         ))}

@@ -1,6 +1,6 @@
 import { Anchor, Button, Code, DataList, Grid, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { DataListItem } from './DataListItem.tsx';
-import type { Algorithm, AlgorithmStatus, StatusValue } from '../api/types.ts';
+import type { Algorithm, AlgorithmStatus, AlgorithmStatusValue } from '../api/types.ts';
 import { algorithmLabel, formatBytes, formatDateTime } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
 import { IconPlayground } from './icons.tsx';
@@ -17,7 +17,7 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
   onChange: (change: StatusChange) => void;
 }) {
   const status = algorithm.current_status;
-  const change = (to: StatusValue, consequence?: string) => onChange({ algorithm, status: to, ...(consequence ? { consequence } : {}) });
+  const change = (to: AlgorithmStatusValue, consequence?: string) => onChange({ algorithm, status: to, ...(consequence ? { consequence } : {}) });
   const promoteConsequence = production && production.id !== algorithm.id
     ? `${algorithmLabel(production)} leaves production and moves to staging.`
     : undefined;

@@ -15,7 +15,7 @@ export function ArmResultsTable({ results, winnerId }: { results: AbTestResults;
             <Table.Th>Weight</Table.Th>
             <Table.Th>Requests</Table.Th>
             <Table.Th>Feedback</Table.Th>
-            <Table.Th>{metricLabels[metric] ?? metric} (95% CI)</Table.Th>
+            <Table.Th>{metricLabels[metric]} (95% CI)</Table.Th>
             <Table.Th>Errors</Table.Th>
             <Table.Th>Latency p50 / p95</Table.Th>
           </Table.Tr>

@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { useCreateAbTest } from '../api/abtests.ts';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
+import { abMetricValues, abModeValues, defaultMetricFor, isOneOf, type AbMetric, type AbMode } from '../../../src-main/contract/enums.ts';
 import type { AbTest, Algorithm } from '../api/types.ts';
-import { armColor } from '../lib/abtest.ts';
+import { armColor, metricChoices, modeChoices } from '../lib/abtest.ts';
 import { algorithmLabel } from '../lib/format.ts';
-import { statusLabels, statusRank } from '../lib/status.ts';
+import { statusLabel, statusRank } from '../lib/status.ts';
 import { useUserName } from '../lib/user.ts';
 import { IconPlus } from './icons.tsx';
 import { ErrorState, Loading } from './QueryState.tsx';
@@ -45,9 +46,8 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
   const own = (algorithms.data ?? []).filter((a) => a.parent_endpoint === endpoint?.id);
   const [title, setTitle] = useState('');
   const [arms, setArms] = useState<Arm[]>(() => defaultArms(own));
-  const [mode, setMode] = useState<'split' | 'shadow'>('split');
-  const regression = own[0]?.task === 'regression';
-  const [metric, setMetric] = useState<string>(regression ? 'rmse' : 'accuracy');
+  const [mode, setMode] = useState<AbMode>('split');
+  const [metric, setMetric] = useState<AbMetric>(defaultMetricFor(own[0]?.task));
   const [mde, setMde] = useState<number | string>('');
   const [name, setName] = useState(user);
 
@@ -55,7 +55,7 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
     setEndpointName(value);
     const next = (algorithms.data ?? []).filter((a) => a.parent_endpoint === endpoints.data?.find((e) => e.name === value)?.id);
     setArms(defaultArms(next));
-    setMetric(next[0]?.task === 'regression' ? 'rmse' : 'accuracy');
+    setMetric(defaultMetricFor(next[0]?.task));
   };
   const setArm = (index: number, patch: Partial<Arm>) => setArms((list) => list.map((a, i) => (i === index ? { ...a, ...patch } : a)));
 
@@ -68,7 +68,7 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
         created_by: name.trim(),
         arms: arms.map((a) => ({ algorithm_id: Number(a.algorithm), weight: Number(a.weight) || 1 })),
         mode,
-        metric: metric as 'accuracy' | 'rmse' | 'mae',
+        metric,
         ...(Number(mde) > 0 ? { minimum_detectable_difference: Number(mde) } : {})
       },
       { onSuccess: onCreated }
@@ -93,7 +93,7 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
                 placeholder="Algorithm"
                 data={own.filter((a) => a.current_status !== 'archived').map((a) => ({
                   value: String(a.id),
-                  label: `${algorithmLabel(a)} · ${statusLabels[a.current_status ?? ''] ?? 'no status'}`,
+                  label: `${algorithmLabel(a)} · ${statusLabel(a.current_status) ?? 'no status'}`,
                   disabled: chosen.has(String(a.id)) && arm.algorithm !== String(a.id)
                 }))}
                 value={arm.algorithm}
@@ -122,13 +122,13 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
             description={mode === 'split' ? 'Each request is answered by one arm, by weight.' : 'Production answers; the other arms run on the same input, logged only.'}
             inputWrapperOrder={['label', 'input', 'description']}
           >
-            <SegmentedControl fullWidth value={mode} onChange={(v) => setMode(v as 'split' | 'shadow')} aria-labelledby="abtest-mode-label" data={[{ value: 'split', label: 'Split traffic' }, { value: 'shadow', label: 'Shadow' }]} />
+            <SegmentedControl fullWidth value={mode} onChange={(v) => isOneOf(abModeValues, v) && setMode(v)} aria-labelledby="abtest-mode-label" data={modeChoices} />
           </Input.Wrapper>
           <Select
             label="Metric"
-            data={[{ value: 'accuracy', label: 'Accuracy (classification)' }, { value: 'rmse', label: 'RMSE (regression)' }, { value: 'mae', label: 'MAE (regression)' }]}
+            data={metricChoices}
             value={metric}
-            onChange={(v) => setMetric(v ?? 'accuracy')}
+            onChange={(v) => isOneOf(abMetricValues, v) && setMetric(v)}
             allowDeselect={false}
             data-testid="abtest-metric"
           />

@@ -2,7 +2,7 @@ import { Alert, Button, Group, JsonInput, NumberInput, ScrollArea, SegmentedCont
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import type { Algorithm } from '../api/types.ts';
-import { buildRecord, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
+import { buildRecord, endpointExample, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
 import { IconPlayground } from './icons.tsx';
 
 /**
@@ -18,10 +18,10 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
   onPredict: (record: unknown) => void;
 }) {
   const spec = formSpecOf(algorithm);
-  const [{ keys, values: initialValues }] = useState(() => exampleValues(endpoint, spec));
+  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, endpointExample(endpoint)));
   const [values, setValues] = useState<FieldValues>(initialValues);
   const [mode, setMode] = useState<'form' | 'json'>(spec.kind === 'fields' ? 'form' : 'json');
-  const [json, setJson] = useState(() => (spec.kind === 'fields' ? JSON.stringify(buildRecord(spec, keys, initialValues), null, 2) : exampleJson(algorithm)));
+  const [json, setJson] = useState(() => (spec.kind === 'fields' ? JSON.stringify(buildRecord(spec, keys, initialValues), null, 2) : exampleJson(spec)));
   const [jsonError, setJsonError] = useState<string | null>(null);
 
   const record = (): unknown => {

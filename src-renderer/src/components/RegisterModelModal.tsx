@@ -2,14 +2,14 @@ import { Alert, Autocomplete, Button, Center, Collapse, Grid, Group, Loader, Mod
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { useEndpoints, useInspect, useRegister, type RegisterFields } from '../api/registry.ts';
-import type { Algorithm, Inspection } from '../api/types.ts';
+import type { Algorithm, AlgorithmStatusValue, Inspection } from '../api/types.ts';
 import { formatBytes } from '../lib/format.ts';
 import { useUserName } from '../lib/user.ts';
 import { FilePicker } from './FilePicker.tsx';
 import { IconChevronDown } from './icons.tsx';
 import { SignatureTable } from './SignatureTable.tsx';
 
-const initialStatuses = [
+const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
   { value: 'testing', label: 'Testing (not serving)' },
   { value: 'staging', label: 'Staging' },
   { value: 'production', label: 'Production (serves the endpoint)' }

@@ -1,4 +1,5 @@
 import { Button, Group, Input, Popover, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { requestStatusValues } from '../../../src-main/contract/enums.ts';
 import type { Algorithm, Endpoint } from '../api/types.ts';
 import { algorithmLabel } from '../lib/format.ts';
 import { IconChevronDown, IconRefresh } from './icons.tsx';
@@ -48,7 +49,7 @@ export function RequestFilters({ values, endpoints, algorithms, onChange, onRefr
         w={200}
         data-testid="filter-algorithm"
       />
-      <Segment label="Status" value={values.status} onChange={(v) => onChange('status', v)} data={[['', 'All'], ['OK', 'OK'], ['Error', 'Error']]} testId="filter-status" />
+      <Segment label="Status" value={values.status} onChange={(v) => onChange('status', v)} data={[['', 'All'], ...requestStatusValues.map((s): [string, string] => [s, s])]} testId="filter-status" />
       <Segment label="Feedback" value={values.feedback} onChange={(v) => onChange('feedback', v)} data={[['', 'All'], ['true', 'With'], ['false', 'Without']]} testId="filter-feedback" />
       <TimeRange from={values.from} to={values.to} onChange={onChange} />
       <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRefresh} loading={refreshing} ml="auto" style={{ alignSelf: 'flex-end' }} data-testid="requests-refresh">

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { useSetStatus } from '../api/registry.ts';
-import type { Algorithm, StatusValue } from '../api/types.ts';
+import type { Algorithm, AlgorithmStatusValue } from '../api/types.ts';
 import { algorithmLabel } from '../lib/format.ts';
 import { statusLabels } from '../lib/status.ts';
 import { useUserName } from '../lib/user.ts';
@@ -10,7 +10,7 @@ import { StatusBadge } from './StatusBadge.tsx';
 
 export interface StatusChange {
   algorithm: Algorithm;
-  status: StatusValue;
+  status: AlgorithmStatusValue;
   /** shown above the form: what else happens (e.g. the current production moves to staging) */
   consequence?: string;
   title?: string;
@@ -19,7 +19,7 @@ export interface StatusChange {
 
 /** Confirms a status change with who and why, then POSTs /mlalgorithmstatuses. */
 export function StatusChangeModal({ change, onClose }: { change: StatusChange | null; onClose: () => void }) {
-  const title = change?.title ?? (change?.status === 'production' ? 'Promote to production' : `Move to ${statusLabels[change?.status ?? ''] ?? ''}`);
+  const title = change?.title ?? (change?.status === 'production' ? 'Promote to production' : `Move to ${change ? statusLabels[change.status] : ''}`);
   return (
     <Modal opened={change !== null} onClose={onClose} title={title} size="md">
       {change && <StatusChangeForm key={`${change.algorithm.id}-${change.status}`} change={change} title={title} onClose={onClose} />}

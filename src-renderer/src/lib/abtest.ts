@@ -1,3 +1,4 @@
+import { abMetricValues, abModeValues, metricTask, type AbMetric, type AbMode } from '../../../src-main/contract/enums.ts';
 import type { AbTest, AbTestResults } from '../api/types.ts';
 import { formatNumber } from './format.ts';
 
@@ -5,9 +6,15 @@ export const armColors = ['indigo', 'orange', 'teal', 'grape', 'cyan', 'pink', '
 export const armColor = (index: number): string => armColors[index % armColors.length]!;
 export const armCssColor = (index: number): string => `var(--mantine-color-${armColor(index)}-6)`;
 
-export const metricLabels: Record<string, string> = { accuracy: 'Accuracy', rmse: 'RMSE', mae: 'MAE' };
+export const metricLabels: Record<AbMetric, string> = { accuracy: 'Accuracy', rmse: 'RMSE', mae: 'MAE' };
 
-export function formatMetric(metric: string, value: number | null | undefined): string {
+/** The metric picker: every metric the server takes, with the models it suits. */
+export const metricChoices = abMetricValues.map((value) => ({ value, label: `${metricLabels[value]} (${metricTask[value]})` }));
+
+const modeLabels: Record<AbMode, string> = { split: 'Split traffic', shadow: 'Shadow' };
+export const modeChoices = abModeValues.map((value) => ({ value, label: modeLabels[value] }));
+
+export function formatMetric(metric: AbMetric, value: number | null | undefined): string {
   if (value == null) return '—';
   return metric === 'accuracy' ? `${(value * 100).toFixed(1)}%` : formatNumber(value, 3);
 }

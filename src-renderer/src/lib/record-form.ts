@@ -1,81 +1,100 @@
 import { tutorialRecord } from '../../../src-main/contract/examples.ts';
 import type { Algorithm } from '../api/types.ts';
+import { keyFinder } from '../../../src-main/contract/record-keys.ts';
+import { recordLayout } from '../../../src-main/contract/record-layout.ts';
+import { fieldKindOf, isNumericString, type FieldKind } from '../../../src-main/contract/record-values.ts';
+
+export type ExampleRecord = Record<string, string | number>;
 
 /** The Playground's example record per endpoint: the tutorial's for the income classifier. */
-const examples: Record<string, Record<string, string | number>> = { income_classifier: tutorialRecord };
+const examples: Record<string, ExampleRecord> = { income_classifier: tutorialRecord };
+
+/** The record the Playground starts from on an endpoint, when it knows one. */
+export const endpointExample = (endpoint: string): ExampleRecord => examples[endpoint] ?? {};
 
 export interface FieldSpec {
   /** the record key sent to the server */
   key: string;
-  kind: 'string' | 'number';
+  kind: FieldKind;
 }
 
 export type FormSpec =
   | { kind: 'fields'; fields: FieldSpec[]; source: 'columns' | 'feature_names' }
-  | { kind: 'json'; hint: string };
+  | { kind: 'json'; hint: string; example: unknown };
 
 export type FieldValues = Record<string, string | number>;
 
-/** Matches the server's lenient key lookup: case-insensitive, non-alphanumerics as `_`. */
-export const normalizeKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '_');
+const repeat = <T>(value: T, width: number | null): T[] => Array.from({ length: width ?? 1 }, () => value);
 
-const isString = (type: string) => type === 'string' || type === 'tensor(string)';
-
-/** A form from the input signature: one field per column, per feature name, or one JSON field. */
+/**
+ * A form from the input signature, laid out by the server's own rule (contract/record-layout):
+ * one field per feature name or per one-value input; otherwise one JSON field with an example.
+ */
 export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
-  if (!algorithm) return { kind: 'json', hint: 'a JSON record' };
-  const inputs = algorithm.signature.inputs;
-  const columnLike = inputs.every((i) => i.shape === null || i.shape.length <= 1 || (i.shape.length === 2 && i.shape[1] === 1));
-  const only = inputs[0];
-  if (inputs.length === 1 && only && only.shape?.length === 2 && algorithm.feature_names?.length) {
-    return { kind: 'fields', source: 'feature_names', fields: algorithm.feature_names.map((key) => ({ key, kind: 'number' })) };
+  if (!algorithm) return { kind: 'json', hint: 'a JSON record', example: {} };
+  const layout = recordLayout(algorithm.signature.inputs, algorithm.feature_names);
+  if (layout.mode === 'vector') {
+    const slot = layout.slots[0]!;
+    if (slot.fields) {
+      return { kind: 'fields', source: 'feature_names', fields: slot.fields.map((key) => ({ key, kind: fieldKindOf(slot.type) })) };
+    }
+    // a top-level array is a batch, so one array-of-numbers record travels as a batch of one
+    return { kind: 'json', hint: 'a batch: an array of records, each an array of numbers', example: [repeat(0, slot.width)] };
   }
-  if (columnLike && !(inputs.length === 1 && only?.shape?.length === 2 && only.shape[1] !== 1)) {
-    return {
-      kind: 'fields',
-      source: 'columns',
-      fields: inputs.map((i) => ({ key: i.name, kind: isString(i.type) ? 'string' : 'number' }))
-    };
+  if (layout.slots.every((slot) => slot.width === 1)) {
+    return { kind: 'fields', source: 'columns', fields: layout.slots.map((slot) => ({ key: slot.input, kind: fieldKindOf(slot.type) })) };
   }
-  // a top-level array is a batch, so one array-of-numbers record travels as a batch of one
-  return { kind: 'json', hint: inputs.length === 1 ? 'a batch: an array of records, each an array of numbers' : 'a JSON record with one key per input' };
+  const example = Object.fromEntries(
+    layout.slots.map((slot) => {
+      const empty = fieldKindOf(slot.type) === 'string' ? '' : 0;
+      return [slot.input, slot.width === 1 ? empty : repeat(empty, slot.width)];
+    })
+  );
+  return { kind: 'json', hint: 'a JSON record with one key per input', example };
 }
 
-/** Prefill: the endpoint's known example when it fits, else zeros and empty strings. */
-export function exampleValues(endpoint: string, spec: FormSpec): { keys: Record<string, string>; values: FieldValues } {
+/**
+ * Prefill: the example's values where it has the field, else zeros and empty strings. Example
+ * keys are matched to fields as the server matches record keys (exact, then normalised).
+ */
+export function exampleValues(spec: FormSpec, example: ExampleRecord): { keys: Record<string, string>; values: FieldValues } {
   const keys: Record<string, string> = {};
   const values: FieldValues = {};
   if (spec.kind !== 'fields') return { keys, values };
-  const example = examples[endpoint] ?? {};
-  const byNormal = new Map(Object.entries(example).map(([k, v]) => [normalizeKey(k), { k, v }]));
+  const find = keyFinder(example);
   for (const field of spec.fields) {
-    const hit = byNormal.get(normalizeKey(field.key));
+    const hit = find(field.key);
     // send the example's own key (the tutorial's hyphenated names), which the server accepts
-    keys[field.key] = hit?.k ?? field.key;
-    values[field.key] = hit?.v ?? (field.kind === 'number' ? 0 : '');
+    keys[field.key] = hit ?? field.key;
+    values[field.key] = hit === undefined ? (field.kind === 'number' ? 0 : '') : example[hit]!;
   }
   return { keys, values };
 }
 
-export function exampleJson(algorithm: Algorithm | undefined): string {
-  const inputs = algorithm?.signature.inputs ?? [];
-  const zeros = (shape: (number | string | null)[] | null) => {
-    const width = shape && shape.length >= 2 && typeof shape[1] === 'number' ? shape[1] : 1;
-    return Array.from({ length: width }, () => 0);
-  };
-  if (inputs.length === 1 && inputs[0]) return JSON.stringify([zeros(inputs[0].shape)]);
-  return JSON.stringify(Object.fromEntries(inputs.map((i) => [i.name, isString(i.type) ? '' : 0])), null, 2);
+/** The JSON editor's starting text: a batch of arrays on one line, a record one key per line. */
+export function exampleJson(spec: FormSpec): string {
+  if (spec.kind !== 'json') return '{}';
+  return Array.isArray(spec.example) ? JSON.stringify(spec.example) : JSON.stringify(spec.example, null, 2);
 }
 
-/** The record to send: numbers as numbers, an emptied number field as null (explicit missing). */
+/**
+ * The record to send: numbers and numeric strings as numbers, an emptied number field as null
+ * (explicit missing), anything else as typed, so the server names the field it refuses.
+ */
 export function buildRecord(spec: FormSpec, keys: Record<string, string>, values: FieldValues): Record<string, unknown> {
   if (spec.kind !== 'fields') return {};
   const record: Record<string, unknown> = {};
   for (const field of spec.fields) {
     const value = values[field.key];
     const key = keys[field.key] ?? field.key;
-    if (field.kind === 'number') record[key] = value === '' || value === undefined ? null : Number(value);
+    if (field.kind === 'number') record[key] = numberValue(value);
     else record[key] = value === undefined ? '' : String(value);
   }
   return record;
+}
+
+function numberValue(value: string | number | undefined): number | string | null {
+  if (value === undefined || value === '') return null;
+  if (typeof value === 'number') return value;
+  return isNumericString(value) ? Number(value) : value;
 }

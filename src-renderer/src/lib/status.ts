@@ -1,6 +1,9 @@
-import type { StatusValue } from '../api/types.ts';
+import { isAlgorithmStatus, type AlgorithmStatusValue } from '../../../src-main/contract/enums.ts';
 
-export const statusColors: Record<string, string> = {
+// Keyed by the contract's statuses: a status added there fails to compile here until it has a
+// colour, a label and a place in the order.
+
+const statusColors: Record<AlgorithmStatusValue, string> = {
   production: 'teal',
   staging: 'blue',
   testing: 'yellow',
@@ -8,7 +11,7 @@ export const statusColors: Record<string, string> = {
   archived: 'gray'
 };
 
-export const statusLabels: Record<string, string> = {
+export const statusLabels: Record<AlgorithmStatusValue, string> = {
   production: 'Production',
   staging: 'Staging',
   testing: 'Testing',
@@ -16,9 +19,13 @@ export const statusLabels: Record<string, string> = {
   archived: 'Archived'
 };
 
-export const statusOrder: StatusValue[] = ['production', 'ab_testing', 'staging', 'testing', 'archived'];
+/** Lists show what serves first. */
+const statusRanks: Record<AlgorithmStatusValue, number> = { production: 0, ab_testing: 1, staging: 2, testing: 3, archived: 4 };
 
-export const statusRank = (status: string | null): number => {
-  const index = statusOrder.indexOf((status ?? 'archived') as StatusValue);
-  return index === -1 ? statusOrder.length : index;
-};
+export const statusColor = (status: string | null): string => (isAlgorithmStatus(status) ? statusColors[status] : 'gray');
+
+/** undefined for no status (or one this UI does not know) */
+export const statusLabel = (status: string | null): string | undefined => (isAlgorithmStatus(status) ? statusLabels[status] : undefined);
+
+/** No status sorts with archived. */
+export const statusRank = (status: AlgorithmStatusValue | null): number => statusRanks[status ?? 'archived'];

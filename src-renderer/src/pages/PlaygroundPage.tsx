@@ -10,7 +10,7 @@ import { PredictionResult } from '../components/PredictionResult.tsx';
 import { Empty, ErrorState, Loading } from '../components/QueryState.tsx';
 import { algorithmLabel } from '../lib/format.ts';
 import { useSetParam, type Route } from '../lib/router.ts';
-import { statusLabels } from '../lib/status.ts';
+import { statusLabel } from '../lib/status.ts';
 
 /** Try an endpoint: a form from its signature, the answer with probabilities, feedback, snippets. */
 export function PlaygroundPage({ route }: { route: Route }) {
@@ -60,7 +60,7 @@ export function PlaygroundPage({ route }: { route: Route }) {
           label="Algorithm"
           data={[
             ...(routable ? [{ value: '', label: 'Routed by the server (production / A/B test)' }] : []),
-            ...own.map((a) => ({ value: String(a.id), label: `${algorithmLabel(a)} · ${statusLabels[a.current_status ?? ''] ?? 'no status'}` }))
+            ...own.map((a) => ({ value: String(a.id), label: `${algorithmLabel(a)} · ${statusLabel(a.current_status) ?? 'no status'}` }))
           ]}
           value={pinned ? String(pinned.id) : ''}
           onChange={(v) => choose('algorithm', v || null)}

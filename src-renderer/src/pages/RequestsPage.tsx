@@ -1,4 +1,5 @@
 import { Group, Pagination, Paper, Text } from '@mantine/core';
+import { isOneOf, requestStatusValues } from '../../../src-main/contract/enums.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { useRequestLog } from '../api/requests.ts';
 import type { RequestQuery } from '../api/types.ts';
@@ -32,7 +33,7 @@ export function RequestsPage({ route }: { route: Route }) {
     order: values.order === 'asc' ? 'asc' : 'desc',
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     ...(values.algorithm ? { algorithm: Number(values.algorithm) } : {}),
-    ...(values.status === 'OK' || values.status === 'Error' ? { status: values.status } : {}),
+    ...(isOneOf(requestStatusValues, values.status) ? { status: values.status } : {}),
     ...(values.feedback ? { feedback: values.feedback === 'true' } : {}),
     ...(isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
     ...(isoOf(values.to) ? { to: isoOf(values.to)! } : {})

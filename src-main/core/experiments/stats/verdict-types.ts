@@ -2,7 +2,10 @@
 import type { MetricEstimate } from './continuous.ts';
 import type { MSPRT_TEST_NAME } from './sequential.ts';
 
-export type MetricName = 'accuracy' | 'rmse' | 'mae';
+import type { AbMetric } from '../../../contract/enums.ts';
+
+/** the A/B metric (declared once in the contract) */
+export type MetricName = AbMetric;
 export type Verdict = 'not_enough_data' | 'no_significant_difference' | 'better';
 export type DecidedBy = typeof MSPRT_TEST_NAME | 'minimum feedback per arm';
 export type FixedHorizonTest = 'two-proportion z-test' | 'chi-square test' | "Welch's t-test";

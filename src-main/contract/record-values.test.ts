@@ -1,0 +1,60 @@
+/** What a record value may be per input type; the encoder's own tests cover the messages in context. */
+import { describe, expect, it } from 'vitest';
+import { coerceValue, fieldKindOf, isNumericString, valueKindOf, type Fail } from './record-values.ts';
+
+const fail: Fail = (message) => {
+  throw new Error(message);
+};
+const coerce = (value: unknown, type: string) => coerceValue(value, valueKindOf(type), type, 'f', fail);
+
+describe('coerceValue', () => {
+  it('accepts numbers and plain decimal strings for numeric inputs', () => {
+    expect(coerce('37', 'float32')).toBe(37);
+    expect(coerce(' -1.5e3 ', 'float64')).toBe(-1500);
+    expect(coerce('12', 'int64')).toBe(12);
+    expect(() => coerce('0x1F', 'float32')).toThrow('field "f" must be a number, got "0x1F"');
+  });
+
+  it('takes null and "" as missing where the type can carry it', () => {
+    expect(coerce(null, 'float32')).toBeNaN();
+    expect(coerce('', 'float16')).toBeNaN();
+    expect(coerce(null, 'string')).toBe('');
+    expect(() => coerce(null, 'int32')).toThrow('field "f" is missing a value (int32 inputs cannot take missing values)');
+  });
+
+  it('keeps strings for string inputs and refuses numbers there', () => {
+    expect(coerce('Private', 'string')).toBe('Private');
+    expect(() => coerce(3, 'string')).toThrow('field "f" must be a string');
+  });
+
+  it('reads booleans, 0/1 and their strings for bool inputs', () => {
+    expect([true, false, 1, 0, 'TRUE', ' false '].map((v) => coerce(v, 'bool'))).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(() => coerce('yes', 'bool')).toThrow('field "f" must be true or false');
+  });
+
+  it('checks integer range per type', () => {
+    expect(coerce(255, 'uint8')).toBe(255);
+    expect(() => coerce(256, 'uint8')).toThrow('field "f" must be between 0 and 255');
+    expect(() => coerce(-1, 'uint64')).toThrow('must be between 0 and');
+  });
+});
+
+describe('kinds', () => {
+  it.each([
+    ['float32', 'float', 'number'],
+    ['float16', 'float16', 'number'],
+    ['int64', 'bigint', 'number'],
+    ['int8', 'int', 'number'],
+    ['bool', 'bool', 'number'],
+    ['string', 'string', 'string'],
+    ['seq(map(string,tensor(float)))', 'unsupported', 'number']
+  ])('%s → %s, shown as a %s field', (type, kind, field) => {
+    expect(valueKindOf(type)).toBe(kind);
+    expect(fieldKindOf(type)).toBe(field);
+  });
+
+  it('isNumericString', () => {
+    expect(['1', '+2.', '.5', '3e-2'].every(isNumericString)).toBe(true);
+    expect(['', 'Infinity', '1,5', '0b1', 'NaN'].some(isNumericString)).toBe(false);
+  });
+});
