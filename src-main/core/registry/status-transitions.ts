@@ -11,14 +11,29 @@ export interface StatusChange {
   reason?: string;
 }
 
+/** One appended status row, with the status it replaced (what `status.changed` announces). */
+export interface StatusTransition {
+  algorithmId: number;
+  endpointId: number;
+  /** the active status before; null for a new algorithm */
+  from: AlgorithmStatusValue | null;
+  to: AlgorithmStatusValue;
+  /** the algorithm_statuses row written */
+  statusId: number;
+  createdBy: string;
+  reason: string;
+  createdAt: string;
+}
+
 /**
  * Appends a status to an algorithm's history. Must run inside the caller's transaction: the
  * previous active row is deactivated, and a new `production` first moves the endpoint's current
  * production (another algorithm) to `staging`, so the endpoint never has two, nor a gap.
- * Returns the id of the new status row.
+ * Returns the rows written, in order (the demotion first); the new status is the last.
  */
-export function applyStatusChange(tx: Db, change: StatusChange): number {
+export function applyStatusChange(tx: Db, change: StatusChange): StatusTransition[] {
   const createdAt = nowIso();
+  const written: StatusTransition[] = [];
   if (change.status === 'production') {
     const current = tx
       .select({ algorithmId: algorithmStatuses.algorithmId })
@@ -32,23 +47,29 @@ export function applyStatusChange(tx: Db, change: StatusChange): number {
       )
       .get();
     if (current && current.algorithmId !== change.algorithmId) {
-      appendRow(tx, {
-        algorithmId: current.algorithmId,
-        endpointId: change.endpointId,
-        status: 'staging',
-        createdBy: change.createdBy,
-        reason: `replaced in production by algorithm ${change.algorithmId}`
-      }, createdAt);
+      written.push(
+        appendRow(tx, {
+          algorithmId: current.algorithmId,
+          endpointId: change.endpointId,
+          status: 'staging',
+          createdBy: change.createdBy,
+          reason: `replaced in production by algorithm ${change.algorithmId}`
+        }, createdAt)
+      );
     }
   }
-  return appendRow(tx, change, createdAt);
+  written.push(appendRow(tx, change, createdAt));
+  return written;
 }
 
-function appendRow(tx: Db, change: StatusChange, createdAt: string): number {
-  tx.update(algorithmStatuses)
+function appendRow(tx: Db, change: StatusChange, createdAt: string): StatusTransition {
+  const previous = tx
+    .update(algorithmStatuses)
     .set({ active: false })
     .where(and(eq(algorithmStatuses.algorithmId, change.algorithmId), eq(algorithmStatuses.active, true)))
-    .run();
+    .returning({ status: algorithmStatuses.status })
+    .get();
+  const reason = change.reason ?? '';
   const row = tx
     .insert(algorithmStatuses)
     .values({
@@ -57,10 +78,19 @@ function appendRow(tx: Db, change: StatusChange, createdAt: string): number {
       status: change.status,
       active: true,
       createdBy: change.createdBy,
-      reason: change.reason ?? '',
+      reason,
       createdAt
     })
     .returning({ id: algorithmStatuses.id })
     .get();
-  return row.id;
+  return {
+    algorithmId: change.algorithmId,
+    endpointId: change.endpointId,
+    from: previous?.status ?? null,
+    to: change.status,
+    statusId: row.id,
+    createdBy: change.createdBy,
+    reason,
+    createdAt
+  };
 }
