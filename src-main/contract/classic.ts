@@ -15,6 +15,8 @@ export const ErrorBody = Type.Object(
 );
 
 const timestamp = Type.String({ format: 'date-time' });
+/** A prediction's outcome, in its answer and in the request log. */
+const RequestStatus = Type.Union([Type.Literal('OK'), Type.Literal('Error')]);
 const json = Type.Unknown();
 
 export const EndpointBody = Type.Object({
@@ -120,7 +122,7 @@ export const MLRequestQuery = Type.Object({
   endpoint: Type.Optional(Type.String({ description: 'endpoint name or id' })),
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
-  status: Type.Optional(Type.Union([Type.Literal('OK'), Type.Literal('Error')])),
+  status: Type.Optional(RequestStatus),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
@@ -148,7 +150,7 @@ export const PredictionResponse = Type.Object(
     probability: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     label: Type.Optional(Type.Union([Type.String(), Type.Number()])),
     prediction: Type.Optional(Type.Union([Type.Number(), Type.Array(Type.Number())])),
-    status: Type.Union([Type.Literal('OK'), Type.Literal('Error')]),
+    status: RequestStatus,
     message: Type.Optional(Type.String({ description: 'why the model failed (status "Error")' })),
     request_id: Type.Union([Type.Integer(), Type.Null()]),
     probabilities: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()])),
