@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import onnxProto from 'onnx-proto';
-import { createCore } from '../src-main/core/index.ts';
+import { createCore, type Core } from '../src-main/core/index.ts';
 import { arg, repoRoot } from './helpers.ts';
 import { writeSection } from './report.ts';
 
@@ -67,9 +67,9 @@ function bigModel(mb: number): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-async function predictOnce(core: Awaited<ReturnType<typeof createCore>>): Promise<unknown> {
-  const result = await core.predictor.predict('big', record, {});
-  return (result.body as { prediction?: unknown }).prediction;
+async function predictOnce(core: Core): Promise<unknown> {
+  const result = await core.infer('big', { kind: 'body', body: record });
+  return result.answers[0]?.prediction;
 }
 
 /** One phase, in this (child) process. */

@@ -139,27 +139,36 @@ export const PredictQuery = Type.Object({
   client_key: Type.Optional(Type.String({ maxLength: 256 }))
 });
 
+/**
+ * One record's answer (DESIGN §4.1): the classic keys first (probability, label, status,
+ * request_id), then ModelDesk's. Declared once: the core builds its answers as this type, and a
+ * test checks real answers of every fixture model against it (classic-answer.test.ts).
+ */
 export const PredictionResponse = Type.Object(
   {
     probability: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     label: Type.Optional(Type.Union([Type.String(), Type.Number()])),
     prediction: Type.Optional(Type.Union([Type.Number(), Type.Array(Type.Number())])),
-    status: Type.String(),
+    status: RequestStatusSchema,
+    message: Type.Optional(Type.String({ description: 'why the model failed (status "Error")' })),
     request_id: Type.Union([Type.Integer(), Type.Null()]),
     probabilities: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()])),
     algorithm_id: Type.Integer(),
     version: Type.String(),
     ab_test_id: Type.Union([Type.Integer(), Type.Null()]),
-    message: Type.Optional(Type.String()),
-    outputs: Type.Optional(Type.Record(Type.String(), json))
+    outputs: Type.Optional(Type.Record(Type.String(), json, { description: "the model's raw outputs, by name" }))
   },
-  { additionalProperties: true }
+  { additionalProperties: false }
 );
 
-export const BatchPredictionResponse = Type.Object({
-  predictions: Type.Array(PredictionResponse),
-  status: Type.String()
-});
+/** An array of records answers `{"predictions": [...], "status": "OK"}`, one answer per record, in order. */
+export const BatchPredictionResponse = Type.Object(
+  {
+    predictions: Type.Array(PredictionResponse),
+    status: Type.Literal('OK')
+  },
+  { additionalProperties: false }
+);
 
 export type Endpoint = Static<typeof EndpointBody>;
 export type Algorithm = Static<typeof AlgorithmBody>;

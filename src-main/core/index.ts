@@ -1,23 +1,29 @@
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../../db/open.ts';
-import { AbTestService } from './experiments/ab-test-service.ts';
-import { Metrics } from './monitoring/metrics.ts';
-import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { openDatabase, type Db } from '../../db/open.ts';
 import { BundleService } from './bundle/index.ts';
+import { CoreEvents, type CoreEventSource } from './events.ts';
+import { AbTestService } from './experiments/ab-test-service.ts';
+import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { Metrics } from './monitoring/metrics.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
-import type { SetStatusInput } from './registry/types.ts';
+import { startCheckpointer } from './requests/checkpointer.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
-import { startCheckpointer } from './requests/checkpointer.ts';
+import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
+import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
-import { Predictor } from './serving/predictor.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingConfig } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
-import { noExperiments, type TrafficRouter } from './serving/traffic-router.ts';
+
+export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
+export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
+export type { InferInput, InferResult } from './serving/infer.ts';
+export type { PredictionAnswer } from './serving/answers.ts';
 
 export interface CoreConfig {
   /** holds modeldesk.db and artifacts/ */
@@ -34,99 +40,121 @@ export interface CoreConfig {
   serving?: ServingConfig;
 }
 
-export type Core = Awaited<ReturnType<typeof createCore>>;
+/** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
+export interface Core {
+  readonly config: CoreConfig;
+  /** what changed, announced once durable, to any number of subscribers (events.ts) */
+  readonly events: CoreEventSource;
+  /** endpoints, algorithms, statuses: reads, registration, status changes */
+  readonly registry: Registry;
+  /** the request log: reading it, and feedback */
+  readonly requests: RequestLog;
+  readonly abTests: AbTestService;
+  /** registry export and import */
+  readonly bundles: BundleService;
+  /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
+  readonly serving: ServingSettingsService;
+  readonly metrics: Metrics;
+  /** loaded sessions, their batchers, and where runs go (pool.placement) */
+  readonly pool: ModelPool;
+  /** the database, for tests and maintenance tools; features go through the services above */
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
+  select(endpointName: string, options?: SelectOptions): Selection;
+  /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
+  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  /** Waits for calls in flight and the request log, then closes everything. */
+  close(): Promise<void>;
+}
 
-/** The whole application without any transport: registry, serving, request log. Pure Node. */
-export async function createCore(config: CoreConfig) {
+/** Opens the data directory and builds the core. Pure Node: no HTTP, no Electron. */
+export async function createCore(config: CoreConfig): Promise<Core> {
   mkdirSync(config.dataDir, { recursive: true });
   const database = openDatabase(join(config.dataDir, 'modeldesk.db'), config.migrationsDir, config.sqliteNativeBinding);
+  const nativeBinding = config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {};
+  const events = new CoreEvents();
   const artifacts = new ArtifactStore(config.dataDir);
-  const registry = new Registry(database.db, artifacts);
-  const requests = new RequestLog(database.db);
+  const registry = new Registry(database.db, artifacts, events);
+  const requests = new RequestLog(database.db, events);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
-  const checkpointer = startCheckpointer(database.sqlite, { ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}) });
+  const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const commandLine: ServingConfig = {
     ...config.serving,
     ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
   };
-  const serving = new ServingSettingsService(config.dataDir, commandLine, (): ModelPool => pool, (id) => {
+  const algorithmExists = (id: number) => {
     try {
       registry.getAlgorithm(id);
       return true;
     } catch {
       return false;
     }
+  };
+  const serving = new ServingSettingsService(config.dataDir, commandLine, (): ModelPool => pool, algorithmExists, events);
+  const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
+  const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
+  const abTests = new AbTestService(database.db, database.sqlite, registry, events);
+  const router = new ExperimentRouter(() => abTests.running());
+  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
+  const servingRegistry = new CachedRegistry(registry, database.sqlite);
+  const inference = new Inference(servingRegistry, pool, writer, router);
+  const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
+  const metrics = new Metrics(endpointNames(registry));
+
+  // Every subscriber of the core's own, in one place (later features add theirs through core.events).
+  events.on('registry.changed', (change) => {
+    servingRegistry.invalidate();
+    // an imported running A/B test must reach the router like one started here
+    if (change.cause === 'imported') router.reload();
   });
-  const initial = serving.current;
-  const pool: ModelPool = new ModelPool(artifacts, initial.intraOpThreads, initial.batching, initial.workerThreads);
-  const writer = new RequestWriter(database.sqlite, {
-    offThread: initial.workerThreads,
-    ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {})
+  events.on('status.changed', ({ transitions }) => {
+    servingRegistry.invalidate();
+    // an archived algorithm's session is closed, after the calls already using it
+    for (const t of transitions) if (t.to === 'archived') void pool.retire(t.algorithmId);
   });
-  let router: TrafficRouter = noExperiments;
-  // The predict path reads the registry through a cache validated against SQLite on every call.
-  const servingRegistry = new CachedRegistry(database.db, artifacts, database.sqlite);
-  const predictor = new Predictor(servingRegistry, pool, writer, () => router);
+  events.on('experiment.started', () => router.reload());
+  events.on('experiment.stopped', () => router.reload());
+  events.on('settings.changed', ({ settings }) => pool.configure(settings));
+  events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
+  events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
+  events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
 
-  const endpointNames = new Map<number, string>();
-  const metrics = new Metrics((id) => {
-    let name = endpointNames.get(id);
-    if (name === undefined) {
-      name = registry.getEndpoint(id).name;
-      endpointNames.set(id, name);
-    }
-    return name;
-  });
-  writer.onCommitted = (rows) => metrics.recordLogged(rows);
-  requests.onFeedback = (row) => metrics.recordFeedback(row.endpointId);
-  pool.onBatch = (algorithm, rows, queued) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queued);
-
-  const abTests = new AbTestService(database.db, database.sqlite, registry);
-  const experimentRouter = new ExperimentRouter(() => abTests.running());
-  // every registry change made here reaches the predict path's cache at once (registry-cache.ts)
-  registry.onChange = () => servingRegistry.invalidate();
-  abTests.onChange(() => {
-    servingRegistry.invalidate();
-    experimentRouter.reload();
-  });
-  router = experimentRouter;
-  // an imported running A/B test must reach the router like one started here
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, () => {
-    servingRegistry.invalidate();
-    experimentRouter.reload();
-  });
-
   return {
     config,
-    db: database.db,
-    sqlite: database.sqlite,
-    artifacts,
+    events,
     registry,
     requests,
-    predictor,
     abTests,
     bundles,
+    serving,
     metrics,
     pool,
-    /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
-    serving,
-    /** A status change; an archived algorithm's session is closed to free its memory. */
-    setStatus(input: SetStatusInput) {
-      const status = registry.setStatus(input);
-      servingRegistry.invalidate();
-      if (status.status === 'archived') void pool.release(status.algorithmId);
-      return status;
-    },
-    setTrafficRouter(next: TrafficRouter) {
-      router = next;
-    },
+    db: database.db,
+    sqlite: database.sqlite,
+    select: (endpointName, options) => inference.select(endpointName, options),
+    infer: (endpointName, input, options) => inference.infer(endpointName, input, options),
     async close() {
+      // calls in flight (shadow runs included) finish and log before the log closes
+      await pool.closeAll();
       await writer.close();
       await checkpointer.close();
-      await pool.closeAll();
       database.close();
     }
+  };
+}
+
+/** Endpoint names by id for metric labels (an endpoint is never renamed). */
+function endpointNames(registry: Registry): (id: number) => string {
+  const names = new Map<number, string>();
+  return (id) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      name = registry.getEndpoint(id).name;
+      names.set(id, name);
+    }
+    return name;
   };
 }

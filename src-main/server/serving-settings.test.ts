@@ -127,7 +127,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
 
   it('a new thread count reloads the models: requests in flight finish, then the old session closes', async () => {
     const [reference] = await predictConcurrently(server, 1);
-    const old = await server.core.pool.get(server.core.registry.getAlgorithm(1));
+    const old = await server.core.pool.model(server.core.registry.getAlgorithm(1));
     const inFlight = predictConcurrently(server, 16);
     const res = await server.json('/api/v1/serving', { method: 'PUT', admin: true, json: { intra_op_threads: 2 } });
     expect(res.status).toBe(200);
@@ -138,7 +138,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     const [again] = await predictConcurrently(server, 1);
     expect(again.label).toBe(reference.label);
     expect(again.probability).toBeCloseTo(reference.probability, 6);
-    expect(await server.core.pool.get(server.core.registry.getAlgorithm(1))).not.toBe(old);
+    expect(await server.core.pool.model(server.core.registry.getAlgorithm(1))).not.toBe(old);
     await expect.poll(() => old.run([]).then(() => 'open', (err: Error) => err.message), { timeout: 5000 }).toMatch(/closed/);
   });
 
@@ -189,7 +189,7 @@ describe('stopping the server right after a thread change', () => {
   it('closes the replaced sessions before it returns', async () => {
     const server = await startTestServer();
     await predictConcurrently(server, 2);
-    const old = await server.core.pool.get(server.core.registry.getAlgorithm(1));
+    const old = await server.core.pool.model(server.core.registry.getAlgorithm(1));
     const res = await server.json('/api/v1/serving', { method: 'PATCH', admin: true, json: { intra_op_threads: 2 } });
     expect(res.status).toBe(200);
     await server.stop();

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../../db/open.ts';
 import { endpoints } from '../../../db/schema.ts';
+import type { CoreEvents } from '../events.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
 import { ensureDiskRoom, importBundle, type ImportOptions, type ImportResult } from './import.ts';
@@ -30,8 +31,8 @@ export class BundleService {
     private readonly db: Db,
     private readonly store: ArtifactStore,
     dataDir: string,
-    /** called after an import changed the registry (the A/B router reloads running tests) */
-    private readonly afterImport: () => void = () => undefined
+    /** an applied import is announced as `registry.changed` (the serving cache and the A/B router reload) */
+    private readonly events: CoreEvents
   ) {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
@@ -67,7 +68,7 @@ export class BundleService {
   import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
     const run = this.queue.then(async () => {
       const result = await importBundle(this.db, this.store, this.tmpDir, file, options);
-      if (result.applied) this.afterImport();
+      if (result.applied) this.events.emit('registry.changed', { cause: 'imported', result });
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -5,8 +5,9 @@ import { abTestArms, abTests, endpoints } from '../../../db/schema.ts';
 import { defaultMetricFor, metricTask } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 import type { Registry } from '../registry/registry.ts';
-import { applyStatusChange } from '../registry/status-transitions.ts';
+import { applyStatusChange, type StatusTransition } from '../registry/status-transitions.ts';
 import type { Algorithm } from '../registry/types.ts';
 import { validateWeights } from './assignment.ts';
 import { observe, readTestRequests } from './observations.ts';
@@ -16,20 +17,18 @@ import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInpu
 
 type TestRow = typeof abTests.$inferSelect;
 
-/** A/B tests (DESIGN §5): start, live results, stop with an honest promotion rule. */
+/**
+ * A/B tests (DESIGN §5): start, live results, stop with an honest promotion rule. A start or a
+ * stop announces the arms' new statuses (`status.changed`), then `experiment.started` or
+ * `experiment.stopped`; the traffic router reloads on them.
+ */
 export class AbTestService {
-  private readonly listeners: (() => void)[] = [];
-
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
-    private readonly registry: Registry
+    private readonly registry: Registry,
+    private readonly events: CoreEvents
   ) {}
-
-  /** Called after a test starts or stops (the traffic router reloads). */
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
-  }
 
   list(): AbTest[] {
     return this.hydrate(this.db.select().from(abTests).orderBy(asc(abTests.id)).all());
@@ -57,6 +56,7 @@ export class AbTestService {
     // Shadow mode answers with its first arm: the endpoint's production algorithm when it is one.
     if (input.mode === 'shadow') arms.sort((a, b) => Number(b.algorithm.currentStatus === 'production') - Number(a.algorithm.currentStatus === 'production'));
 
+    const transitions: StatusTransition[] = [];
     const id = this.db.transaction((tx) => {
       const running = tx
         .select({ id: abTests.id })
@@ -84,18 +84,22 @@ export class AbTestService {
         tx.insert(abTestArms)
           .values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus: arm.algorithm.currentStatus })
           .run();
-        applyStatusChange(tx, {
-          algorithmId: arm.algorithm.id,
-          endpointId: arm.algorithm.endpointId,
-          status: 'ab_testing',
-          createdBy: input.createdBy,
-          reason: `arm ${position + 1} of A/B test ${test.id}`
-        });
+        transitions.push(
+          ...applyStatusChange(tx, {
+            algorithmId: arm.algorithm.id,
+            endpointId: arm.algorithm.endpointId,
+            status: 'ab_testing',
+            createdBy: input.createdBy,
+            reason: `arm ${position + 1} of A/B test ${test.id}`
+          })
+        );
       });
       return test.id;
     });
-    this.changed();
-    return this.get(id);
+    const test = this.get(id);
+    this.events.emit('status.changed', { cause: 'experiment.started', transitions });
+    this.events.emit('experiment.started', { test });
+    return test;
   }
 
   /** The classic edit: title and created_by only (changing arms mid-test would void its statistics). */
@@ -129,26 +133,29 @@ export class AbTestService {
     const summary = `${classicSummary(test.metric, view)}${outcome.promotedAlgorithmId === null ? `. No winner promoted: ${outcome.reason}` : ''}`;
     const stored: StoredResult = { results: view, outcome };
 
+    const transitions: StatusTransition[] = [];
     this.db.transaction((tx) => {
       for (const arm of test.arms) {
         const won = arm.algorithmId === outcome.promotedAlgorithmId;
         const status =
           outcome.promotedAlgorithmId === null ? (arm.previousStatus ?? 'testing') : won ? 'production' : 'testing';
-        applyStatusChange(tx, {
+        transitions.push(...applyStatusChange(tx, {
           algorithmId: arm.algorithmId,
           endpointId: test.endpointId,
           status: status === 'ab_testing' ? 'testing' : status,
           createdBy,
           reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000)
-        });
+        }));
       }
       tx.update(abTests)
         .set({ state: 'stopped', endedAt, summary, result: stored })
         .where(eq(abTests.id, test.id))
         .run();
     });
-    this.changed();
-    return { test: this.get(id), stored };
+    const stopped = this.get(id);
+    this.events.emit('status.changed', { cause: 'experiment.stopped', transitions });
+    this.events.emit('experiment.stopped', { test: stopped, outcome });
+    return { test: stopped, stored };
   }
 
   private evaluate(test: AbTest) {
@@ -213,10 +220,6 @@ export class AbTestService {
       arms: (armsOf.get(row.id) ?? []).map((a) => ({ position: a.position, algorithmId: a.algorithmId, weight: a.weight, previousStatus: a.previousStatus })),
       stored: row.result as StoredResult | null
     }));
-  }
-
-  private changed(): void {
-    for (const listener of this.listeners) listener();
   }
 }
 

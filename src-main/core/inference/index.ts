@@ -7,5 +7,5 @@ export type {
   TensorInfo
 } from './signature.ts';
 export type { ValidRecord } from './record-encoder.ts';
-export { inspectModel, OnnxModel, type RunPlace } from './onnx-model.ts';
-export { SessionWorker } from './session-worker.ts';
+export { inspectModel, OnnxModel, sessionOptions, type SessionCopy } from './onnx-model.ts';
+export { SessionWorker, type WorkerSession } from './session-worker.ts';

@@ -7,7 +7,6 @@ import { invalidInput, ModelDeskError, unavailable } from '../errors.ts';
 import { decodeModel, encodeModel, readGraphFacts, rewriteZipMaps } from './onnx-graph.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from './output-decoder.ts';
 import { RecordEncoder, type Feed, type ValidRecord } from './record-encoder.ts';
-import type { SessionWorker } from './session-worker.ts';
 import { columnWidth, deriveSignature, type ModelOptions, type ModelSignature, type Prediction } from './signature.ts';
 
 /**
@@ -97,13 +96,18 @@ function checkFeatureNames(signature: ModelSignature, names: unknown): string[] 
   return names as string[];
 }
 
-/** Where a run happens: on this thread's session, or on the same model's session in the inference worker. */
-export type RunPlace = 'here' | 'worker';
+/**
+ * The same model's session somewhere else (in the inference worker, session-worker.ts), loaded
+ * from the same bytes with the same options, so a run there answers exactly as one here.
+ */
+export interface SessionCopy {
+  /** false once its thread is gone: runs then happen here */
+  readonly alive: boolean;
+  run(feeds: Record<string, Feed>, fetches: string[]): Promise<Record<string, RawOutput>>;
+}
 
 export class OnnxModel {
   private closed = false;
-  /** the same model loaded in the inference worker (session-worker.ts), when there is one */
-  private remote: { worker: SessionWorker; key: string } | null = null;
 
   private constructor(
     readonly signature: ModelSignature,
@@ -156,46 +160,22 @@ export class OnnxModel {
     return new OnnxModel(signature, settings.classes, session, encoder, decodeConfig, fetches);
   }
 
-  /**
-   * Also loads this model in the inference worker, with the same session options, so runs can
-   * go there. Both sessions compute every row the same way (one intra-op thread by default), so
-   * where a batch ran never changes an answer. A failed load leaves the model running here.
-   */
-  async attachWorker(worker: SessionWorker, runnable: Uint8Array, options: ModelOptions = {}): Promise<boolean> {
-    try {
-      const key = await worker.load(runnable, sessionOptions(options));
-      if (this.closed) {
-        await worker.release(key);
-        return false;
-      }
-      this.remote = { worker, key };
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Forgets the worker's copy (the worker is being stopped, which releases it). */
-  detachWorker(): void {
-    this.remote = null;
-  }
-
-  /** true when run(…, 'worker') would use the inference worker */
-  get canRunOnWorker(): boolean {
-    return this.remote !== null && this.remote.worker.alive;
-  }
-
   validate(record: unknown, index?: number): ValidRecord {
     return this.encoder.validate(record, index);
   }
 
-  async run(records: ValidRecord[], place: RunPlace = 'here'): Promise<Prediction[]> {
+  /**
+   * Runs validated records on this thread's session, or on `copy` when one is given and alive
+   * (RunPlacement decides). Both compute every row the same way, so where a run happened never
+   * changes an answer.
+   */
+  async run(records: ValidRecord[], copy: SessionCopy | null = null): Promise<Prediction[]> {
     if (this.closed) throw unavailable('model session is closed');
     if (records.length === 0) return [];
-    if (this.batchable) return this.runBatch(records, place);
+    if (this.batchable) return this.runBatch(records, copy);
     // A fixed-shape model takes exactly the batch it declares (normally 1): never batch it.
     const predictions: Prediction[] = [];
-    for (const record of records) predictions.push(...(await this.runBatch([record], place)));
+    for (const record of records) predictions.push(...(await this.runBatch([record], copy)));
     return predictions;
   }
 
@@ -206,24 +186,22 @@ export class OnnxModel {
     return this.run(valid);
   }
 
+  /** Closes this thread's session (a copy elsewhere is released by whoever loaded it). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const remote = this.remote;
-    this.remote = null;
-    await Promise.all([this.session.release(), remote?.worker.release(remote.key)]);
+    await this.session.release();
   }
 
-  private async runBatch(records: ValidRecord[], place: RunPlace): Promise<Prediction[]> {
+  private async runBatch(records: ValidRecord[], copy: SessionCopy | null): Promise<Prediction[]> {
     const feeds = this.encoder.toFeeds(records);
-    const remote = place === 'worker' ? this.remote : null;
     let results: Record<string, RawOutput>;
-    if (remote?.worker.alive) {
+    if (copy?.alive) {
       try {
-        results = await remote.worker.run(remote.key, feeds, this.fetches);
+        results = await copy.run(feeds, this.fetches);
       } catch (err) {
         // the model's own error is the answer; a dead worker is not, so run here instead
-        if (remote.worker.alive) throw err;
+        if (copy.alive) throw err;
         results = await this.runHere(feeds);
       }
     } else {

@@ -2,6 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import type { RawOutput } from './output-decoder.ts';
 import { WorkerChannel, type WorkerReply } from '../worker-channel.ts';
+import type { SessionCopy } from './onnx-model.ts';
 import type { Feed } from './record-encoder.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { Feed } from './record-encoder.ts';
  * outputs decoded there, so the worker is a few lines of plain CommonJS evaluated from a string.
  * It needs neither tsx nor a bundler entry and runs the same under `npm run serve` and Electron.
  * Runs are answered in the order they were posted; a worker that dies fails what it held and
- * later calls, and the caller runs on its own session instead (OnnxModel).
+ * later calls, and the caller runs on its own session instead (OnnxModel). Which runs come here
+ * is decided by RunPlacement (serving/run-placement.ts), which also starts and stops it.
  */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -54,16 +56,18 @@ parentPort.on('message', async (m) => {
 });
 `;
 
+type InferenceReply = WorkerReply & { outputs?: Record<string, RawOutput> };
+
 export class SessionWorker {
   private nextKey = 1;
   /** runs handed to the worker so far */
   runs = 0;
 
-  private constructor(private readonly channel: WorkerChannel<WorkerReply & { outputs?: Record<string, RawOutput> }>) {}
+  private constructor(private readonly channel: WorkerChannel<InferenceReply>) {}
 
   /** null when no worker can be started here; callers then run on their own sessions */
   static start(): SessionWorker | null {
-    const channel = WorkerChannel.start<WorkerReply & { outputs?: Record<string, RawOutput> }>(workerSource, 'inference worker', {
+    const channel = WorkerChannel.start<InferenceReply>(workerSource, 'inference worker', {
       ort: createRequire(import.meta.url).resolve('onnxruntime-node')
     });
     return channel ? new SessionWorker(channel) : null;
@@ -78,26 +82,40 @@ export class SessionWorker {
     return this.channel.pending;
   }
 
-  /** Creates a session in the worker; the returned key names it in run() and release(). */
-  async load(runnable: Uint8Array, options: InferenceSession.SessionOptions): Promise<string> {
+  /** Creates a session in the worker from a model's runnable bytes. */
+  async load(runnable: Uint8Array, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
     const key = `s${this.nextKey++}`;
     // a copy: the caller's bytes may be a view into a larger buffer it keeps using
     await this.channel.call({ op: 'load', key, runnable: new Uint8Array(runnable), options });
-    return key;
-  }
-
-  async run(key: string, feeds: Record<string, Feed>, fetches: string[]): Promise<Record<string, RawOutput>> {
-    this.runs++;
-    const reply = await this.channel.call({ op: 'run', key, feeds, fetches });
-    return reply.outputs ?? {};
-  }
-
-  async release(key: string): Promise<void> {
-    if (!this.alive) return;
-    await this.channel.call({ op: 'release', key }).catch(() => undefined);
+    return new WorkerSession(this, this.channel, key);
   }
 
   async close(): Promise<void> {
     await this.channel.close();
+  }
+}
+
+/** One session loaded in the inference worker: a model's copy there (OnnxModel's SessionCopy). */
+export class WorkerSession implements SessionCopy {
+  constructor(
+    readonly worker: SessionWorker,
+    private readonly channel: WorkerChannel<InferenceReply>,
+    private readonly key: string
+  ) {}
+
+  get alive(): boolean {
+    return this.channel.alive;
+  }
+
+  async run(feeds: Record<string, Feed>, fetches: string[]): Promise<Record<string, RawOutput>> {
+    this.worker.runs++;
+    const reply = await this.channel.call({ op: 'run', key: this.key, feeds, fetches });
+    return reply.outputs ?? {};
+  }
+
+  /** Frees the session in the worker (nothing to do once the worker is gone). */
+  async release(): Promise<void> {
+    if (!this.alive) return;
+    await this.channel.call({ op: 'release', key: this.key }).catch(() => undefined);
   }
 }

@@ -4,15 +4,17 @@ import { algorithms, algorithmStatuses, endpoints } from '../../../db/schema.ts'
 import { algorithmStatusValues } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 import { OnnxModel, type ModelSignature } from '../inference/index.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { applyStatusChange } from './status-transitions.ts';
+import { applyStatusChange, type StatusTransition } from './status-transitions.ts';
 import type {
   Algorithm,
   AlgorithmStatus,
   AlgorithmStatusValue,
   Endpoint,
   RegisterAlgorithmInput,
+  RegistryReader,
   SetStatusInput
 } from './types.ts';
 
@@ -20,14 +22,15 @@ const endpointNamePattern = /^[a-z0-9_-]+$/;
 
 type AlgorithmRow = typeof algorithms.$inferSelect;
 
-/** Endpoints, algorithm versions and their status history (DESIGN §2). */
-export class Registry {
-  /** told after every registration and status change made through this object (serving caches) */
-  onChange: (() => void) | null = null;
-
+/**
+ * Endpoints, algorithm versions and their status history (DESIGN §2). Every change is announced
+ * once committed: `registry.changed` for a registration, `status.changed` for statuses.
+ */
+export class Registry implements RegistryReader {
   constructor(
     private readonly db: Db,
-    private readonly artifacts: ArtifactStore
+    private readonly artifacts: ArtifactStore,
+    private readonly events: CoreEvents
   ) {}
 
   listEndpoints(): Endpoint[] {
@@ -96,10 +99,9 @@ export class Registry {
     await model.close();
 
     const { sha256, created } = this.artifacts.put(input.file);
+    let inserted: { id: number; transitions: StatusTransition[] };
     try {
-      const id = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
-      this.onChange?.();
-      return this.getAlgorithm(id);
+      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
     } catch (err) {
       if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
       if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
@@ -107,12 +109,21 @@ export class Registry {
       }
       throw err;
     }
+    const algorithm = this.getAlgorithm(inserted.id);
+    this.events.emit('registry.changed', { cause: 'registered', algorithm });
+    this.events.emit('status.changed', { cause: 'registered', transitions: inserted.transitions });
+    return algorithm;
   }
 
+  /**
+   * A new active status for one algorithm (a new production demotes the previous one). The
+   * change is announced as `status.changed`; the model pool closes an archived algorithm's
+   * session after the last call using it.
+   */
   setStatus(input: SetStatusInput): AlgorithmStatus {
     requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
-    const id = this.db.transaction((tx) =>
+    const transitions = this.db.transaction((tx) =>
       applyStatusChange(tx, {
         algorithmId: algorithm.id,
         endpointId: algorithm.endpointId,
@@ -121,8 +132,8 @@ export class Registry {
         reason: input.reason ?? ''
       })
     );
-    this.onChange?.();
-    return this.getStatus(id);
+    this.events.emit('status.changed', { cause: 'status', transitions });
+    return this.getStatus(transitions.at(-1)!.statusId);
   }
 
   private insertAlgorithm(
@@ -132,7 +143,7 @@ export class Registry {
     signature: ModelSignature,
     classes: (string | number)[] | null,
     sha256: string
-  ): number {
+  ): { id: number; transitions: StatusTransition[] } {
     const createdAt = nowIso();
     const endpoint =
       tx.select().from(endpoints).where(eq(endpoints.name, fields.endpoint)).get() ??
@@ -162,14 +173,14 @@ export class Registry {
       })
       .returning({ id: algorithms.id })
       .get();
-    applyStatusChange(tx, {
+    const transitions = applyStatusChange(tx, {
       algorithmId: algorithm.id,
       endpointId: endpoint.id,
       status: fields.status,
       createdBy: fields.createdBy,
       reason: 'registered'
     });
-    return algorithm.id;
+    return { id: algorithm.id, transitions };
   }
 
   private isReferenced(sha256: string): boolean {

@@ -66,3 +66,13 @@ export interface SetStatusInput {
   createdBy: string;
   reason?: string;
 }
+
+/**
+ * The lookups that choose an algorithm for a call (algorithm-selector.ts). The registry
+ * answers them from SQLite; the serving path reads them through a cache (registry-cache.ts).
+ */
+export interface RegistryReader {
+  findEndpointByName(name: string): Endpoint | undefined;
+  listAlgorithms(filter?: { endpointId?: number; status?: AlgorithmStatusValue }): Algorithm[];
+  getAlgorithm(id: number): Algorithm;
+}

@@ -4,6 +4,7 @@ import { requests } from '../../../db/schema.ts';
 import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 
 export type LoggedRequest = typeof requests.$inferSelect;
 
@@ -29,10 +30,11 @@ export const maxPageSize = 1000;
 
 /** Reading the request log and attaching ground truth to it. Rows are written by RequestWriter. */
 export class RequestLog {
-  /** told about each stored feedback (metrics) */
-  onFeedback: ((row: LoggedRequest) => void) | null = null;
-
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** stored feedback is announced as `feedback.recorded` */
+    private readonly events: CoreEvents
+  ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
     if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
@@ -70,7 +72,7 @@ export class RequestLog {
       .returning()
       .get();
     if (!updated) throw notFound(`request ${id} not found`);
-    if (feedback) this.onFeedback?.(updated);
+    if (feedback) this.events.emit('feedback.recorded', { request: updated });
     return updated;
   }
 }

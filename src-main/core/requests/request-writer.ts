@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { CoreEvents } from '../events.ts';
+import { OnDemandWorker } from '../on-demand-worker.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
 
 export interface RequestRow {
@@ -24,6 +26,8 @@ interface Pending {
 }
 
 export interface RequestWriterOptions {
+  /** committed rows are announced as `requests.logged` (metrics, monitoring) */
+  events?: CoreEvents;
   /** commit large batches on a worker thread (log-worker.ts); default false */
   offThread?: boolean;
   /** better-sqlite3 built for Electron, for the worker's connection */
@@ -68,18 +72,16 @@ export class RequestWriter {
   /** an insert statement for each of statementRows */
   private readonly inserts: Map<number, Database.Statement>;
   private readonly insertAll: (batch: Pending[]) => number[][];
-  private worker: LogWorker | null | undefined;
-  private idleTimer: NodeJS.Timeout | null = null;
+  /** started with the first large batch, stopped once large batches stop coming */
+  private readonly logWorker: OnDemandWorker<LogWorker>;
   private readonly maxBatchRows: number;
 
-  /** told about every row once it is committed (metrics) */
-  onCommitted: ((rows: RequestRow[]) => void) | null = null;
-
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly options: RequestWriterOptions = {}
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 2000;
+    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
       statementRows.map((n) => [n, sqlite.prepare(`insert into requests ${columns} values ${Array(n).fill(rowValues).join(', ')}`)])
     );
@@ -111,18 +113,16 @@ export class RequestWriter {
   /** Writes what is queued and waits for the worker's batches: nothing acknowledged is lost. */
   async close(): Promise<void> {
     this.flush();
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    await this.worker?.close();
+    await this.logWorker.close();
   }
 
   private workerFor(batch: Pending[]): LogWorker | null {
     if (!this.options.offThread) return null;
-    const worker = this.worker;
+    const running = this.logWorker.running;
     // the worker holds a transaction: writing here too would wait for its lock
-    if (worker?.pending) return worker.alive ? worker : null;
+    if (running?.pending) return running.alive ? this.logWorker.use() : null;
     if (rowCount(batch) < largeCommitRows) return null;
-    if (worker === undefined) this.worker = LogWorker.start(this.sqlite, insertSql, this.options.nativeBinding);
-    return this.worker?.alive ? this.worker : null;
+    return this.logWorker.use();
   }
 
   /**
@@ -162,7 +162,6 @@ export class RequestWriter {
   }
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
-    this.keepWorker();
     const params: LogParams[] = [];
     for (const p of batch) for (const r of p.rows) params.push(paramsOf(r));
     worker.insert(params).then(
@@ -177,26 +176,10 @@ export class RequestWriter {
     );
   }
 
-  /** The worker's connection and heap are freed once large batches stop coming; the next one starts it again. */
-  private keepWorker(): void {
-    if (this.idleTimer) {
-      this.idleTimer.refresh();
-      return;
-    }
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      const worker = this.worker;
-      if (!worker) return;
-      if (worker.pending > 0) return this.keepWorker();
-      this.worker = undefined;
-      void worker.close();
-    }, workerIdleMs);
-    this.idleTimer.unref();
-  }
-
   private committed(batch: Pending[], ids: number[][]): void {
     batch.forEach((p, i) => p.resolve(ids[i] ?? []));
-    if (this.onCommitted) for (const p of batch) this.onCommitted(p.rows);
+    const events = this.options.events;
+    if (events) batch.forEach((p, i) => events.emit('requests.logged', { rows: p.rows, ids: ids[i] ?? [] }));
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { answerJson, type PredictionBody } from './predictor.ts';
+import { answerJson, type PredictionAnswer } from './answers.ts';
 
 /** The request log stores each answer without request_id; the HTTP body is built from that text. */
-function viaLog(answer: PredictionBody): string {
+function viaLog(answer: PredictionAnswer): string {
   const { request_id: _id, ...logged } = answer;
   return answerJson(answer, JSON.stringify(logged));
 }
@@ -11,7 +11,7 @@ const common = { algorithm_id: 3, version: '1.0', ab_test_id: null };
 
 describe('answerJson', () => {
   it('gives exactly the JSON of the answer, request_id in its classic place, for every answer shape', () => {
-    const answers: PredictionBody[] = [
+    const answers: PredictionAnswer[] = [
       {
         probability: 0.25,
         label: '>50K',

@@ -9,7 +9,7 @@
  * fixed is never batched.
  */
 import { invalidInput } from '../errors.ts';
-import type { Prediction, RunPlace, ValidRecord } from '../inference/index.ts';
+import type { Prediction, ValidRecord } from '../inference/index.ts';
 
 export interface BatchingOptions {
   /** most rows in one run; 1 turns batching off */
@@ -49,14 +49,14 @@ export function checkBatchingOptions(options: Partial<BatchingOptions>, where = 
   };
 }
 
-/** What the batcher drives: an OnnxModel, or anything shaped like one (tests). */
+/**
+ * What the batcher drives: a model whose runs are placed by RunPlacement (model-pool.ts), an
+ * OnnxModel itself, or anything shaped like one (tests).
+ */
 export interface BatchTarget {
   readonly batchable: boolean;
-  run(records: ValidRecord[], place?: RunPlace): Promise<Prediction[]>;
+  run(records: ValidRecord[]): Promise<Prediction[]>;
 }
-
-/** Chooses where a run of this many rows goes (model-pool.ts); absent = always here. */
-export type PlaceRun = (rows: number) => RunPlace;
 
 export interface BatcherStats {
   /** session runs started by this batcher (retries included) */
@@ -83,8 +83,6 @@ export class Batcher {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private running = false;
-  /** model runs started and not yet settled, batched or not */
-  private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   /** told about each run as it starts: rows, and how long each request waited for it (metrics) */
@@ -92,8 +90,7 @@ export class Batcher {
 
   constructor(
     private readonly model: BatchTarget,
-    options: BatchingOptions = defaultBatching,
-    private readonly place: PlaceRun = () => 'here'
+    options: BatchingOptions = defaultBatching
   ) {
     this.batching = options;
     this.batchable = model.batchable;
@@ -118,11 +115,6 @@ export class Batcher {
       this.timer = null;
     }
     this.kick();
-  }
-
-  /** a run in flight or requests waiting for one */
-  get busy(): boolean {
-    return this.inFlight > 0 || this.queue.length > 0;
   }
 
   /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
@@ -230,14 +222,9 @@ export class Batcher {
     this.stats.runs++;
     this.stats.rows += records.length;
     if (records.length > this.stats.largestBatch) this.stats.largestBatch = records.length;
-    this.inFlight++;
-    const settled = () => void this.inFlight--;
     try {
-      const run = this.model.run(records, this.place(records.length));
-      run.then(settled, settled);
-      return run;
+      return this.model.run(records);
     } catch (err) {
-      settled();
       return Promise.reject(err);
     }
   }

@@ -1,48 +1,148 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { inspectModel, OnnxModel, SessionWorker, type ModelOptions, type Prediction, type RunPlace, type ValidRecord } from '../inference/index.ts';
+import type { CoreEvents } from '../events.ts';
+import { OnnxModel, type ModelOptions, type Prediction, type ValidRecord } from '../inference/index.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import type { Algorithm } from '../registry/types.ts';
 import { Batcher, batchingFor, defaultBatching, type BatchingSettings } from './batcher.ts';
+import { RunPlacement, type CopySource } from './run-placement.ts';
+import { collectGarbage, readRunnableModel } from './runnable-model.ts';
 
 /**
- * One onnxruntime session per algorithm, loaded on first use and kept while the algorithm is
- * in use (DESIGN §3). Concurrent first requests share one load. A ZipMap model's rewritten
- * graph is cached beside the artifacts by hash, so it is derived once, not at every start.
+ * One algorithm's session in the pool, and how many calls use it now. A call acquires it
+ * (ModelPool.acquire) before it awaits the model and releases it after its last run, so a
+ * retired session closes only once nothing can still run on it.
+ */
+export class PooledSession {
+  private users = 0;
+  private whenIdle: (() => void) | null = null;
+  /** set once the model is loaded (the serving state lists these) */
+  loaded: OnnxModel | null = null;
+
+  constructor(
+    readonly algorithm: Algorithm,
+    readonly model: Promise<OnnxModel>
+  ) {}
+
+  /** one more call uses the session (ModelPool.acquire) */
+  use(): this {
+    this.users++;
+    return this;
+  }
+
+  /** The call is done with the session. */
+  release(): void {
+    if (--this.users > 0 || !this.whenIdle) return;
+    const idle = this.whenIdle;
+    this.whenIdle = null;
+    idle();
+  }
+
+  /** resolves once no call uses the session */
+  idle(): Promise<void> {
+    return this.users === 0 ? Promise.resolve() : new Promise((resolve) => (this.whenIdle = resolve));
+  }
+}
+
+export interface PoolSettings {
+  /** onnxruntime intra-op threads per session (0 or absent: onnxruntime's choice) */
+  intraOpThreads?: number;
+  batching?: BatchingSettings;
+  /** large runs may go to the inference worker (run-placement.ts) */
+  workerThreads?: boolean;
+}
+
+/**
+ * One onnxruntime session per algorithm, loaded on first use and kept while the algorithm is in
+ * use (DESIGN §3); concurrent first requests share one load. Each loaded model runs through its
+ * dynamic batcher (batcher.ts), and each run where RunPlacement puts it. A session is retired
+ * when its algorithm is archived or a thread change needs new sessions: the next call loads a
+ * new one, and the old one closes after the last call that acquired it.
  */
 export class ModelPool {
-  private readonly loaded = new Map<number, Promise<OnnxModel>>();
-  /** sessions replaced by a thread change, until they are closed */
-  private readonly retiring = new Set<Promise<void>>();
-  /** the loaded ones, once ready (servingState) */
-  private readonly ready = new Map<number, OnnxModel>();
-  /** each loaded model's dynamic batcher (batcher.ts); run() goes through it */
+  private readonly sessions = new Map<number, PooledSession>();
+  /** retired sessions, until they are closed */
+  private readonly closing = new Set<Promise<void>>();
+  /** each loaded model's dynamic batcher; run() goes through it */
   private readonly batchers = new WeakMap<OnnxModel, Batcher>();
-  private readonly derivedDir: string;
-  /** told about every model run: its rows and each request's wait (metrics) */
-  onBatch: ((algorithm: Algorithm, rows: number, queuedSeconds: number[]) => void) | null = null;
-  /** the inference worker, while large calls keep coming (see place()) */
-  private worker: SessionWorker | null = null;
-  /** models whose session is loaded (or loading) in the worker */
-  private readonly onWorker = new Map<OnnxModel, Promise<boolean>>();
-  private idleTimer: NodeJS.Timeout | null = null;
+  private intraOpThreads: number | undefined;
+  private batching: BatchingSettings;
+  /** where each run happens: this thread or the inference worker */
+  readonly placement: RunPlacement;
 
   constructor(
     private readonly artifacts: ArtifactStore,
-    private intraOpThreads?: number,
-    private batching: BatchingSettings = { defaults: defaultBatching, algorithms: {} },
-    /** run large batches on a second thread (session-worker.ts); off = every run on the Node thread */
-    private readonly workerThreads = false
+    settings: PoolSettings = {},
+    /** each run is announced as `model.ran` (metrics) */
+    private readonly events: CoreEvents | null = null
   ) {
-    this.derivedDir = join(artifacts.dir, 'derived');
+    this.intraOpThreads = settings.intraOpThreads;
+    this.batching = settings.batching ?? { defaults: defaultBatching, algorithms: {} };
+    this.placement = new RunPlacement(settings.workerThreads ?? false);
   }
 
-  get(algorithm: Algorithm): Promise<OnnxModel> {
-    const cached = this.loaded.get(algorithm.id);
-    if (cached) return cached;
-    const inspected = this.runnable(algorithm);
+  /** The algorithm's session, loaded if needed, for one call: release it after the call's last run. */
+  acquire(algorithm: Algorithm): PooledSession {
+    return (this.sessions.get(algorithm.id) ?? this.load(algorithm)).use();
+  }
+
+  /** The loaded model, for a look at it (tests, tools); calls that run it acquire its session. */
+  model(algorithm: Algorithm): Promise<OnnxModel> {
+    return (this.sessions.get(algorithm.id) ?? this.load(algorithm)).model;
+  }
+
+  /** Runs validated records through the model's batcher (concurrent requests share a run). */
+  run(model: OnnxModel, records: ValidRecord[]): Promise<Prediction[]> {
+    return (this.batchers.get(model) ?? model).run(records);
+  }
+
+  batcher(model: OnnxModel): Batcher | undefined {
+    return this.batchers.get(model);
+  }
+
+  /** Loaded models and how their batching has gone so far. */
+  loadedModels(): { algorithmId: number; batchable: boolean; batcher: Batcher | undefined }[] {
+    const loaded: { algorithmId: number; batchable: boolean; batcher: Batcher | undefined }[] = [];
+    for (const [algorithmId, { loaded: model }] of this.sessions) {
+      if (model) loaded.push({ algorithmId, batchable: model.batchable, batcher: this.batchers.get(model) });
+    }
+    return loaded;
+  }
+
+  /**
+   * Settings saved while serving. Batching limits apply to the loaded models' next runs. A new
+   * thread count needs new sessions: every session is retired (loading ones too: they were
+   * created with the old options), and the next call loads its model with the new options.
+   */
+  configure(settings: { intraOpThreads: number; batching: BatchingSettings }): void {
+    this.batching = settings.batching;
+    const threadsChanged = (settings.intraOpThreads || undefined) !== (this.intraOpThreads || undefined);
+    this.intraOpThreads = settings.intraOpThreads;
+    if (threadsChanged) {
+      for (const id of [...this.sessions.keys()]) void this.retire(id);
+      return;
+    }
+    // a model still loading builds its batcher from this.batching when it is ready
+    for (const [id, { loaded }] of this.sessions) if (loaded) this.batchers.get(loaded)?.configure(batchingFor(this.batching, id));
+  }
+
+  /** Retires the algorithm's session: new calls load a new one; this one closes after its last call. */
+  retire(algorithmId: number): Promise<void> {
+    const session = this.sessions.get(algorithmId);
+    if (!session) return Promise.resolve();
+    this.sessions.delete(algorithmId);
+    const closed = this.closeWhenIdle(session);
+    this.closing.add(closed);
+    void closed.finally(() => this.closing.delete(closed));
+    return closed;
+  }
+
+  /** Closes every session once its calls are done, then the inference worker. */
+  async closeAll(): Promise<void> {
+    for (const id of [...this.sessions.keys()]) void this.retire(id);
+    await Promise.allSettled([...this.closing]);
+    await this.placement.close();
+  }
+
+  private load(algorithm: Algorithm): PooledSession {
     const options: ModelOptions = {
       featureNames: algorithm.featureNames,
       positiveClass: algorithm.positiveClass,
@@ -52,180 +152,35 @@ export class ModelPool {
       // The Node thread serves HTTP on the same cores: pool threads must not busy-wait.
       allowSpinning: false
     };
+    const inspected = readRunnableModel(this.artifacts, algorithm);
     const model = OnnxModel.loadInspected(inspected, options).then((loaded) => {
-      const place = (rows: number) => this.place(loaded, rows, () => this.attach(loaded, algorithm, options));
-      const batcher = new Batcher(loaded, batchingFor(this.batching, algorithm.id), place);
-      batcher.onRun = (rows, queued) => this.onBatch?.(algorithm, rows, queued);
+      const copy: CopySource = { runnable: () => readRunnableModel(this.artifacts, algorithm).runnable, options };
+      const placed = { batchable: loaded.batchable, run: (records: ValidRecord[]) => this.placement.run(loaded, records, copy) };
+      const batcher = new Batcher(placed, batchingFor(this.batching, algorithm.id));
+      batcher.onRun = (rows, queuedSeconds) => this.events?.emit('model.ran', { algorithm, rows, queuedSeconds });
       this.batchers.set(loaded, batcher);
-      if (this.loaded.get(algorithm.id) === model) this.ready.set(algorithm.id, loaded);
+      session.loaded = loaded;
       setImmediate(collectGarbage);
       return loaded;
     });
-    this.loaded.set(algorithm.id, model);
-    // A failed load must not poison the cache: the next request tries again.
+    const session = new PooledSession(algorithm, model);
+    this.sessions.set(algorithm.id, session);
+    // A failed load must not poison the pool: the next request tries again.
     model.catch(() => {
-      if (this.loaded.get(algorithm.id) === model) this.loaded.delete(algorithm.id);
+      if (this.sessions.get(algorithm.id) === session) this.sessions.delete(algorithm.id);
     });
-    return model;
+    return session;
   }
 
-  /**
-   * Settings saved while serving. Batching limits apply to the loaded models' next runs. A new
-   * thread count needs new sessions: each loaded model is replaced, the next request loads it
-   * with the new options, and the old session closes once the runs it already has are done.
-   */
-  configure(settings: { intraOpThreads: number; batching: BatchingSettings }): void {
-    this.batching = settings.batching;
-    const threadsChanged = (settings.intraOpThreads || undefined) !== (this.intraOpThreads || undefined);
-    this.intraOpThreads = settings.intraOpThreads;
-    if (threadsChanged) {
-      // loading ones too: they were created with the old options
-      for (const [id, model] of this.loaded) {
-        this.loaded.delete(id);
-        this.ready.delete(id);
-        const retired = model.then((m) => this.retire(m), () => undefined);
-        this.retiring.add(retired);
-        void retired.finally(() => this.retiring.delete(retired));
-      }
-      return;
-    }
-    // a model still loading builds its batcher from this.batching when it is ready
-    for (const [id, model] of this.ready) this.batchers.get(model)?.configure(batchingFor(this.batching, id));
-  }
-
-  /** Loaded models and how their batching has gone so far. */
-  loadedModels(): { algorithmId: number; batchable: boolean; batcher: Batcher | undefined }[] {
-    return [...this.ready].map(([algorithmId, model]) => ({ algorithmId, batchable: model.batchable, batcher: this.batchers.get(model) }));
-  }
-
-  private async retire(model: OnnxModel): Promise<void> {
-    // A request holding this model may not have reached its batcher yet: give it a moment.
-    const batcher = this.batchers.get(model);
-    do await sleep(retireCheckMs);
-    while (batcher?.busy);
-    this.onWorker.delete(model);
-    await model.close();
-  }
-
-  /** Runs validated records through the model's batcher (concurrent requests share a run). */
-  run(model: OnnxModel, records: ValidRecord[]): Promise<Prediction[]> {
-    return (this.batchers.get(model) ?? model).run(records);
-  }
-
-  /** runs handed to the inference worker so far (since it last started) */
-  get workerRuns(): number {
-    return this.worker?.runs ?? 0;
-  }
-
-  /** Resolves once every model a large call asked for is loaded in the worker (tests, bench). */
-  async workerReady(): Promise<void> {
-    await Promise.all(this.onWorker.values());
-  }
-
-  batcher(model: OnnxModel): Batcher | undefined {
-    return this.batchers.get(model);
-  }
-
-  async release(algorithmId: number): Promise<void> {
-    const model = this.loaded.get(algorithmId);
-    this.loaded.delete(algorithmId);
-    this.ready.delete(algorithmId);
-    if (model) await (await model).close();
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.loaded.keys()].map((id) => this.release(id)));
-    // sessions replaced by a thread change close once their last runs are done
-    await Promise.allSettled([...this.retiring]);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    await this.stopWorker();
-  }
-
-  /**
-   * Large runs go to the inference worker, so that while the model computes on the other core
-   * this thread parses, answers and logs other requests. Everything else runs here: handing a
-   * run to another thread and back costs ~100–170 µs of copying and wake-ups on this thread
-   * (measured with the income forest's 14 inputs), more than a small run costs.
-   *
-   * The worker costs memory (a second session of each model it runs, ~17 MB for the income
-   * forest, and its own heap), so it starts with the first large call, loads a model there in
-   * the background while that call runs here, and stops once large calls stop coming.
-   */
-  private place(model: OnnxModel, rows: number, attach: () => Promise<boolean>): RunPlace {
-    if (!this.workerThreads || rows < largeRunRows) return 'here';
-    this.keepWorker();
-    if (model.canRunOnWorker) return 'worker';
-    if (!this.onWorker.has(model)) this.onWorker.set(model, attach());
-    return 'here';
-  }
-
-  private async attach(model: OnnxModel, algorithm: Algorithm, options: ModelOptions): Promise<boolean> {
+  private async closeWhenIdle(session: PooledSession): Promise<void> {
+    let model: OnnxModel;
     try {
-      this.worker ??= SessionWorker.start();
-      return this.worker ? await model.attachWorker(this.worker, this.runnable(algorithm).runnable, options) : false;
+      model = await session.model;
     } catch {
-      return false;
-    }
-  }
-
-  private keepWorker(): void {
-    if (this.idleTimer) {
-      this.idleTimer.refresh();
       return;
     }
-    this.idleTimer = setTimeout(() => void this.stopWorker(), workerIdleMs);
-    this.idleTimer.unref();
-  }
-
-  private async stopWorker(): Promise<void> {
-    this.idleTimer = null;
-    const worker = this.worker;
-    if (!worker) return;
-    if (worker.pending > 0) return this.keepWorker();
-    this.worker = null;
-    for (const model of this.onWorker.keys()) model.detachWorker();
-    this.onWorker.clear();
-    await worker.close();
-  }
-
-  private runnable(algorithm: Algorithm) {
-    const sha = algorithm.artifactSha256;
-    if (!algorithm.signature.zipmap) return { signature: algorithm.signature, runnable: this.artifacts.read(sha) };
-    const derived = join(this.derivedDir, `${sha}.onnx`);
-    if (existsSync(derived)) return { signature: algorithm.signature, runnable: readFileSync(derived) };
-    const inspected = inspectModel(this.artifacts.read(sha));
-    mkdirSync(this.derivedDir, { recursive: true });
-    const temp = `${derived}.${process.pid}.tmp`;
-    writeFileSync(temp, inspected.runnable);
-    renameSync(temp, derived);
-    return inspected;
-  }
-}
-
-/** runs of at least this many rows go to the inference worker (see place()) */
-export const largeRunRows = 256;
-/** a replaced session is closed once its batcher has been idle at a check this far apart */
-const retireCheckMs = 500;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** the inference worker stops after this long without a large run */
-const workerIdleMs = 10_000;
-
-let fullGc: (() => void) | null | undefined;
-
-/**
- * One full collection after a model load. Reading and rewriting a large graph (ZipMap) leaves
- * hundreds of MB of protobuf objects behind, and V8 would keep that heap resident long after:
- * the shipped forest alone took the process from ~250 MB to ~600 MB. A load is rare, and the
- * collection costs tens of milliseconds because almost nothing is alive.
- */
-function collectGarbage(): void {
-  try {
-    if (fullGc === undefined) {
-      setFlagsFromString('--expose-gc');
-      fullGc = runInNewContext('gc') as () => void;
-    }
-    fullGc?.();
-  } catch {
-    fullGc = null;
+    await session.idle();
+    await this.placement.forget(model);
+    await model.close();
   }
 }

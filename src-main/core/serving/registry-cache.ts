@@ -1,17 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../../../db/open.ts';
-import type { ArtifactStore } from '../registry/artifact-store.ts';
-import { Registry } from '../registry/registry.ts';
-import type { Algorithm, AlgorithmStatusValue, Endpoint } from '../registry/types.ts';
+import type { Algorithm, AlgorithmStatusValue, Endpoint, RegistryReader } from '../registry/types.ts';
 
 /**
  * The registry as the predict hot path reads it. Choosing an algorithm costs several drizzle
  * queries and a JSON.parse of every signature, which measured as the largest cost of a
  * prediction; this view answers the three lookups the selector makes from memory.
  *
- * Freshness: every change made in this process (registration, status change, A/B start/stop,
- * import) calls invalidate() through the core's wiring (core/index.ts), so a client that waits
- * for the answer of its change and then predicts always sees it. As a safety net for changes
+ * It only reads, from the registry it wraps. Freshness: every change made in this process
+ * (registration, status change, A/B start/stop, import) is announced on the core's event bus,
+ * whose subscription calls invalidate() (core/index.ts) before the change's caller is answered,
+ * so a client that waits for the answer of its change and then predicts always sees it. As a safety net for changes
  * made elsewhere (another process on the same data directory, a path that forgot to call),
  * a registry version is also read from SQLite at most once a second: every registration,
  * status change or import appends an AUTOINCREMENT row to algorithm_statuses (DESIGN §2).
@@ -24,7 +22,7 @@ import type { Algorithm, AlgorithmStatusValue, Endpoint } from '../registry/type
 /** how stale a change made outside this process's core may be seen, at most */
 const recheckMs = 1000;
 
-export class CachedRegistry extends Registry {
+export class CachedRegistry implements RegistryReader {
   private readonly versionQuery: Database.Statement;
   private version: string | null = null;
   /** when the version was last read (performance.now()); -Infinity = read it at the next lookup */
@@ -33,8 +31,10 @@ export class CachedRegistry extends Registry {
   private algorithmLists = new Map<string, Algorithm[]>();
   private algorithmsById = new Map<number, Algorithm>();
 
-  constructor(db: Db, artifacts: ArtifactStore, sqlite: Database.Database) {
-    super(db, artifacts);
+  constructor(
+    private readonly registry: RegistryReader,
+    sqlite: Database.Database
+  ) {
     this.versionQuery = sqlite
       .prepare(
         `select ifnull((select max(id) from algorithm_statuses), 0) || ':' || ifnull((select max(id) from algorithms), 0) ||
@@ -43,36 +43,36 @@ export class CachedRegistry extends Registry {
       .pluck();
   }
 
-  override findEndpointByName(name: string): Endpoint | undefined {
+  findEndpointByName(name: string): Endpoint | undefined {
     this.check();
     if (this.endpointsByName.has(name)) return this.endpointsByName.get(name);
-    const endpoint = super.findEndpointByName(name);
+    const endpoint = this.registry.findEndpointByName(name);
     this.endpointsByName.set(name, endpoint);
     return endpoint;
   }
 
-  override listAlgorithms(filter: { endpointId?: number; status?: AlgorithmStatusValue } = {}): Algorithm[] {
+  listAlgorithms(filter: { endpointId?: number; status?: AlgorithmStatusValue } = {}): Algorithm[] {
     this.check();
     const key = `${filter.endpointId ?? ''}|${filter.status ?? ''}`;
     let list = this.algorithmLists.get(key);
     if (!list) {
-      list = super.listAlgorithms(filter);
+      list = this.registry.listAlgorithms(filter);
       this.algorithmLists.set(key, list);
     }
     return list;
   }
 
-  override getAlgorithm(id: number): Algorithm {
+  getAlgorithm(id: number): Algorithm {
     this.check();
     let algorithm = this.algorithmsById.get(id);
     if (!algorithm) {
-      algorithm = super.getAlgorithm(id);
+      algorithm = this.registry.getAlgorithm(id);
       this.algorithmsById.set(id, algorithm);
     }
     return algorithm;
   }
 
-  /** Forgets everything now (the core calls it after its own status changes). */
+  /** Forgets everything now (on every registry, status or experiment event). */
   invalidate(): void {
     this.version = null;
     this.checkedAt = -Infinity;

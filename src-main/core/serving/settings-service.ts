@@ -1,4 +1,5 @@
 import { notFound } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 import type { ModelPool } from './model-pool.ts';
 import { batchingFor, type BatchingOptions } from './batcher.ts';
 import {
@@ -51,9 +52,11 @@ export class ServingSettingsService {
     private readonly dataDir: string,
     /** what the command line (or the embedding app) set; it wins over the file */
     private readonly commandLine: ServingConfig,
-    /** the pool is built from `current`, hence a function */
+    /** the pool is built from `current`, hence a function (the state lists its loaded models) */
     private readonly pool: () => ModelPool,
-    private readonly algorithmExists: (id: number) => boolean
+    private readonly algorithmExists: (id: number) => boolean,
+    /** a save is announced as `settings.changed` (the pool applies it) */
+    private readonly events: CoreEvents
   ) {
     this.saved = readServingFile(dataDir);
     this.effective = resolveServingSettings(this.saved, commandLine);
@@ -104,7 +107,7 @@ export class ServingSettingsService {
     this.saved = next;
     this.workersAtNextStart = resolved.workerThreads;
     this.effective = { ...resolved, workerThreads: this.effective.workerThreads };
-    this.pool().configure(this.effective);
+    this.events.emit('settings.changed', { settings: this.effective });
     return this.state();
   }
 }

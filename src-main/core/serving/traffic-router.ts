@@ -13,5 +13,3 @@ export interface RouteDecision {
 export interface TrafficRouter {
   route(endpointId: number, clientKey: string | null): RouteDecision | null;
 }
-
-export const noExperiments: TrafficRouter = { route: () => null };

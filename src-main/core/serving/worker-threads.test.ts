@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/open.ts';
 import { adultRows, fixtureModel } from '../../../test/fixtures/index.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
-import { OnnxModel, SessionWorker } from '../inference/index.ts';
+import { inspectModel, OnnxModel, SessionWorker, sessionOptions } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
-import { largeRunRows } from './model-pool.ts';
+import { largeRunRows } from './run-placement.ts';
 import { readServingFile, resolveServingSettings } from './serving-settings.ts';
 
 const loadServingSettings = (dir: string, flags = {}) => resolveServingSettings(readServingFile(dir), flags);
@@ -27,11 +27,11 @@ describe('large batches on worker threads (--worker-threads)', () => {
     // the first large call loads the model in the worker and meanwhile runs here
     const first = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
     expect(first.status).toBe(200);
-    await server.core.pool.workerReady();
-    const runsBefore = server.core.pool.workerRuns;
+    await server.core.pool.placement.workerReady();
+    const runsBefore = server.core.pool.placement.workerRuns;
     const batch = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
     expect(batch.status).toBe(200);
-    expect(server.core.pool.workerRuns - runsBefore).toBe(records.length / largeRunRows);
+    expect(server.core.pool.placement.workerRuns - runsBefore).toBe(records.length / largeRunRows);
     const answers = batch.body.predictions as { probability: number; label: string; request_id: number }[];
     expect(answers).toHaveLength(records.length);
     // every part's rows are logged, and the answer came only after they were committed
@@ -58,8 +58,8 @@ describe('worker threads are off by default', () => {
       const batch = await server.json('/api/v1/income_classifier/predict?status=production', { method: 'POST', json: records });
       expect(batch.status).toBe(200);
       expect(batch.body.predictions).toHaveLength(records.length);
-      await server.core.pool.workerReady();
-      expect(server.core.pool.workerRuns).toBe(0);
+      await server.core.pool.placement.workerReady();
+      expect(server.core.pool.placement.workerRuns).toBe(0);
     } finally {
       await server.stop();
     }
@@ -83,17 +83,19 @@ describe('worker threads are off by default', () => {
 describe('SessionWorker', () => {
   it('runs a model with the answers of the same model run here, and falls back here once it is closed', async () => {
     const bytes = fixtureModel('income_rf');
-    const model = await OnnxModel.load(bytes, { intraOpThreads: 1, allowSpinning: false });
+    const options = { intraOpThreads: 1, allowSpinning: false };
+    const model = await OnnxModel.load(bytes, options);
     const worker = SessionWorker.start();
     expect(worker).not.toBeNull();
-    const { inspectModel } = await import('../inference/index.ts');
-    expect(await model.attachWorker(worker!, inspectModel(bytes).runnable, { intraOpThreads: 1, allowSpinning: false })).toBe(true);
+    const copy = await worker!.load(inspectModel(bytes).runnable, sessionOptions(options));
     const valid = records.slice(0, 300).map((r) => model.validate(r));
-    const here = await model.run(valid, 'here');
-    expect(await model.run(valid, 'worker')).toEqual(here);
+    const here = await model.run(valid);
+    const runs = worker!.runs;
+    expect(await model.run(valid, copy)).toEqual(here);
+    expect(worker!.runs).toBe(runs + 1);
     await worker!.close();
-    expect(model.canRunOnWorker).toBe(false);
-    expect(await model.run(valid, 'worker')).toEqual(here);
+    expect(copy.alive).toBe(false);
+    expect(await model.run(valid, copy)).toEqual(here);
     await model.close();
   });
 });

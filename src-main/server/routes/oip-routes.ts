@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readFileSync } from 'node:fs';
 import { notFound, unavailable } from '../../core/errors.ts';
-import type { Core } from '../../core/index.ts';
+import type { Core, InferResult, SelectOptions } from '../../core/index.ts';
+import { SelectionError } from '../../core/serving/algorithm-selector.ts';
 import type { Algorithm } from '../../core/registry/types.ts';
 import { sendOipError } from '../error-handler.ts';
 import { recordsFromTensors, tensorMetadata, tensorsFromOutputs, type OipTensor } from '../oip/tensors.ts';
@@ -40,19 +41,14 @@ export const oipRoutes =
     app.get('/v2/health/live', { schema: { tags } }, async () => ({ live: true }));
     app.get('/v2/health/ready', { schema: { tags } }, async () => ({ ready: true }));
 
-    const algorithmFor = (name: string, version?: string): Algorithm => {
-      const endpoint = core.registry.findEndpointByName(name);
-      if (!endpoint) throw notFound(`model "${name}" not found`);
-      const live = core.registry.listAlgorithms({ endpointId: endpoint.id }).filter((a) => a.currentStatus !== 'archived');
-      if (version !== undefined) {
-        const matches = live.filter((a) => a.version === version);
-        if (matches.length === 0) throw notFound(`model "${name}" has no version "${version}"`);
-        if (matches.length > 1) throw unavailable(`model "${name}" has several algorithms with version "${version}"`);
-        return matches[0]!;
+    // The algorithm a v2 call names is the core's own choice (production, or the running A/B
+    // test's arm for this client; a version among every status but archived).
+    const servingAlgorithm = (name: string, version: string | undefined, clientKey: string | null): Algorithm => {
+      try {
+        return core.select(name, { ...selectVersion(version), clientKey }).algorithm;
+      } catch (err) {
+        throw inV2Words(err, name, version);
       }
-      const serving = live.find((a) => a.currentStatus === 'production') ?? live.find((a) => a.currentStatus === 'ab_testing');
-      if (!serving) throw unavailable(`model "${name}" has no production algorithm`);
-      return serving;
     };
 
     const metadata = (name: string, algorithm: Algorithm) => ({
@@ -70,54 +66,67 @@ export const oipRoutes =
       )
     });
 
-    app.get('/v2/models/:name', { schema: { tags, params: ModelParams } }, async (request) =>
-      metadata(request.params.name, algorithmFor(request.params.name))
+    const clientKeyHeader = Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) });
+    const clientKeyOf = (request: { headers: { 'x-client-key'?: string } }) => request.headers['x-client-key'] ?? null;
+    app.get('/v2/models/:name', { schema: { tags, params: ModelParams, headers: clientKeyHeader } }, async (request) =>
+      metadata(request.params.name, servingAlgorithm(request.params.name, undefined, clientKeyOf(request)))
     );
     app.get('/v2/models/:name/versions/:version', { schema: { tags, params: VersionParams } }, async (request) =>
-      metadata(request.params.name, algorithmFor(request.params.name, request.params.version))
+      metadata(request.params.name, servingAlgorithm(request.params.name, request.params.version, null))
     );
     app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request) => {
-      algorithmFor(request.params.name);
+      servingAlgorithm(request.params.name, undefined, null);
       return { name: request.params.name, ready: true };
     });
     app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request) => {
-      algorithmFor(request.params.name, request.params.version);
+      servingAlgorithm(request.params.name, request.params.version, null);
       return { name: request.params.name, ready: true };
     });
 
     const infer = async (name: string, version: string | undefined, body: { id?: string; inputs: OipTensor[]; outputs?: { name: string }[] }, clientKey: string | null) => {
-      const pinned = version === undefined ? undefined : algorithmFor(name, version);
-      const signatureOf = pinned ?? algorithmFor(name);
-      const records = recordsFromTensors(body.inputs, signatureOf.signature.inputs);
-      const result = await core.predictor.predict(name, records, {
-        ...(pinned ? { algorithmId: pinned.id } : {}),
-        clientKey
-      });
-      const answers = 'predictions' in result.body ? result.body.predictions : [result.body];
-      const failed = answers.find((a) => a.status !== 'OK');
+      // the tensors are read with the signature of the algorithm that runs, chosen once by the core
+      const decode = (algorithm: Algorithm) => recordsFromTensors(body.inputs, algorithm.signature.inputs);
+      let result: InferResult;
+      try {
+        result = await core.infer(name, { kind: 'decode', decode }, { ...selectVersion(version), clientKey });
+      } catch (err) {
+        throw inV2Words(err, name, version);
+      }
+      const failed = result.answers.find((a) => a.status !== 'OK');
       if (failed) throw unavailable(failed.message ?? 'the model failed');
       return {
         model_name: name,
         model_version: result.algorithm.version,
         ...(body.id === undefined ? {} : { id: body.id }),
-        parameters: { request_ids: answers.map((a) => a.request_id), algorithm_id: result.algorithm.id },
+        parameters: { request_ids: result.answers.map((a) => a.request_id), algorithm_id: result.algorithm.id },
         outputs: tensorsFromOutputs(
-          answers.map((a) => a.outputs ?? {}),
+          result.answers.map((a) => a.outputs ?? {}),
           result.algorithm.signature.outputs,
           body.outputs ? body.outputs.map((o) => o.name) : null
         )
       };
     };
 
-    const clientKeyHeader = Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) });
     app.post(
       '/v2/models/:name/infer',
       { config: { open: true }, schema: { tags, params: ModelParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, undefined, request.body, request.headers['x-client-key'] ?? null)
+      async (request) => infer(request.params.name, undefined, request.body, clientKeyOf(request))
     );
     app.post(
       '/v2/models/:name/versions/:version/infer',
       { config: { open: true }, schema: { tags, params: VersionParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, request.params.version, request.body, request.headers['x-client-key'] ?? null)
+      async (request) => infer(request.params.name, request.params.version, request.body, clientKeyOf(request))
     );
   };
+
+/** v2's versioned paths name a version of any status but archived. */
+const selectVersion = (version: string | undefined): SelectOptions => (version === undefined ? {} : { version, anyLiveStatus: true });
+
+/** A failed selection in v2's words: its 404s name the model or the version. */
+function inV2Words(err: unknown, name: string, version: string | undefined): unknown {
+  if (!(err instanceof SelectionError)) return err;
+  if (err.failure === 'no_endpoint') return notFound(`model "${name}" not found`);
+  if (version === undefined) return unavailable(`model "${name}" has no production algorithm`);
+  if (err.failure === 'ambiguous') return unavailable(`model "${name}" has several algorithms with version "${version}"`);
+  return notFound(`model "${name}" has no version "${version}"`);
+}

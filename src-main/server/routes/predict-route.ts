@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchPredictionResponse, ErrorBody, PredictQuery, PredictionResponse } from '../../contract/classic.ts';
-import type { Core } from '../../core/index.ts';
+import type { Core, InferResult } from '../../core/index.ts';
 
 /** POST /api/v1/{endpoint_name}/predict: the classic predict, one record or an array. */
 export const predictRoute =
@@ -11,9 +11,6 @@ export const predictRoute =
       '/:endpoint_name/predict',
       {
         config: { open: true },
-        // The response schema documents the contract; plain JSON.stringify keeps every model
-        // output (outputs, probabilities) without an anyOf check on the hot path.
-        serializerCompiler: () => (data) => JSON.stringify(data),
         schema: {
           tags: ['predict'],
           description:
@@ -34,16 +31,24 @@ export const predictRoute =
       },
       async (request, reply) => {
         const q = request.query;
-        const result = await core.predictor.predict(request.params.endpoint_name, request.body, {
+        const result = await core.infer(request.params.endpoint_name, { kind: 'body', body: request.body }, {
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.version === undefined ? {} : { version: q.version }),
           ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
           clientKey: request.headers['x-client-key'] ?? q.client_key ?? null
         });
-        // The answers' JSON was already built for the request log (Predictor.json): serialise
-        // the body by reusing it rather than stringifying every answer again.
-        return reply.serializer(() => result.json()).send(result.body);
+        // The answers' JSON was already written for the request log (InferResult.answerJson):
+        // the body is assembled from it rather than stringifying every answer again. Fastify
+        // sends JSON text as it is; it has the response schema's shape (classic-answer.test.ts).
+        return reply.type('application/json; charset=utf-8').send(classicJson(result) as never);
       }
     );
   };
 
+
+/** The classic answer as JSON text: one record's answer, or {"predictions": [...], "status": "OK"} for an array. */
+function classicJson(result: InferResult): string {
+  if (!result.many) return result.answerJson(0);
+  const texts = result.answers.map((_, i) => result.answerJson(i));
+  return `{"predictions":[${texts.join(',')}],"status":"OK"}`;
+}

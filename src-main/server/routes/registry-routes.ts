@@ -98,7 +98,7 @@ export const registryRoutes =
       },
       async (request, reply) => {
         const body = request.body;
-        const status = core.setStatus({
+        const status = core.registry.setStatus({
           algorithmId: Number(body.parent_mlalgorithm),
           status: body.status,
           createdBy: body.created_by,

@@ -1,0 +1,88 @@
+import type { ImportResult } from './bundle/import.ts';
+import type { AbTest, StopOutcome } from './experiments/types.ts';
+import type { StatusTransition } from './registry/status-transitions.ts';
+import type { Algorithm } from './registry/types.ts';
+import type { LoggedRequest } from './requests/request-log.ts';
+import type { RequestRow } from './requests/request-writer.ts';
+import type { ServingSettings } from './serving/serving-settings.ts';
+
+/**
+ * What the core announces, by event name. Every event is emitted after its change is durable
+ * (committed, or saved), synchronously, before the call that made the change returns: a
+ * subscriber (the serving cache, the A/B router) is up to date before the client is answered.
+ */
+export interface CoreEventMap {
+  /**
+   * Endpoints or algorithms were added. A registration names its algorithm (its first status is
+   * announced as status.changed too); an applied import announces itself once, for everything
+   * it brought (statuses and A/B tests included), with its report.
+   */
+  'registry.changed': { cause: 'registered'; algorithm: Algorithm } | { cause: 'imported'; result: ImportResult };
+  /**
+   * Active statuses changed in one transaction, in the order they were written (a promotion's
+   * demotion of the previous production comes first). `cause` says who changed them.
+   */
+  'status.changed': { cause: 'status' | 'registered' | 'experiment.started' | 'experiment.stopped'; transitions: StatusTransition[] };
+  /** an A/B test started: its arms are ab_testing (announced as status.changed just before) */
+  'experiment.started': { test: AbTest };
+  /** an A/B test stopped, with what it promoted or restored and why */
+  'experiment.stopped': { test: AbTest; outcome: StopOutcome };
+  /** serving settings were saved; `settings` are those in effect now */
+  'settings.changed': { settings: ServingSettings };
+  /** one call's request-log rows committed, with their ids (shadow rows arrive as their own event) */
+  'requests.logged': { rows: readonly RequestRow[]; ids: readonly number[] };
+  /** ground truth stored for a logged request (not when it is cleared) */
+  'feedback.recorded': { request: LoggedRequest };
+  /** a model run started: its rows, and how long each request in it waited for the run */
+  'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
+}
+
+export type CoreEventName = keyof CoreEventMap;
+export type CoreListener<K extends CoreEventName> = (payload: CoreEventMap[K]) => void;
+
+/** The subscribing side, which is all the core hands out. */
+export interface CoreEventSource {
+  /** Calls `listener` for every `event` from now on; returns the function that unsubscribes it. */
+  on<K extends CoreEventName>(event: K, listener: CoreListener<K>): () => void;
+}
+
+/**
+ * The core's one event bus: typed, any number of subscribers per event, called in the order they
+ * subscribed. A listener that throws does not stop the others nor fail the change, which is
+ * already committed: its error goes to `reportError` (stderr by default). Node's EventEmitter
+ * would throw it into the emitting code, mid-way through its subscribers.
+ */
+export class CoreEvents implements CoreEventSource {
+  private readonly listeners: { [K in CoreEventName]?: readonly CoreListener<K>[] } = {};
+
+  constructor(
+    private readonly reportError: (err: unknown, event: CoreEventName) => void = (err, event) =>
+      console.error(`modeldesk: a listener of "${event}" failed:`, err)
+  ) {}
+
+  on<K extends CoreEventName>(event: K, listener: CoreListener<K>): () => void {
+    // copy on write: an emit in progress keeps the list it started with
+    this.set(event, [...this.get(event), listener]);
+    return () => this.set(event, this.get(event).filter((l) => l !== listener));
+  }
+
+  emit<K extends CoreEventName>(event: K, payload: CoreEventMap[K]): void {
+    const listeners = this.listeners[event] as readonly CoreListener<K>[] | undefined;
+    if (!listeners) return;
+    for (const listener of listeners) {
+      try {
+        listener(payload);
+      } catch (err) {
+        this.reportError(err, event);
+      }
+    }
+  }
+
+  private get<K extends CoreEventName>(event: K): readonly CoreListener<K>[] {
+    return (this.listeners[event] as readonly CoreListener<K>[] | undefined) ?? [];
+  }
+
+  private set<K extends CoreEventName>(event: K, listeners: readonly CoreListener<K>[]): void {
+    (this.listeners as Record<K, readonly CoreListener<K>[]>)[event] = listeners;
+  }
+}

@@ -1,0 +1,147 @@
+import { nowIso } from '../clock.ts';
+import { invalidInput } from '../errors.ts';
+import type { Prediction } from '../inference/index.ts';
+import type { Algorithm, RegistryReader } from '../registry/types.ts';
+import type { RequestRow, RequestWriter } from '../requests/request-writer.ts';
+import { selectAlgorithm, type SelectOptions, type Selection } from './algorithm-selector.ts';
+import { answerJson, answerOf, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
+import type { ModelPool, PooledSession } from './model-pool.ts';
+import { runParts } from './run-placement.ts';
+import type { TrafficRouter } from './traffic-router.ts';
+
+/** What a call brings: records as the classic API takes them, or a way to build them. */
+export type InferInput =
+  /** one record object (answered alone) or an array of records (answered as a list) */
+  | { kind: 'body'; body: unknown }
+  /**
+   * Records built for the algorithm chosen for this call, from its signature (v2 tensors): the
+   * call is decoded for the arm that actually runs. Always answered as a list.
+   */
+  | { kind: 'decode'; decode: (algorithm: Algorithm) => unknown[] };
+
+export interface InferResult {
+  /** the algorithm that answered (in a shadow test, the answering arm) */
+  algorithm: Algorithm;
+  /** the running A/B test that routed the call, if one did */
+  abTestId: number | null;
+  /** false when the call was one record object (the classic API answers it unwrapped) */
+  many: boolean;
+  /** one answer per record, in order, each with its request_id */
+  answers: PredictionAnswer[];
+  /** answers[i] as JSON text, reused from the JSON written to the request log */
+  answerJson(i: number): string;
+}
+
+export const maxRecordsPerRequest = 10_000;
+
+/**
+ * The one prediction path (classic predict and Open Inference v2 translate to and from it):
+ * choose the algorithm once, validate every record with that algorithm's model before running
+ * any (a bad record refuses the whole call and logs nothing), run through the batcher, decode,
+ * log each record with group commit, and answer only once the log rows are durable.
+ */
+export class Inference {
+  constructor(
+    private readonly registry: RegistryReader,
+    private readonly pool: ModelPool,
+    private readonly writer: RequestWriter,
+    private readonly router: TrafficRouter
+  ) {}
+
+  /** The algorithm a call with these options would get (infer() chooses exactly so). */
+  select(endpointName: string, options: SelectOptions = {}): Selection {
+    return selectAlgorithm(this.registry, this.router, endpointName, options);
+  }
+
+  async infer(endpointName: string, input: InferInput, options: SelectOptions = {}): Promise<InferResult> {
+    const many = input.kind === 'decode' || Array.isArray(input.body);
+    const given = input.kind === 'body' ? recordsOf(input.body) : null;
+    const selection = this.select(endpointName, options);
+    const { algorithm, abTestId } = selection;
+    // Acquired before any await: a session retired meanwhile (archive, thread change) closes only after this call.
+    const session = this.pool.acquire(algorithm);
+    let shadows: PooledSession[] = selection.shadowAlgorithms.map((shadow) => this.pool.acquire(shadow));
+    try {
+      const records = input.kind === 'body' ? (given as unknown[]) : recordsOf(input.decode(algorithm));
+      const model = await session.model;
+      const valid = records.map((record, i) => model.validate(record, many ? i : undefined));
+
+      // A large call runs in parts: while the model computes one part (on the inference worker,
+      // run-placement.ts), this thread turns the previous part's predictions into answers and rows.
+      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, createdAt: nowIso() };
+      const answers: PredictionAnswer[] = new Array(records.length);
+      const rows: RequestRow[] = new Array(records.length);
+      await Promise.all(
+        runParts(records.length).map(async ([from, to]) => {
+          const started = process.hrtime.bigint();
+          let predictions: Prediction[] | Error;
+          try {
+            predictions = await this.pool.run(model, from === 0 && to === valid.length ? valid : valid.slice(from, to));
+          } catch (err) {
+            predictions = err as Error;
+          }
+          const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / (to - from));
+          for (let i = from; i < to; i++) {
+            const answer = answerOf(predictions, i - from, algorithm, abTestId);
+            answers[i] = answer;
+            rows[i] = rowOf(call, algorithm, records[i], answer, latencyUs, false);
+          }
+        })
+      );
+      const ids = await this.writer.append(rows);
+      answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
+      if (shadows.length) {
+        void this.runShadows(call, shadows, records, ids);
+        shadows = [];
+      }
+      return { algorithm, abTestId, many, answers, answerJson: (i) => answerJson(answers[i]!, rows[i]!.response) };
+    } finally {
+      session.release();
+      for (const shadow of shadows) shadow.release();
+    }
+  }
+
+  /** Shadow arms see the same input; their answers are logged for the experiment, never returned. */
+  private async runShadows(call: CallFacts, sessions: PooledSession[], records: unknown[], primaryIds: number[]): Promise<void> {
+    try {
+      for (const session of sessions) await this.runShadow(call, session, records, primaryIds);
+    } finally {
+      for (const session of sessions) session.release();
+    }
+  }
+
+  private async runShadow(call: CallFacts, session: PooledSession, records: unknown[], primaryIds: number[]): Promise<void> {
+    const { algorithm } = session;
+    const abTestId = call.selection.abTestId;
+    let answers: PredictionAnswer[];
+    const started = process.hrtime.bigint();
+    try {
+      const model = await session.model;
+      // through the shadow model's batcher: under load its runs are batched like the primary's
+      const predictions = await this.pool.run(model, records.map((r) => model.validate(r)));
+      answers = records.map((_, i) => answerOf(predictions, i, algorithm, abTestId));
+    } catch (err) {
+      const failed: PredictionAnswer = { status: 'Error', message: (err as Error).message, request_id: null, algorithm_id: algorithm.id, version: algorithm.version, ab_test_id: abTestId };
+      answers = records.map(() => ({ ...failed }));
+    }
+    const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
+    const shadowCall = { ...call, createdAt: nowIso() };
+    const rows = answers.map((a, i) => ({ ...rowOf(shadowCall, algorithm, records[i], a, latencyUs, true), primaryRequestId: primaryIds[i] ?? null }));
+    // A shadow's failure to log must never affect the answered request.
+    await this.writer.append(rows).catch(() => undefined);
+  }
+}
+
+function recordsOf(body: unknown): unknown[] {
+  if (Array.isArray(body)) {
+    if (body.length === 0) throw invalidInput('the array of records is empty', 'body');
+    if (body.length > maxRecordsPerRequest) {
+      throw invalidInput(`at most ${maxRecordsPerRequest} records per request`, 'body');
+    }
+    return body;
+  }
+  if (body === null || typeof body !== 'object') {
+    throw invalidInput('body must be a JSON object (one record) or an array of records', 'body');
+  }
+  return [body];
+}
