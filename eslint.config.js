@@ -39,7 +39,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['src-main/server/**/*.ts', 'src-main/contract/**/*.ts', 'src-main/cli.ts', 'src-main/headless.ts'],
+    files: ['src-main/server/**/*.ts', 'src-main/contract/**/*.ts', 'src-main/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', electronOnlyInDesktop] }
   },
   {

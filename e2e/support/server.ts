@@ -20,7 +20,7 @@ export interface HeadlessServer {
 export async function startServer(): Promise<HeadlessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-e2e-'));
   const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, 'src-main/cli.ts', 'serve', '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [tsx, 'src-main/cli/main.ts', 'serve', '--port', '0', '--data', dataDir], {
     cwd: repoRoot,
     env: { ...process.env, MODELDESK_ADMIN_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -15,7 +15,7 @@ import { startCheckpointer } from './requests/checkpointer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { Predictor } from './serving/predictor.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
-import type { ServingConfig } from './serving/serving-settings.ts';
+import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
 import { noExperiments, type TrafficRouter } from './serving/traffic-router.ts';
 
@@ -28,10 +28,8 @@ export interface CoreConfig {
   sqliteNativeBinding?: string;
   /** shipped models seeded into an empty registry; omit to start empty */
   modelsDir?: string;
-  /** onnxruntime intra-op threads per session (default 1, see serving-settings.ts; 0 = onnxruntime's choice) */
-  intraOpThreads?: number;
-  /** dynamic batching defaults and per-algorithm overrides; also read from <dataDir>/serving.json */
-  serving?: ServingConfig;
+  /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
+  serving?: ServingSettingsFile;
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
@@ -45,11 +43,7 @@ export async function createCore(config: CoreConfig) {
   const requests = new RequestLog(database.db);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, { ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}) });
-  const commandLine: ServingConfig = {
-    ...config.serving,
-    ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
-  };
-  const serving = new ServingSettingsService(config.dataDir, commandLine, (): ModelPool => pool, (id) => {
+  const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, (id) => {
     try {
       registry.getAlgorithm(id);
       return true;
