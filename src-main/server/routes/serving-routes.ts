@@ -5,11 +5,17 @@ import {
   perAlgorithmSettingNames,
   servingDefaults,
   servingSettingNames,
+  servingSettings,
   type AlgorithmOverrides,
   type ServingSettingsFile
 } from '../../contract/serving-settings.ts';
 import type { Core } from '../../core/index.ts';
 import type { ServingState } from '../../core/serving/settings-service.ts';
+
+const atNextStart = servingSettingNames
+  .filter((name) => servingSettings[name].appliesAt === 'restart')
+  .map((name) => `\`${name}\``)
+  .join(', ');
 
 /** Serving settings: onnxruntime threads and dynamic batching, read and changed while serving. */
 export const servingRoutes =
@@ -20,7 +26,7 @@ export const servingRoutes =
       schema: {
         tags: ['operations'],
         security: [{ bearer: [] }],
-        description: `${description} Applied at once: batching from each model's next run, a new thread count by reloading each model; \`worker_threads\` takes effect at the next start. Flags given to \`serve\` still win.`,
+        description: `${description} Applied at once: batching from each model's next run, a new thread count by reloading each model; ${atNextStart} at the next start. Flags given to \`serve\` still win.`,
         body: ServingSettingsRequest,
         response: { 200: ServingSettings, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody }
       }
