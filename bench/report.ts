@@ -184,7 +184,7 @@ export function renderReport(results: BenchResults): string {
       'to add ModelDesk without batching, with 2 onnxruntime threads and with `--worker-threads`, `--no-write`). wrk is used when ' +
       'installed, else autocannon. The baseline (bench/baseline-server.ts) is the minimal server: Fastify, one ' +
       'InferenceSession, one `session.run` per request, no log, no registry. ModelDesk runs as users start it ' +
-      '(`cli.ts serve` through tsx) with its defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
+      '(`cli/main.ts serve` through tsx) with its defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
       'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread, everything on the Node thread except ' +
       'WAL checkpoints. The ceiling (bench/http-only-server.ts) is Fastify answering without a model: no server built on ' +
       'Fastify can exceed it here.'

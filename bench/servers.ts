@@ -1,6 +1,6 @@
 /**
  * The servers under test, each a child process with a fresh data directory: ModelDesk started
- * exactly as a user starts it headless (cli.ts serve, through tsx), and the baseline.
+ * exactly as a user starts it headless (cli/main.ts serve, through tsx), and the baseline.
  * Spawned as `node --import tsx …` (not `npx tsx`) so the pid is the server itself: RSS is
  * read from it and `kill -9` hits it.
  */
@@ -107,7 +107,7 @@ export interface ModelDeskStart {
 
 export async function startModelDesk(options: ModelDeskStart = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-bench-'));
-  const args = ['src-main/cli.ts', 'serve', '--port', '0', '--data', dataDir];
+  const args = ['src-main/cli/main.ts', 'serve', '--port', '0', '--data', dataDir];
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));

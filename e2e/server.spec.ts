@@ -51,13 +51,13 @@ test('serving settings: batching per model is shown, changed, saved to serving.j
   await expect(serverPage.modelStats(1)).toHaveText(/^8 requests in [1-7] runs? /, { timeout: 10_000 });
 
   await serverPage.modelMaxBatch(1).fill('1');
-  await shell.page.getByTestId('serving-max-wait').fill('200');
+  await shell.page.getByTestId('serving-max_wait_us').fill('200');
   await screenshot(shell.page, 'serving-settings');
   await serverPage.saveServing();
   await expect(shell.page.getByTestId('serving-saved')).toBeVisible();
   expect(JSON.parse(readFileSync(join(server.dataDir, 'serving.json'), 'utf8'))).toEqual({
-    batching: { maxWaitUs: 200 },
-    algorithms: { '1': { maxBatchSize: 1 } }
+    max_wait_us: 200,
+    algorithms: { '1': { max_batch_size: 1 } }
   });
 
   // applied at once: the forest now runs each request on its own

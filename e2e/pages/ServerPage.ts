@@ -30,7 +30,7 @@ export class ServerPage {
   }
 
   modelMaxBatch(algorithmId: number): Locator {
-    return this.page.getByTestId(`serving-model-${algorithmId}-max-batch`);
+    return this.page.getByTestId(`serving-model-${algorithmId}-max_batch_size`);
   }
 
   async saveServing(): Promise<void> {

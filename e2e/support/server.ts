@@ -22,7 +22,7 @@ export async function startServer(options: { seed?: boolean } = {}): Promise<Hea
   const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-e2e-'));
   const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const flags = options.seed === false ? ['--no-seed'] : [];
-  const child = spawn(process.execPath, [tsx, 'src-main/cli.ts', 'serve', '--port', '0', '--data', dataDir, ...flags], {
+  const child = spawn(process.execPath, [tsx, 'src-main/cli/main.ts', 'serve', '--port', '0', '--data', dataDir, ...flags], {
     cwd: repoRoot,
     env: { ...process.env, MODELDESK_ADMIN_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe']

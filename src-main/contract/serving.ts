@@ -1,45 +1,54 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+import {
+  algorithmIdPattern,
+  perAlgorithmSettingNames,
+  servingSettingNames,
+  settingDescription,
+  settingRow,
+  type AlgorithmOverrides,
+  type ServingSettingName,
+  type ServingSettingsFile,
+  type ServingValues
+} from './serving-settings.ts';
 
 /**
- * Serving settings (issue #6): onnxruntime threads and dynamic batching, kept in
- * `<data>/serving.json` and changed from the app or with `PUT /api/v1/serving`.
+ * The schemas of `GET/PUT/PATCH /api/v1/serving` (issue #6), derived from the settings table
+ * (serving-settings.ts): a setting added there is a field here, with its range and help.
  */
 
-const maxBatchSizeSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: 100_000,
-  description: 'most rows one model run takes from concurrent requests; 1 = no batching'
-} as const;
-const maxWaitUsSchema = {
-  type: 'integer',
-  minimum: 0,
-  maximum: 10_000_000,
-  description: 'µs a batch may wait for more rows; 0 = adaptive (no timer: only rows that arrived together, or while a run was in flight)'
-} as const;
-const threadsSchema = {
-  type: 'integer',
-  minimum: 0,
-  maximum: 256,
-  description: 'onnxruntime intra-op threads per model; 0 = one per core. 1 (default) keeps every answer bit-identical whatever batch it ran in'
-} as const;
-const workersSchema = {
-  type: 'boolean',
-  description: 'calls of 256+ records run on worker threads (more rows/s, ~80 MB more memory); takes effect at the next start'
-} as const;
+/** the setting's JSON Schema: its type, its range, its help */
+function valueSchema(name: ServingSettingName, description = settingDescription(name)): TSchema {
+  const row = settingRow(name);
+  return row.type === 'integer'
+    ? Type.Integer({ minimum: row.minimum, maximum: row.maximum, description })
+    : Type.Boolean({ description });
+}
 
 /**
  * In a request, null means "the default" (and in PATCH, "back to the default"). Written as a type
  * list, not anyOf: the server coerces types, and an anyOf would let null become 0 or false.
  */
-function orNull<T>(schema: { type: string } & Record<string, unknown>) {
-  return Type.Unsafe<T | null>({ ...schema, type: [schema.type, 'null'] });
+function nullableValueSchema(name: ServingSettingName): TSchema {
+  const schema = valueSchema(name) as TSchema & { type: string };
+  return Type.Unsafe({ ...schema, type: [schema.type, 'null'] });
 }
 
+/** `{name: schemaOf(name)}` for each name, each optional */
+function optionalFields(names: readonly ServingSettingName[], schemaOf: (name: ServingSettingName) => TSchema) {
+  return Object.fromEntries(names.map((name) => [name, Type.Optional(schemaOf(name))]));
+}
+
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+
+/** a request's settings: any of them, null = the default; `algorithms` keyed by id, null drops overrides */
+export type ServingSettingsInput = Nullable<ServingValues> & {
+  algorithms?: Record<string, Nullable<AlgorithmOverrides> | null> | null;
+};
+
 /** one algorithm's overrides; null drops them */
-const AlgorithmBatchingRequest = Type.Unsafe<{ max_batch_size?: number | null; max_wait_us?: number | null } | null>({
+const AlgorithmOverridesRequest = Type.Unsafe({
   type: ['object', 'null'],
-  properties: { max_batch_size: orNull<number>(maxBatchSizeSchema), max_wait_us: orNull<number>(maxWaitUsSchema) },
+  properties: optionalFields(perAlgorithmSettingNames, nullableValueSchema),
   additionalProperties: false
 });
 
@@ -48,76 +57,87 @@ const AlgorithmBatchingRequest = Type.Unsafe<{ max_batch_size?: number | null; m
  * PATCH: only what is given changes (JSON merge patch): null puts a setting back to its default,
  * and `"algorithms": {"2": null}` drops algorithm 2's overrides.
  */
-export const ServingSettingsRequest = Type.Object(
-  {
-    intra_op_threads: Type.Optional(orNull<number>(threadsSchema)),
-    worker_threads: Type.Optional(orNull<boolean>(workersSchema)),
-    max_batch_size: Type.Optional(orNull<number>(maxBatchSizeSchema)),
-    max_wait_us: Type.Optional(orNull<number>(maxWaitUsSchema)),
-    algorithms: Type.Optional(
-      Type.Unsafe<Record<string, { max_batch_size?: number | null; max_wait_us?: number | null } | null>>({
-        type: ['object', 'null'],
-        description: 'batching overrides keyed by algorithm id',
-        propertyNames: { pattern: '^[1-9][0-9]*$' },
-        additionalProperties: AlgorithmBatchingRequest
-      })
-    )
-  },
-  { additionalProperties: false }
+export const ServingSettingsRequest = Type.Unsafe<ServingSettingsInput>(
+  Type.Object(
+    {
+      ...optionalFields(servingSettingNames, nullableValueSchema),
+      algorithms: Type.Optional(
+        Type.Unsafe({
+          type: ['object', 'null'],
+          description: 'batching overrides keyed by algorithm id',
+          propertyNames: { pattern: algorithmIdPattern },
+          additionalProperties: AlgorithmOverridesRequest
+        })
+      )
+    },
+    { additionalProperties: false }
+  )
 );
 
-const AlgorithmBatching = Type.Object({
-  max_batch_size: Type.Optional(Type.Integer()),
-  max_wait_us: Type.Optional(Type.Integer())
-});
+const plainValue = (name: ServingSettingName) => (settingRow(name).type === 'integer' ? Type.Integer() : Type.Boolean());
+const AlgorithmOverridesSchema = Type.Object(optionalFields(perAlgorithmSettingNames, plainValue));
 
-/** What serving.json holds, as the API names it (no nulls). */
-export const SavedServingSettings = Type.Object({
-  intra_op_threads: Type.Optional(Type.Integer()),
-  worker_threads: Type.Optional(Type.Boolean()),
-  max_batch_size: Type.Optional(Type.Integer()),
-  max_wait_us: Type.Optional(Type.Integer()),
-  algorithms: Type.Optional(Type.Record(Type.String(), AlgorithmBatching))
-});
+/** What serving.json holds, as the API names it (no nulls): the same names as the file. */
+export const SavedServingSettings = Type.Unsafe<ServingSettingsFile>(
+  Type.Object({
+    ...optionalFields(servingSettingNames, plainValue),
+    algorithms: Type.Optional(Type.Record(Type.String(), AlgorithmOverridesSchema))
+  })
+);
 
-const settingsFields = {
-  intra_op_threads: Type.Integer({ description: threadsSchema.description }),
-  worker_threads: Type.Boolean({ description: 'worker threads as the server runs now (a saved change waits for the next start)' }),
-  max_batch_size: Type.Integer({ description: maxBatchSizeSchema.description }),
-  max_wait_us: Type.Integer({ description: maxWaitUsSchema.description }),
-  algorithms: Type.Record(Type.String(), AlgorithmBatching, { description: 'batching overrides keyed by algorithm id, as in effect' })
-};
+/** what a response says of a setting in effect */
+function inEffectSchema(name: ServingSettingName): TSchema {
+  const row = settingRow(name);
+  return valueSchema(name, row.appliesAt === 'restart' ? `${row.help}; as the server runs now (a saved change waits for the next start)` : row.help);
+}
 
-export const ServingSettings = Type.Object({
-  ...settingsFields,
+const fields = <T extends TSchema>(names: readonly ServingSettingName[], schemaOf: (name: ServingSettingName) => T) =>
+  Object.fromEntries(names.map((name) => [name, schemaOf(name)]));
+
+export interface ServingSettingsBody extends ServingValues {
+  algorithms: Record<string, AlgorithmOverrides>;
   /** what each setting is when neither serving.json nor a flag sets it */
-  defaults: Type.Object({
-    intra_op_threads: Type.Integer(),
-    worker_threads: Type.Boolean(),
-    max_batch_size: Type.Integer(),
-    max_wait_us: Type.Integer()
-  }),
+  defaults: ServingValues;
   /** what serving.json holds: the values saved from the app or with PUT/PATCH */
-  saved: SavedServingSettings,
-  /** settings fixed by `serve` flags (--threads, --worker-threads, --max-batch-size, --max-batch-wait-us): saved values do not override them */
-  set_on_command_line: Type.Array(Type.String()),
-  /** a saved change (worker_threads) waits for the next start */
-  restart_needed: Type.Boolean(),
+  saved: ServingSettingsFile;
+  /** settings fixed by `serve` flags: saved values do not override them */
+  set_on_command_line: ServingSettingName[];
+  /** a saved change to a setting that applies at restart (worker_threads) waits for the next start */
+  restart_needed: boolean;
   /** models loaded now, with the batching they run under and how it has gone since they loaded */
-  models: Type.Array(
-    Type.Object({
-      algorithm_id: Type.Integer(),
-      batchable: Type.Boolean(),
-      max_batch_size: Type.Integer(),
-      max_wait_us: Type.Integer(),
-      runs: Type.Integer(),
-      rows: Type.Integer(),
-      requests: Type.Integer(),
-      largest_batch: Type.Integer()
-    })
-  )
-});
+  models: (Required<AlgorithmOverrides> & {
+    algorithm_id: number;
+    batchable: boolean;
+    runs: number;
+    rows: number;
+    requests: number;
+    largest_batch: number;
+  })[];
+}
 
-export type ServingSettingsBody = Static<typeof ServingSettings>;
-export type ServingSettingsInput = Static<typeof ServingSettingsRequest>;
+export const ServingSettings = Type.Unsafe<ServingSettingsBody>(
+  Type.Object({
+    ...fields(servingSettingNames, inEffectSchema),
+    algorithms: Type.Record(Type.String(), AlgorithmOverridesSchema, { description: 'batching overrides keyed by algorithm id, as in effect' }),
+    defaults: Type.Object(fields(servingSettingNames, plainValue), { description: 'what each setting is when neither serving.json nor a flag sets it' }),
+    saved: SavedServingSettings,
+    set_on_command_line: Type.Array(Type.Unsafe({ type: 'string', enum: servingSettingNames }), {
+      description: `settings fixed by \`serve\` flags (${servingSettingNames.map((name) => settingRow(name).cliFlag).join(', ')}): saved values do not override them`
+    }),
+    restart_needed: Type.Boolean({ description: 'a saved change waits for the next start' }),
+    models: Type.Array(
+      Type.Object({
+        algorithm_id: Type.Integer(),
+        batchable: Type.Boolean(),
+        ...fields(perAlgorithmSettingNames, plainValue),
+        runs: Type.Integer(),
+        rows: Type.Integer(),
+        requests: Type.Integer(),
+        largest_batch: Type.Integer()
+      }),
+      { description: 'models loaded now, with the batching they run under and how it has gone since they loaded' }
+    )
+  })
+);
+
 export type SavedServingSettingsBody = Static<typeof SavedServingSettings>;

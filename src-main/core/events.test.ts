@@ -11,7 +11,7 @@ describe('CoreEvents', () => {
     const offA = events.on('settings.changed', () => heard.push('a'));
     events.on('settings.changed', () => heard.push('b'));
     events.on('experiment.started', () => heard.push('other event'));
-    const settings = { intraOpThreads: 1, workerThreads: false, batching: { defaults: { maxBatchSize: 64, maxWaitUs: 0 }, algorithms: {} } };
+    const settings = { intra_op_threads: 1, worker_threads: false, max_batch_size: 64, max_wait_us: 0, algorithms: {} };
     events.emit('settings.changed', { settings });
     offA();
     events.emit('settings.changed', { settings });
@@ -140,7 +140,7 @@ describe('the core announces what changed', () => {
   it('saved serving settings: those in effect', async () => {
     const res = await server.json('/api/v1/serving', { method: 'PATCH', admin: true, json: { max_batch_size: 8 } });
     expect(res.status).toBe(200);
-    expect(take()).toEqual([{ event: 'settings.changed', payload: { settings: expect.objectContaining({ batching: expect.objectContaining({ defaults: expect.objectContaining({ maxBatchSize: 8 }) }) }) } }]);
+    expect(take()).toEqual([{ event: 'settings.changed', payload: { settings: expect.objectContaining({ max_batch_size: 8 }) } }]);
   });
 
   it('an applied import, once, with its report', async () => {

@@ -4,7 +4,7 @@ import type { StatusTransition } from './registry/status-transitions.ts';
 import type { Algorithm } from './registry/types.ts';
 import type { LoggedRequest } from './requests/request-log.ts';
 import type { RequestRow } from './requests/request-writer.ts';
-import type { ServingSettings } from './serving/serving-settings.ts';
+import type { EffectiveServingSettings } from './serving/serving-settings.ts';
 
 /**
  * What the core announces, by event name. Every event is emitted after its change is durable
@@ -28,7 +28,7 @@ export interface CoreEventMap {
   /** an A/B test stopped, with what it promoted or restored and why */
   'experiment.stopped': { test: AbTest; outcome: StopOutcome };
   /** serving settings were saved; `settings` are those in effect now */
-  'settings.changed': { settings: ServingSettings };
+  'settings.changed': { settings: EffectiveServingSettings };
   /** one call's request-log rows committed, with their ids (shadow rows arrive as their own event) */
   'requests.logged': { rows: readonly RequestRow[]; ids: readonly number[] };
   /** ground truth stored for a logged request (not when it is cleared) */

@@ -17,7 +17,8 @@ import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
 import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
-import type { ServingConfig } from './serving/serving-settings.ts';
+import type { ServingSettingsFile } from '../contract/serving-settings.ts';
+import { runtimeOf } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
@@ -34,10 +35,8 @@ export interface CoreConfig {
   sqliteNativeBinding?: string;
   /** shipped models seeded into an empty registry; omit to start empty */
   modelsDir?: string;
-  /** onnxruntime intra-op threads per session (default 1, see serving-settings.ts; 0 = onnxruntime's choice) */
-  intraOpThreads?: number;
-  /** dynamic batching defaults and per-algorithm overrides; also read from <dataDir>/serving.json */
-  serving?: ServingConfig;
+  /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
+  serving?: ServingSettingsFile;
 }
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
@@ -79,10 +78,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const requests = new RequestLog(database.db, events);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
-  const commandLine: ServingConfig = {
-    ...config.serving,
-    ...(config.intraOpThreads === undefined ? {} : { intraOpThreads: config.intraOpThreads })
-  };
   const algorithmExists = (id: number) => {
     try {
       registry.getAlgorithm(id);
@@ -91,7 +86,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       return false;
     }
   };
-  const serving = new ServingSettingsService(config.dataDir, commandLine, (): ModelPool => pool, algorithmExists, events);
+  const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
   const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
   const abTests = new AbTestService(database.db, database.sqlite, registry, events);
@@ -115,7 +110,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   events.on('experiment.started', () => router.reload());
   events.on('experiment.stopped', () => router.reload());
-  events.on('settings.changed', ({ settings }) => pool.configure(settings));
+  events.on('settings.changed', ({ settings }) => pool.configure(runtimeOf(settings)));
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));

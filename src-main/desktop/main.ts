@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { startHeadless, type RunningServer } from '../headless.ts';
+import { startServer, type RunningServer } from '../server/start.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
 import { bridgeChannels } from '../../src-preload/channels.ts';
 
@@ -25,7 +25,7 @@ export function runDesktop(): void {
 
   app.whenReady().then(async () => {
     const root = app.getAppPath();
-    server = await startHeadless({
+    server = await startServer({
       port: Number(process.env.MODELDESK_PORT ?? 8765),
       portFallback: true,
       data: process.env.MODELDESK_DATA_DIR ?? app.getPath('userData'),

@@ -91,8 +91,8 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
       saved: { max_batch_size: 1, algorithms: { '2': { max_batch_size: 4, max_wait_us: 500 } } }
     });
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({
-      batching: { maxBatchSize: 1 },
-      algorithms: { '2': { maxBatchSize: 4, maxWaitUs: 500 } }
+      max_batch_size: 1,
+      algorithms: { '2': { max_batch_size: 4, max_wait_us: 500 } }
     });
     expect(modelOf(res.body, 1).max_batch_size).toBe(1);
 
@@ -117,7 +117,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     expect(res.status).toBe(200);
     expect(res.body.saved).toEqual({ max_batch_size: 1 });
     expect(res.body.max_wait_us).toBe(0);
-    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ batching: { maxBatchSize: 1 } });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ max_batch_size: 1 });
     // null is the default, never 0 or false (the server coerces types elsewhere)
     res = await server.json('/api/v1/serving', { method: 'PUT', admin: true, json: { intra_op_threads: null, max_batch_size: 1 } });
     expect(res.status).toBe(200);
@@ -161,7 +161,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
 
 describe('flags given to serve win over saved settings', () => {
   it('reports them, keeps them in effect over defaults and per-model values, and still saves', async () => {
-    const server = await startTestServer({ serving: { intraOpThreads: 1, batching: { maxBatchSize: 8 } } });
+    const server = await startTestServer({ serving: { intra_op_threads: 1, max_batch_size: 8 } });
     try {
       await predictConcurrently(server, 2);
       const res = await server.json('/api/v1/serving', {
@@ -217,9 +217,9 @@ describe('serving.json written by hand', () => {
 
   it('an unknown key stops the server from starting, with the key named', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));
-    writeFileSync(join(dataDir, 'serving.json'), JSON.stringify({ max_batch_size: 4 }));
+    writeFileSync(join(dataDir, 'serving.json'), JSON.stringify({ max_batch_sise: 4 }));
     try {
-      await expect(startTestServer({ dataDir })).rejects.toThrow(/unknown setting "max_batch_size"/);
+      await expect(startTestServer({ dataDir })).rejects.toThrow(/unknown setting "max_batch_sise"/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

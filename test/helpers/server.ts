@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHeadless, type HeadlessOptions, type RunningServer } from '../../src-main/headless.ts';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src-main/server/start.ts';
 import { fixtureModel, type FixtureName } from '../fixtures/index.ts';
 
 export const testToken = 'test-admin-token';
@@ -16,10 +16,10 @@ export interface TestServer extends RunningServer {
 
 /** A real ModelDesk on 127.0.0.1:0 with its own temporary data directory. */
 export async function startTestServer(
-  options: { seed?: boolean; dataDir?: string; serving?: HeadlessOptions['serving'] } = {}
+  options: { seed?: boolean; dataDir?: string; serving?: StartServerOptions['serving'] } = {}
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
-  const server = await startHeadless({
+  const server = await startServer({
     port: 0,
     data: dataDir,
     seed: options.seed ?? true,

@@ -8,14 +8,14 @@
  * alone, so one poisoned record cannot fail its neighbours. A model whose batch dimension is
  * fixed is never batched.
  */
-import { invalidInput } from '../errors.ts';
+import { servingDefaults } from '../../contract/serving-settings.ts';
 import type { Prediction, ValidRecord } from '../inference/index.ts';
 
 export interface BatchingOptions {
   /** most rows in one run; 1 turns batching off */
   maxBatchSize: number;
   /**
-   * 0 = adaptive (default): an idle session runs what arrived in the same turn of the event
+   * 0 = adaptive: an idle session runs what arrived in the same turn of the event
    * loop at once, and rows queue only while a run is in flight; no timer, so a lone request
    * pays no wait. > 0 = fixed window: a batch runs when maxBatchSize rows are queued or its
    * first row has waited this many microseconds (Node timers resolve to about 1 ms).
@@ -23,7 +23,8 @@ export interface BatchingOptions {
   maxWaitUs: number;
 }
 
-export const defaultBatching: BatchingOptions = { maxBatchSize: 64, maxWaitUs: 0 };
+/** the table's defaults (contract/serving-settings.ts) */
+export const defaultBatching: BatchingOptions = { maxBatchSize: servingDefaults.max_batch_size, maxWaitUs: servingDefaults.max_wait_us };
 
 /** Per-algorithm overrides (keyed by algorithm id) on top of the defaults. */
 export interface BatchingSettings {
@@ -33,20 +34,6 @@ export interface BatchingSettings {
 
 export function batchingFor(settings: BatchingSettings, algorithmId: number): BatchingOptions {
   return { ...settings.defaults, ...settings.algorithms[String(algorithmId)] };
-}
-
-export function checkBatchingOptions(options: Partial<BatchingOptions>, where = 'batching'): Partial<BatchingOptions> {
-  const { maxBatchSize, maxWaitUs } = options;
-  if (maxBatchSize !== undefined && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1 && maxBatchSize <= 100_000)) {
-    throw invalidInput(`${where}.maxBatchSize must be an integer from 1 to 100000`, `${where}.maxBatchSize`);
-  }
-  if (maxWaitUs !== undefined && !(Number.isInteger(maxWaitUs) && maxWaitUs >= 0 && maxWaitUs <= 10_000_000)) {
-    throw invalidInput(`${where}.maxWaitUs must be an integer number of microseconds from 0 to 10000000`, `${where}.maxWaitUs`);
-  }
-  return {
-    ...(maxBatchSize === undefined ? {} : { maxBatchSize }),
-    ...(maxWaitUs === undefined ? {} : { maxWaitUs })
-  };
 }
 
 /**

@@ -1,109 +1,120 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  algorithmIdPattern,
+  perAlgorithmSettingNames,
+  servingDefaults,
+  servingSettingNames,
+  settingProblem,
+  type AlgorithmOverrides,
+  type PerAlgorithmSettingName,
+  type ServingSettingName,
+  type ServingSettingsFile,
+  type ServingValues
+} from '../../contract/serving-settings.ts';
 import { invalidInput } from '../errors.ts';
-import { checkBatchingOptions, defaultBatching, type BatchingOptions, type BatchingSettings } from './batcher.ts';
+import type { BatchingOptions, BatchingSettings } from './batcher.ts';
 
 /**
- * Serving settings: onnxruntime threads and dynamic batching, with per-algorithm overrides.
- * Sources, strongest first: CoreConfig (CLI flags), `<dataDir>/serving.json`, defaults.
- *
- *   { "intraOpThreads": 1, "workerThreads": false,
- *     "batching": { "maxBatchSize": 64, "maxWaitUs": 0 },
- *     "algorithms": { "2": { "maxBatchSize": 1 } } }      ← keyed by algorithm id
- *
- * Stored as a file rather than a column for now: it tunes this machine, not the model, so a
- * registry bundle should not carry it.
+ * Serving settings: onnxruntime threads and dynamic batching, with per-algorithm overrides,
+ * as declared in contract/serving-settings.ts. Sources, strongest first: CoreConfig.serving
+ * (the `serve` flags), `<dataDir>/serving.json` (serving-file.ts), the table's defaults.
  */
-export interface ServingConfig {
-  /** onnxruntime intra-op threads per session; 0 = onnxruntime's default (one per core) */
-  intraOpThreads?: number;
-  /** run large batches (256+ records) and their log commits on worker threads (default true; session-worker.ts, log-worker.ts) */
-  workerThreads?: boolean;
-  batching?: Partial<BatchingOptions>;
-  /** per-algorithm batching, keyed by algorithm id */
-  algorithms?: Record<string, Partial<BatchingOptions>>;
-}
 
-export interface ServingSettings {
+/** the settings in effect: a value for each, and each algorithm's overrides with the flags applied */
+export type EffectiveServingSettings = ServingValues & { algorithms: Record<string, AlgorithmOverrides> };
+
+/** What ModelPool and RequestWriter are built from. */
+export interface ServingRuntime {
+  /** onnxruntime intra-op threads per session; 0 = onnxruntime's default (one per core) */
   intraOpThreads: number;
+  /** run large batches (256+ records) and their log commits on worker threads */
   workerThreads: boolean;
   batching: BatchingSettings;
 }
 
-/**
- * One intra-op thread per session by default, chosen by measurement and by correctness
- * (docs/BENCHMARKS.md). With one thread every row's answer is computed the same way whatever
- * batch it ran in, so dynamic batching changes no answer, bit for bit. A second thread is
- * faster on batches (on 2 cores: a 64-row run of the income forest ~1.0 → ~0.64 ms, 1,000 rows
- * ~12 → ~6.4 ms; single rows gain nothing; +10–20% requests/s under load), but onnxruntime's
- * tree ensembles then sum a lone row's trees in a different order than a batched row's, so a
- * probability may differ in its last float32 bit (~1e-8) between a single and a batched run.
- * `--threads 2` (or "intraOpThreads": 2) takes that trade. ModelPool always turns onnxruntime's
- * spinning off: the Node thread serves HTTP on the same cores, and busy-waiting pool threads
- * (onnxruntime's default, one per core) lost to a single thread in every measurement.
- */
-export const defaultIntraOpThreads = 1;
-
-export const servingFileName = 'serving.json';
-
-/** What `<dataDir>/serving.json` holds ({} when there is no file): JSON and keys checked, values when resolved. */
-export function readServingFile(dataDir: string): ServingConfig {
-  const file = join(dataDir, servingFileName);
-  if (!existsSync(file)) return {};
-  let stored: ServingConfig;
-  try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as ServingConfig;
-  } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const unknown = Object.keys(stored).filter((key) => !fileKeys.includes(key));
-  if (unknown.length) {
-    throw new Error(`${file}: unknown setting ${JSON.stringify(unknown[0])}; the file holds ${fileKeys.join(', ')}`);
-  }
-  return stored;
-}
-
-const fileKeys = ['intraOpThreads', 'workerThreads', 'batching', 'algorithms'];
+const algorithmId = new RegExp(algorithmIdPattern);
 
 /**
- * Writes serving.json whole, through a temporary file and a rename, so a crash leaves the old
- * file or the new one, never half of one. The caller resolves `stored` first, so nothing
- * invalid is written.
+ * Checks settings from any source against the table: known keys only, values in range,
+ * algorithm ids as keys, only overridable settings per algorithm. Throws invalid_input naming
+ * the field (`max_batch_size`, `algorithms.2.max_wait_us`).
  */
-export function writeServingFile(dataDir: string, stored: ServingConfig): void {
-  const file = join(dataDir, servingFileName);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(stored, null, 2) + '\n');
-  renameSync(temp, file);
+export function checkServingSettings(settings: unknown): ServingSettingsFile {
+  const top = objectOrThrow(settings, 'serving settings');
+  const known: readonly string[] = [...servingSettingNames, 'algorithms'];
+  for (const [key, value] of Object.entries(top)) {
+    if (value === undefined) continue;
+    if (!known.includes(key)) throw invalidInput(`unknown setting ${JSON.stringify(key)}; the settings are ${known.join(', ')}`, key);
+    if (key !== 'algorithms') checkValue(key as ServingSettingName, value, key);
+  }
+  if (top.algorithms !== undefined) {
+    for (const [id, overrides] of Object.entries(objectOrThrow(top.algorithms, 'algorithms'))) {
+      if (!algorithmId.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
+      for (const [key, value] of Object.entries(objectOrThrow(overrides, `algorithms.${id}`))) {
+        if (value === undefined) continue;
+        const field = `algorithms.${id}.${key}`;
+        if (!(perAlgorithmSettingNames as readonly string[]).includes(key)) {
+          throw invalidInput(`${field}: an algorithm can override ${perAlgorithmSettingNames.join(', ')}`, field);
+        }
+        checkValue(key as PerAlgorithmSettingName, value, field);
+      }
+    }
+  }
+  return top as ServingSettingsFile;
 }
 
-/** The settings in effect: the command line's (config) over the file's (stored) over the defaults. */
-export function resolveServingSettings(stored: ServingConfig, config: ServingConfig = {}): ServingSettings {
-  const threads = config.intraOpThreads ?? stored.intraOpThreads ?? defaultIntraOpThreads;
-  if (!Number.isInteger(threads) || threads < 0 || threads > maxIntraOpThreads) {
-    throw invalidInput(`intraOpThreads must be an integer from 0 (onnxruntime default) to ${maxIntraOpThreads}`, 'intraOpThreads');
+function checkValue(name: ServingSettingName, value: unknown, field: string): void {
+  const problem = settingProblem(name, value);
+  if (problem) throw invalidInput(`${field} ${problem}`, field);
+}
+
+function objectOrThrow(value: unknown, field: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidInput(`${field} must be an object`, field);
+  return value as Record<string, unknown>;
+}
+
+/** The settings in effect: the command line's (flags) over the file's (saved) over the defaults. */
+export function resolveServingSettings(saved: ServingSettingsFile, flags: ServingSettingsFile = {}): EffectiveServingSettings {
+  checkServingSettings(saved);
+  checkServingSettings(flags);
+  const values = Object.fromEntries(
+    servingSettingNames.map((name) => [name, flags[name] ?? saved[name] ?? servingDefaults[name]])
+  ) as ServingValues;
+  // a flag given to serve wins over every saved value, per-algorithm ones included
+  const flagged = pick(flags, perAlgorithmSettingNames);
+  const algorithms: Record<string, AlgorithmOverrides> = {};
+  for (const [id, overrides] of Object.entries({ ...saved.algorithms, ...flags.algorithms })) {
+    algorithms[id] = { ...overrides, ...flagged };
   }
-  const workerThreads = config.workerThreads ?? stored.workerThreads ?? false;
-  if (typeof workerThreads !== 'boolean') throw invalidInput('workerThreads must be true or false', 'workerThreads');
-  const flags = checkBatchingOptions(config.batching ?? {});
-  const algorithms: Record<string, Partial<BatchingOptions>> = {};
-  for (const [id, options] of Object.entries({ ...stored.algorithms, ...config.algorithms })) {
-    if (!/^[1-9][0-9]*$/.test(id)) throw invalidInput(`algorithms keys are algorithm ids; "${id}" is not one`, `algorithms.${id}`);
-    // a flag given to serve wins over every saved value, per-algorithm ones included
-    algorithms[id] = { ...checkBatchingOptions(options ?? {}, `algorithms.${id}`), ...flags };
-  }
+  return { ...values, algorithms };
+}
+
+/** the settings among `names` that `from` sets */
+export function pick<N extends ServingSettingName>(from: ServingSettingsFile, names: readonly N[]): Pick<ServingSettingsFile, N> {
+  return Object.fromEntries(names.filter((name) => from[name] !== undefined).map((name) => [name, from[name]])) as Pick<ServingSettingsFile, N>;
+}
+
+/**
+ * The batcher's own option names (batcher.ts), the one bridge between them and the table's.
+ * Typed so that a new per-algorithm setting does not compile until the batcher takes it.
+ */
+const batcherOption = { max_batch_size: 'maxBatchSize', max_wait_us: 'maxWaitUs' } as const satisfies Record<PerAlgorithmSettingName, keyof BatchingOptions>;
+
+function batchingOptionsOf(overrides: AlgorithmOverrides): Partial<BatchingOptions> {
+  return Object.fromEntries(perAlgorithmSettingNames.filter((name) => overrides[name] !== undefined).map((name) => [batcherOption[name], overrides[name]]));
+}
+
+/** a batcher's limits, as the table names them (what GET /api/v1/serving shows per model) */
+export function overridesOf(options: BatchingOptions): Required<AlgorithmOverrides> {
+  return Object.fromEntries(perAlgorithmSettingNames.map((name) => [name, options[batcherOption[name]]])) as Required<AlgorithmOverrides>;
+}
+
+export function runtimeOf(settings: EffectiveServingSettings): ServingRuntime {
   return {
-    intraOpThreads: threads,
-    workerThreads,
+    intraOpThreads: settings.intra_op_threads,
+    workerThreads: settings.worker_threads,
     batching: {
-      defaults: {
-        ...defaultBatching,
-        ...checkBatchingOptions(stored.batching ?? {}, `${servingFileName} batching`),
-        ...flags
-      },
-      algorithms
+      defaults: batchingOptionsOf(settings) as BatchingOptions,
+      algorithms: Object.fromEntries(Object.entries(settings.algorithms).map(([id, overrides]) => [id, batchingOptionsOf(overrides)]))
     }
   };
 }
-
-export const maxIntraOpThreads = 256;

@@ -1,24 +1,30 @@
+import {
+  perAlgorithmSettingNames,
+  servingSettingNames,
+  servingSettings,
+  type AlgorithmOverrides,
+  type ServingSettingName,
+  type ServingSettingsFile
+} from '../../contract/serving-settings.ts';
 import { notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ModelPool } from './model-pool.ts';
-import { batchingFor, type BatchingOptions } from './batcher.ts';
+import { readServingFile, writeServingFile } from './serving-file.ts';
 import {
-  readServingFile,
+  overridesOf,
+  pick,
   resolveServingSettings,
-  writeServingFile,
-  type ServingConfig,
-  type ServingSettings
+  runtimeOf,
+  type EffectiveServingSettings,
+  type ServingRuntime
 } from './serving-settings.ts';
-
-/** Settings the command line can fix; a value saved from the app does not override them. */
-export type CommandLineSetting = 'intraOpThreads' | 'workerThreads' | 'maxBatchSize' | 'maxWaitUs';
 
 export interface LoadedModelBatching {
   algorithmId: number;
   /** false: a fixed batch dimension, never batched */
   batchable: boolean;
   /** the limits its batcher runs with now */
-  batching: BatchingOptions;
+  batching: Required<AlgorithmOverrides>;
   runs: number;
   rows: number;
   requests: number;
@@ -27,31 +33,35 @@ export interface LoadedModelBatching {
 
 export interface ServingState {
   /** in effect now */
-  effective: ServingSettings;
+  effective: EffectiveServingSettings;
   /** what serving.json holds: what the app saved */
-  saved: ServingConfig;
-  commandLine: CommandLineSetting[];
-  /** worker threads start with the server: a saved change waits for the next start */
+  saved: ServingSettingsFile;
+  /** settings the command line fixed (a value saved from the app does not override them) */
+  commandLine: ServingSettingName[];
+  /** a saved change to a setting that applies at the next start */
   restartNeeded: boolean;
   models: LoadedModelBatching[];
 }
 
+/** settings a running server cannot change (worker threads decide how the request writer is built) */
+const atRestart = servingSettingNames.filter((name) => servingSettings[name].appliesAt === 'restart');
+
 /**
  * Serving settings while the server runs: reads them, saves them to serving.json and applies
- * them at once where that is possible (batching limits, onnxruntime threads). Worker threads
- * are started with the server, so a change to them is saved and takes effect at the next start.
+ * them at once where the table says they apply live (batching limits, onnxruntime threads);
+ * the others are saved and take effect at the next start.
  */
 export class ServingSettingsService {
-  private saved: ServingConfig;
-  /** in effect; workerThreads stays what the server started with */
-  private effective: ServingSettings;
-  /** what the saved file and the flags make workerThreads at the next start */
-  private workersAtNextStart: boolean;
+  private saved: ServingSettingsFile;
+  /** in effect; the settings that apply at restart stay what the server started with */
+  private effective: EffectiveServingSettings;
+  /** what the saved file and the flags make the settings at the next start */
+  private atNextStart: EffectiveServingSettings;
 
   constructor(
     private readonly dataDir: string,
     /** what the command line (or the embedding app) set; it wins over the file */
-    private readonly commandLine: ServingConfig,
+    private readonly commandLine: ServingSettingsFile,
     /** the pool is built from `current`, hence a function (the state lists its loaded models) */
     private readonly pool: () => ModelPool,
     private readonly algorithmExists: (id: number) => boolean,
@@ -60,29 +70,28 @@ export class ServingSettingsService {
   ) {
     this.saved = readServingFile(dataDir);
     this.effective = resolveServingSettings(this.saved, commandLine);
-    this.workersAtNextStart = this.effective.workerThreads;
+    this.atNextStart = this.effective;
   }
 
-  /** the settings in effect (ModelPool and RequestWriter are built from them at start) */
-  get current(): ServingSettings {
-    return this.effective;
+  /** the settings in effect, as ModelPool and RequestWriter take them (they are built from them at start) */
+  get current(): ServingRuntime {
+    return runtimeOf(this.effective);
   }
 
   state(): ServingState {
-    const commandLine: CommandLineSetting[] = [];
-    if (this.commandLine.intraOpThreads !== undefined) commandLine.push('intraOpThreads');
-    if (this.commandLine.workerThreads !== undefined) commandLine.push('workerThreads');
-    if (this.commandLine.batching?.maxBatchSize !== undefined) commandLine.push('maxBatchSize');
-    if (this.commandLine.batching?.maxWaitUs !== undefined) commandLine.push('maxWaitUs');
+    const batchingOf = (algorithmId: number): Required<AlgorithmOverrides> => ({
+      ...(pick(this.effective, perAlgorithmSettingNames) as Required<AlgorithmOverrides>),
+      ...this.effective.algorithms[String(algorithmId)]
+    });
     return {
       effective: this.effective,
       saved: this.saved,
-      commandLine,
-      restartNeeded: this.workersAtNextStart !== this.effective.workerThreads,
+      commandLine: servingSettingNames.filter((name) => this.commandLine[name] !== undefined),
+      restartNeeded: atRestart.some((name) => this.atNextStart[name] !== this.effective[name]),
       models: this.pool().loadedModels().map(({ algorithmId, batchable, batcher }) => ({
         algorithmId,
         batchable,
-        batching: batcher?.options ?? batchingFor(this.effective.batching, algorithmId),
+        batching: batcher ? overridesOf(batcher.options) : batchingOf(algorithmId),
         runs: batcher?.stats.runs ?? 0,
         rows: batcher?.stats.rows ?? 0,
         requests: batcher?.stats.requests ?? 0,
@@ -95,7 +104,7 @@ export class ServingSettingsService {
    * Replaces serving.json with `next` (what is not in it takes its default) and applies it.
    * Everything is checked before anything is written; a refused call changes nothing.
    */
-  save(next: ServingConfig): ServingState {
+  save(next: ServingSettingsFile): ServingState {
     const resolved = resolveServingSettings(next, this.commandLine);
     for (const id of Object.keys(next.algorithms ?? {})) {
       // an id saved before (its algorithm since gone with a replaced database) must not block every later save
@@ -105,8 +114,8 @@ export class ServingSettingsService {
     }
     writeServingFile(this.dataDir, next);
     this.saved = next;
-    this.workersAtNextStart = resolved.workerThreads;
-    this.effective = { ...resolved, workerThreads: this.effective.workerThreads };
+    this.atNextStart = resolved;
+    this.effective = { ...resolved, ...pick(this.effective, atRestart) };
     this.events.emit('settings.changed', { settings: this.effective });
     return this.state();
   }

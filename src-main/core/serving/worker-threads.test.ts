@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from '../../../test/helpers/server.t
 import { inspectModel, OnnxModel, SessionWorker, sessionOptions } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
 import { largeRunRows } from './run-placement.ts';
-import { readServingFile, resolveServingSettings } from './serving-settings.ts';
+import { readServingFile } from './serving-file.ts';
+import { resolveServingSettings } from './serving-settings.ts';
 
 const loadServingSettings = (dir: string, flags = {}) => resolveServingSettings(readServingFile(dir), flags);
 
@@ -19,7 +20,7 @@ const records = adultRows(3 * largeRunRows).map((r) => r.record);
 describe('large batches on worker threads (--worker-threads)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ serving: { workerThreads: true } });
+    server = await startTestServer({ serving: { worker_threads: true } });
   });
   afterAll(() => server.stop());
 
@@ -68,12 +69,12 @@ describe('worker threads are off by default', () => {
   it('serving.json or the CLI turns them on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modeldesk-serving-'));
     try {
-      expect(loadServingSettings(dir).workerThreads).toBe(false);
-      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ workerThreads: true }));
-      expect(loadServingSettings(dir).workerThreads).toBe(true);
-      expect(loadServingSettings(dir, { workerThreads: false }).workerThreads).toBe(false);
-      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ workerThreads: 'yes' }));
-      expect(() => loadServingSettings(dir)).toThrow(/workerThreads must be true or false/);
+      expect(loadServingSettings(dir).worker_threads).toBe(false);
+      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ worker_threads: true }));
+      expect(loadServingSettings(dir).worker_threads).toBe(true);
+      expect(loadServingSettings(dir, { worker_threads: false }).worker_threads).toBe(false);
+      writeFileSync(join(dir, 'serving.json'), JSON.stringify({ worker_threads: 'yes' }));
+      expect(() => loadServingSettings(dir)).toThrow(/worker_threads must be true or false/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,50 +4,38 @@ import { errorMessage } from '../api/client.ts';
 import { useAlgorithms } from '../api/registry.ts';
 import { useSaveServingSettings, useServingSettings } from '../api/serving.ts';
 import type { SavedServingSettings, ServingSettings } from '../api/types.ts';
+import {
+  perAlgorithmSettingNames,
+  servingSettingNames,
+  servingSettings,
+  settingDescription,
+  settingRow,
+  type AlgorithmOverrides,
+  type IntegerSettingRow,
+  type ServingSettingName
+} from '../../../src-main/contract/serving-settings.ts';
 import { QueryState } from './QueryState.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
-type Override = { max_batch_size?: number; max_wait_us?: number };
+type Override = AlgorithmOverrides;
 type Draft = Omit<SavedServingSettings, 'algorithms'> & { algorithms: Record<string, Override> };
 
-const flagOf: Record<string, string> = {
-  intra_op_threads: '--threads',
-  worker_threads: '--worker-threads',
-  max_batch_size: '--max-batch-size',
-  max_wait_us: '--max-batch-wait-us'
+// The form's fields come from the settings table (src-main/contract/serving-settings.ts), read at
+// run time: its labels, help, ranges, flags and which settings an algorithm may override.
+const numberSettings = servingSettingNames.filter((name): name is NumberSettingName => servingSettings[name].type === 'integer');
+const switchSettings = servingSettingNames.filter((name) => servingSettings[name].type === 'boolean');
+type NumberSettingName = { [K in ServingSettingName]: (typeof servingSettings)[K] extends IntegerSettingRow ? K : never }[ServingSettingName];
+
+const labelOf = (name: ServingSettingName) => {
+  const row = settingRow(name);
+  return row.unit ? `${row.label} (${row.unit})` : row.label;
 };
-
-const numberSettings = [
-  {
-    field: 'intra_op_threads',
-    label: 'onnxruntime threads per model',
-    hint: '1 keeps every answer identical whatever batch it ran in; 2 is faster on large batches; 0 = one per core',
-    min: 0,
-    max: 256,
-    testId: 'serving-threads'
-  },
-  {
-    field: 'max_batch_size',
-    label: 'Largest batch (rows)',
-    hint: 'Most rows one run takes from concurrent requests; 1 turns batching off',
-    min: 1,
-    max: 100000,
-    testId: 'serving-max-batch'
-  },
-  {
-    field: 'max_wait_us',
-    label: 'Batch wait (µs)',
-    hint: '0 = adaptive: no timer, a lone request runs at once',
-    min: 0,
-    max: 10000000,
-    testId: 'serving-max-wait'
-  }
-] as const;
-
-/** the batching settings, which an algorithm can override */
-const perModelSettings = numberSettings.filter(
-  (spec): spec is Extract<(typeof numberSettings)[number], { field: keyof Override }> => spec.field !== 'intra_op_threads'
-);
+/** the settings that apply at the next start, named for a message */
+const restartLabels = servingSettingNames
+  .filter((name) => servingSettings[name].appliesAt === 'restart')
+  .map((name) => settingRow(name).label.toLowerCase())
+  .join(', ');
+const rangeOf = (name: NumberSettingName) => ({ min: servingSettings[name].minimum, max: servingSettings[name].maximum });
 
 /** onnxruntime threads and dynamic batching, saved to serving.json and applied while serving. */
 export function ServingSettingsCard() {
@@ -69,8 +57,9 @@ export function ServingSettingsCard() {
 function ServingForm({ settings, save }: { settings: ServingSettings; save: ReturnType<typeof useSaveServingSettings> }) {
   const algorithms = useAlgorithms();
   const [draft, setDraft] = useState<Draft>(() => ({ ...settings.saved, algorithms: { ...settings.saved.algorithms } }));
-  const fixed = (field: string) => settings.set_on_command_line.includes(field);
-  const fixedNote = (field: string) => (fixed(field) ? `Set by ${flagOf[field]} when the server started: that value stays in effect.` : undefined);
+  const fixed = (name: ServingSettingName) => settings.set_on_command_line.includes(name);
+  const fixedNote = (name: ServingSettingName) =>
+    fixed(name) ? `Set by ${settingRow(name).cliFlag} when the server started: that value stays in effect.` : undefined;
   const set = (field: keyof Omit<Draft, 'algorithms'>, value: number | boolean | undefined) =>
     setDraft((d) => {
       const next = { ...d };
@@ -90,9 +79,9 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
   const dirty = !sameSettings(normalised(draft), settings.saved);
   // this form's own save, still what the server holds (not someone else's since)
   const savedNow = save.isSuccess && !dirty && sameSettings(save.data.saved, settings.saved);
-  // what a blank per-model field will mean once saved
-  const defaultBatch = fixed('max_batch_size') ? settings.max_batch_size : (draft.max_batch_size ?? settings.defaults.max_batch_size);
-  const defaultWait = fixed('max_wait_us') ? settings.max_wait_us : (draft.max_wait_us ?? settings.defaults.max_wait_us);
+  // what a blank field will mean once saved: the flag's value, else (per model) the form's default, else the table's
+  const inEffect = (name: ServingSettingName) => (fixed(name) ? settings[name] : settings.defaults[name]);
+  const modelDefault = (name: ServingSettingName) => (fixed(name) ? settings[name] : (draft[name] ?? settings.defaults[name]));
   const serving = (algorithms.data ?? []).filter((a) => a.current_status !== 'archived');
   const loaded = new Map(settings.models.map((m) => [m.algorithm_id, m]));
 
@@ -105,32 +94,36 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
     >
       <Stack gap="md">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-          {numberSettings.map((spec) => (
+          {numberSettings.map((name) => (
             <NumberInput
-              key={spec.field}
-              label={spec.label}
-              description={fixedNote(spec.field) ?? spec.hint}
-              placeholder={String(fixed(spec.field) ? settings[spec.field] : settings.defaults[spec.field])}
-              min={spec.min}
-              max={spec.max}
+              key={name}
+              label={labelOf(name)}
+              description={fixedNote(name) ?? settingDescription(name)}
+              placeholder={String(inEffect(name))}
+              // help under the input: help texts differ in length, the inputs stay in one row
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              {...rangeOf(name)}
               allowDecimal={false}
-              value={draft[spec.field] ?? ''}
-              onChange={(v) => set(spec.field, numberOrUndefined(v))}
-              data-testid={spec.testId}
+              value={draft[name] ?? ''}
+              onChange={(v) => set(name, numberOrUndefined(v))}
+              data-testid={`serving-${name}`}
             />
           ))}
-          <Switch
-            mt="lg"
-            label="Large calls on worker threads"
-            description={fixedNote('worker_threads') ?? 'Calls of 256+ records run on a second thread: more rows/s, ~80 MB more memory. Applies at the next start.'}
-            checked={draft.worker_threads ?? settings.defaults.worker_threads}
-            onChange={(e) => {
-              const on = e.currentTarget.checked;
-              // back to the default with nothing saved: leave the file without it
-              set('worker_threads', on === settings.defaults.worker_threads && settings.saved.worker_threads === undefined ? undefined : on);
-            }}
-            data-testid="serving-workers"
-          />
+          {switchSettings.map((name) => (
+            <Switch
+              key={name}
+              mt={30}
+              label={labelOf(name)}
+              description={fixedNote(name) ?? settingDescription(name)}
+              checked={Boolean(draft[name] ?? settings.defaults[name])}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                // back to the default with nothing saved: leave the file without it
+                set(name, on === settings.defaults[name] && settings.saved[name] === undefined ? undefined : on);
+              }}
+              data-testid={`serving-${name}`}
+            />
+          ))}
         </SimpleGrid>
 
         <Table.ScrollContainer minWidth={640}>
@@ -139,8 +132,9 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
               <Table.Tr>
                 <Table.Th>Algorithm</Table.Th>
                 <Table.Th>Status</Table.Th>
-                <Table.Th w={150}>Largest batch</Table.Th>
-                <Table.Th w={150}>Batch wait (µs)</Table.Th>
+                {perAlgorithmSettingNames.map((name) => (
+                  <Table.Th key={name} w={150}>{labelOf(name)}</Table.Th>
+                ))}
                 <Table.Th>Since loaded</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -155,18 +149,17 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
                       <Text size="xs" c="dimmed" className="md-mono">v{a.version} · id {a.id}</Text>
                     </Table.Td>
                     <Table.Td><StatusBadge status={a.current_status} /></Table.Td>
-                    {perModelSettings.map((spec) => (
-                      <Table.Td key={spec.field}>
+                    {perAlgorithmSettingNames.map((name) => (
+                      <Table.Td key={name}>
                         <NumberInput
                           size="xs"
-                          aria-label={`${spec.label} for ${a.name} v${a.version}`}
-                          placeholder={`default (${spec.field === 'max_batch_size' ? defaultBatch : defaultWait})`}
-                          min={spec.min}
-                          max={spec.max}
+                          aria-label={`${labelOf(name)} for ${a.name} v${a.version}`}
+                          placeholder={`default (${modelDefault(name)})`}
+                          {...rangeOf(name)}
                           allowDecimal={false}
-                          value={override[spec.field] ?? ''}
-                          onChange={(v) => setOverride(a.id, spec.field, numberOrUndefined(v))}
-                          data-testid={`serving-model-${a.id}-${spec.testId.replace('serving-', '')}`}
+                          value={override[name] ?? ''}
+                          onChange={(v) => setOverride(a.id, name, numberOrUndefined(v))}
+                          data-testid={`serving-model-${a.id}-${name}`}
                         />
                       </Table.Td>
                     ))}
@@ -182,7 +175,7 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
 
         {settings.restart_needed && (
           <Alert color="yellow" variant="light" data-testid="serving-restart">
-            Worker threads are {settings.worker_threads ? 'on' : 'off'} in the saved settings; that takes effect the next time the server starts.
+            Saved changes to {restartLabels} take effect the next time the server starts.
           </Alert>
         )}
         {save.isError && <Alert color="red" data-testid="serving-error">{errorMessage(save.error)}</Alert>}
@@ -191,7 +184,7 @@ function ServingForm({ settings, save }: { settings: ServingSettings; save: Retu
           <Group gap="sm">
             {savedNow && (
               <Text size="sm" c="teal" data-testid="serving-saved">
-                {settings.restart_needed ? 'Saved; worker threads change at the next start' : settings.set_on_command_line.length ? 'Saved; applied where no serve flag sets the value' : 'Saved and applied'}
+                {settings.restart_needed ? `Saved; ${restartLabels} at the next start` : settings.set_on_command_line.length ? 'Saved; applied where no serve flag sets the value' : 'Saved and applied'}
               </Text>
             )}
             <Button type="submit" disabled={!dirty} loading={save.isPending} data-testid="serving-save">Save</Button>

@@ -2,8 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { createCore, type Core } from './core/index.ts';
-import type { ImportResult, OnConflict } from './core/bundle/index.ts';
+import { createCore, type Core } from '../core/index.ts';
+import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
 
 /**
  * `modeldesk export` and `modeldesk import` (DESIGN §6): they open the data directory
@@ -11,7 +11,7 @@ import type { ImportResult, OnConflict } from './core/bundle/index.ts';
  * CI logs stay clean.
  */
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataOption = () => new Option('--data <dir>', 'data directory (SQLite database and model files)').default('./.modeldesk');
 
 async function withCore<T>(data: string, run: (core: Core) => Promise<T>): Promise<T> {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, repoRoot } from '../test/fixtures/index.ts';
-import { createCore } from './core/index.ts';
+import { fixtureModel, repoRoot } from '../../test/fixtures/index.ts';
+import { createCore } from '../core/index.ts';
 
 const run = promisify(execFile);
 const migrationsDir = join(repoRoot, 'db', 'migrations');
@@ -13,7 +13,7 @@ const migrationsDir = join(repoRoot, 'db', 'migrations');
 /** `npm run cli -- export|import`, as a user runs them: a child process, not a TTY, so no progress bar. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'src-main', 'cli.ts'), ...args], { cwd: repoRoot });
+    const { stdout, stderr } = await run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'src-main', 'cli', 'main.ts'), ...args], { cwd: repoRoot });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core, type CoreConfig } from './core/index.ts';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from './server/app.ts';
+import type { ServingSettingsFile } from '../contract/serving-settings.ts';
+import { createCore, type Core } from '../core/index.ts';
+import { buildServer } from './app.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface HeadlessOptions {
+/**
+ * What `modeldesk serve` (cli/serve.ts), the desktop app (desktop/main.ts) and the tests start:
+ * the core and its HTTP server, listening. buildServer (app.ts) never listens; this does.
+ */
+export interface StartServerOptions {
   port: number;
   data: string;
   host?: string;
@@ -22,9 +27,8 @@ export interface HeadlessOptions {
   portFallback?: boolean;
   /** better-sqlite3 addon for Electron's ABI (the desktop app) */
   sqliteNativeBinding?: string;
-  /** onnxruntime threads and dynamic batching (CLI: --threads, --max-batch-size, --max-batch-wait-us) */
-  intraOpThreads?: number;
-  serving?: CoreConfig['serving'];
+  /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
+  serving?: ServingSettingsFile;
 }
 
 export interface RunningServer {
@@ -53,8 +57,8 @@ async function listenWithFallback(app: FastifyInstance, host: string, port: numb
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
-/** Core + HTTP server bound to the requested interface: what `npm run serve` and tests start. */
-export async function startHeadless(options: HeadlessOptions): Promise<RunningServer> {
+/** The core and its HTTP server, bound to the requested interface. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.adminToken ?? (process.env.MODELDESK_ADMIN_TOKEN || randomBytes(24).toString('base64url'));
   const dataDir = resolve(options.data);
@@ -62,7 +66,6 @@ export async function startHeadless(options: HeadlessOptions): Promise<RunningSe
     dataDir,
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
-    ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });

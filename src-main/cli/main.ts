@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { addBundleCommands } from './bundle.ts';
+import { addServeCommand } from './serve.ts';
+
+/**
+ * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import.
+ * The CLI is an entry point: it may use core, server, contract and db; nothing imports it.
+ */
+const program = new Command()
+  .name('modeldesk')
+  .description('ModelDesk: serve ONNX models on your own machine')
+  .showHelpAfterError();
+
+addServeCommand(program);
+addBundleCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`modeldesk: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
