@@ -1,4 +1,4 @@
-import { binCount, binIndex, parseNumeric } from './binning.ts';
+import { binCount, binIndex, missingBin, numericBinIndex, parseNumeric } from './binning.ts';
 import type { FeatureProfile, ReferenceProfile } from './profile-schema.ts';
 
 /**
@@ -34,15 +34,20 @@ export function emptyCounts(feature: FeatureProfile): BinCounts {
 
 /** Counts one value into `into` (mutates it; the hot path of the aggregator). */
 export function addValue(feature: FeatureProfile, into: BinCounts, value: unknown): void {
-  const index = binIndex(feature, value);
-  into.counts[index] = (into.counts[index] ?? 0) + 1;
-  if (feature.kind !== 'numeric') return;
+  if (feature.kind !== 'numeric') {
+    const index = binIndex(feature, value);
+    into.counts[index] = (into.counts[index] ?? 0) + 1;
+    return;
+  }
+  // binIndex's numeric branch, inlined so the value is parsed once
   const x = parseNumeric(value);
+  const index = x === null || x === 'invalid' ? missingBin(feature) : numericBinIndex(feature.edges, x);
+  into.counts[index] = (into.counts[index] ?? 0) + 1;
   if (x === null || x === 'invalid') return;
   into.sum += x;
   into.sumSquares += x * x;
-  into.min = into.min === null ? x : Math.min(into.min, x);
-  into.max = into.max === null ? x : Math.max(into.max, x);
+  into.min = into.min === null || x < into.min ? x : into.min;
+  into.max = into.max === null || x > into.max ? x : into.max;
 }
 
 /** a + b as a new aggregate. Throws when the layouts differ: they were counted against different bins. */
