@@ -140,7 +140,7 @@ export interface BinnedValues {
  * CDFs rebuilt from the bins by one model of where the mass sits inside a bin: uniform on the
  * widest interval inside the bin that is centred on the reference's mean there (it touches the
  * bin's nearer edge; a single-value bin becomes a point mass). Uniform over the whole bin would
- * put a skewed tail's mass far out (fnlwgt's last bin spans 379k–1.48M with its mean near 470k,
+ * put a skewed tail's mass far out (with 20 bins, fnlwgt's last spans 379k–1.48M, mean near 470k,
  * which made the estimate 30% high); matching the mean keeps the distance a mass travels right.
  * Under- and overflow bins (the reference has none there) are uniform out to the current
  * window's min and max. On each piece the CDF difference is constant or linear, so the integral

@@ -8,9 +8,11 @@
  *    then `builder.finish()` → `ReferenceProfile` (`profile_version` 1, snake_case JSON, see
  *    profile-schema.ts). Columns are declared (`ColumnSpec`: numeric or categorical; from the
  *    model's signature, or `inferColumns` for a bare file). Per numeric column: tie-aware
- *    equal-frequency edges (20 bins by default) with under-, overflow and missing bins, counts,
- *    per-bin means, mean, std, min, max. Per categorical column: top 20 categories + other +
- *    unseen + missing. Predictions use the same two kinds, named like the response fields:
+ *    equal-frequency edges (100 fine bins by default; a column with ≤ 100 distinct values gets
+ *    one bin per value) with under-, overflow and missing bins, counts, per-bin means, mean, std,
+ *    min, max; PSI, JS and chi-square compare 10 coarse groups of those bins (deciles), KS and
+ *    Wasserstein the fine bins. Per categorical column: top 20 categories + other + unseen +
+ *    missing. Predictions use the same two kinds, named like the response fields:
  *    `label` (categorical), `probability` (binary classifiers' positive-class score, numeric),
  *    `prediction` (regressors, numeric). Memory and speed: see profile-builder.ts. A profile
  *    from outside goes through `parseProfile` (400-kind errors naming the column).
@@ -18,7 +20,7 @@
  *    is the incremental aggregate (counts, min, max, Σx, Σx²) that `addValue` feeds and
  *    `mergeCounts` sums, so the request log can keep one per (version, profile, column, hour) and
  *    add hours up. `WindowCounts` holds one per column; `emptyWindow`, `addRow`, `mergeWindows`,
- *    `countWindow` (whole lists at once).
+ *    `countWindow` (whole lists at once). `binLabels` names the bins for histograms.
  * 3. Report. `driftReport(profile, window, thresholds?)` → `DriftReport`: per column
  *    (`FeatureDrift`) PSI, Jensen–Shannon distance, Wasserstein ÷ reference std and binned KS
  *    (numeric), chi-square homogeneity, missing and unseen rates, the test p-value, its
@@ -38,6 +40,15 @@
  * - Dataset: drift when ≥ 50% of the judged features drift, warning when at least one does,
  *   otherwise no drift (feature warnings alone do not raise it).
  *
+ * ## Accuracy against scipy on raw data (distances.test.ts, adult-drift.test.ts)
+ * JS distance, chi-square (pooled table), Benjamini–Hochberg and the Kolmogorov distribution
+ * match scipy to ~1e-12. KS D and Wasserstein are exact when every value has its own bin
+ * (discrete data: every numeric Adult column but fnlwgt and capital-gain). On continuous data
+ * with 100 bins, W is within 1% of scipy.stats.wasserstein_distance for real shifts (fnlwgt
+ * under the age shift: 0.1360 vs 0.1372 std) and a few percent low at noise level (0.0145 vs
+ * 0.0154), D at most 0.0013 below ks_2samp's (binning can only lower D); KS p-values are within
+ * ~6% of ks_2samp(method='asymp').
+ *
  * ## Quality over time (quality.ts)
  * `accuracySeries(buckets)` (Wilson intervals) and `regressionSeries(buckets)` (RMSE and MAE
  * with t-intervals), reusing experiments/stats; both report feedback coverage and delay.
@@ -47,13 +58,16 @@ export {
   binCount,
   binIndex,
   binLabels,
+  coarseGroups,
   equalFrequencyBins,
+  groupCounts,
   innerBinCount,
   isMissing,
   isSingleValueBin,
   missingBin,
   numericBinIndex,
   unseenBin,
+  type CoarseGroups,
   type NumericBins
 } from './binning.ts';
 export { DEFAULT_PROFILE_OPTIONS, ProfileBuilder, inferColumns, type ProfileColumns, type ProfileOptions } from './profile-builder.ts';

@@ -9,8 +9,8 @@ import { emptyCounts, type WindowCounts } from './window.ts';
  * 1. an effect size reaches its threshold (a very large window makes every p-value tiny, so
  *    significance alone would flag trivial shifts: evidently#20, #50), and
  * 2. its test is significant after Benjamini–Hochberg across the columns at the false discovery
- *    rate (a small window makes distances noisy: with 20 bins and 200 rows the JS distance of two
- *    samples of one distribution is about 0.1 by chance alone, evidently#509).
+ *    rate (a small window makes distances noisy: with 20 categories and 200 rows the JS
+ *    distance of two samples of one distribution is about 0.1 by chance alone, evidently#509).
  * Below `minCount` rows (current or reference) the answer is "not enough data", whatever the values.
  */
 
