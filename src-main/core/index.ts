@@ -48,6 +48,8 @@ export interface Core {
   readonly registry: Registry;
   /** the request log: reading it, and feedback */
   readonly requests: RequestLog;
+  /** model files by SHA-256 (content-addressed, never modified) */
+  readonly artifacts: ArtifactStore;
   readonly abTests: AbTestService;
   /** registry export and import */
   readonly bundles: BundleService;
@@ -122,6 +124,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     registry,
     requests,
+    artifacts,
     abTests,
     bundles,
     serving,

@@ -46,13 +46,14 @@ export async function platformRegistry(): Promise<PlatformRegistry> {
     return found;
   };
   core.serving.save({
-    batching: { maxBatchSize: 32, maxWaitUs: 250 },
-    algorithms: { [String(byName('diabetes', 'gradient boosting').id)]: { maxBatchSize: 1 } }
+    max_batch_size: 32,
+    max_wait_us: 250,
+    algorithms: { [String(byName('diabetes', 'gradient boosting').id)]: { max_batch_size: 1 } }
   });
 
   // Logged answers, pinned to each version: more than 100 for the forest (the check takes the last 100).
   const log = async (endpoint: string, algorithm: Algorithm, records: unknown[]) => {
-    await core.predictor.predict(endpoint, records, { algorithmId: algorithm.id });
+    await core.infer(endpoint, { kind: 'body', body: records }, { algorithmId: algorithm.id });
   };
   const incomeRecords = [...income.records, ...income.records, ...income.records].slice(0, 110);
   await log('income_classifier', byName('income_classifier', 'random forest'), incomeRecords);
