@@ -13,6 +13,7 @@ interface ServeOptions {
   data: string;
   host: string;
   seed: boolean;
+  jobInputDir: string[];
 }
 
 /** `modeldesk serve`: the prediction server and web UI without the desktop window. */
@@ -23,7 +24,8 @@ export function addServeCommand(program: Command): void {
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 8765)
     .option('--data <dir>', 'data directory (SQLite database and model files)', './.modeldesk')
     .option('--host <host>', 'interface to bind; anything but loopback requires tokens on every route', '127.0.0.1')
-    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier');
+    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--job-input-dir <dir>', 'a folder whose files batch jobs may read by path (repeat for several)', (v: string, all: string[]) => [...all, v], []);
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
     const server = await startServer({
@@ -31,7 +33,8 @@ export function addServeCommand(program: Command): void {
       data: options.data,
       host: options.host,
       seed: options.seed,
-      serving: servingFlags(options)
+      serving: servingFlags(options),
+      jobInputDirs: options.jobInputDir
     });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
     console.log(`Open ${server.url}/?token=${server.token}`);

@@ -11,7 +11,7 @@ describe('CoreEvents', () => {
     const offA = events.on('settings.changed', () => heard.push('a'));
     events.on('settings.changed', () => heard.push('b'));
     events.on('experiment.started', () => heard.push('other event'));
-    const settings = { intra_op_threads: 1, worker_threads: false, max_batch_size: 64, max_wait_us: 0, algorithms: {} };
+    const settings = { intra_op_threads: 1, worker_threads: false, job_worker_threads: 0, max_batch_size: 64, max_wait_us: 0, algorithms: {} };
     events.emit('settings.changed', { settings });
     offA();
     events.emit('settings.changed', { settings });

@@ -1,4 +1,5 @@
 import type { ImportResult } from './bundle/import.ts';
+import type { JobRow } from './jobs/job-store.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
 import type { StatusTransition } from './registry/status-transitions.ts';
 import type { Algorithm } from './registry/types.ts';
@@ -35,6 +36,10 @@ export interface CoreEventMap {
   'feedback.recorded': { request: LoggedRequest };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
+  /** a batch job or replay started running; `resumed` when it had run before (a restart) */
+  'job.started': { job: JobRow; resumed: boolean };
+  /** a batch job or replay ended: completed, failed (with its message) or cancelled */
+  'job.finished': { job: JobRow };
 }
 
 export type CoreEventName = keyof CoreEventMap;

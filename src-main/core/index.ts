@@ -6,6 +6,8 @@ import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { JobService } from './jobs/job-service.ts';
+import { sourceWorkerEntry } from './jobs/job-workers.ts';
 import { Metrics } from './monitoring/metrics.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
@@ -18,6 +20,7 @@ import { Inference, type InferInput, type InferResult } from './serving/infer.ts
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
+import { pathToFileURL } from 'node:url';
 import { runtimeOf } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
 
@@ -37,6 +40,10 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /** the built job worker (the desktop app's out/main/job-worker.js); omitted, core/jobs/job-worker.ts runs through tsx */
+  jobWorkerEntry?: string;
+  /** folders whose files batch jobs may read by path over the API (the desktop's dialog grants single files) */
+  jobInputDirs?: string[];
 }
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
@@ -58,6 +65,8 @@ export interface Core {
   readonly metrics: Metrics;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
+  /** batch prediction jobs on files, and replays of logged requests against a candidate */
+  readonly jobs: JobService;
   /** the database, for tests and maintenance tools; features go through the services above */
   readonly db: Db;
   readonly sqlite: Database.Database;
@@ -98,6 +107,18 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const inference = new Inference(servingRegistry, pool, writer, router);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
   const metrics = new Metrics(endpointNames(registry));
+  const jobs = new JobService({
+    db: database.db,
+    sqlite: database.sqlite,
+    registry,
+    artifacts,
+    events,
+    dataDir: config.dataDir,
+    select: (endpointName, options) => inference.select(endpointName, options),
+    workerThreads: () => serving.state().effective.job_worker_threads,
+    workerEntry: config.jobWorkerEntry ? { entry: pathToFileURL(config.jobWorkerEntry).href, tsx: null } : sourceWorkerEntry(),
+    inputDirs: config.jobInputDirs ?? []
+  });
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -130,11 +151,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     serving,
     metrics,
     pool,
+    jobs,
     db: database.db,
     sqlite: database.sqlite,
     select: (endpointName, options) => inference.select(endpointName, options),
     infer: (endpointName, input, options) => inference.infer(endpointName, input, options),
     async close() {
+      // a running job stops at a chunk boundary and resumes at the next start
+      await jobs.close();
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();

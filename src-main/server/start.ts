@@ -29,6 +29,10 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /** folders whose files batch jobs may read by path (`serve --job-input-dir`) */
+  jobInputDirs?: string[];
+  /** the built job worker (the desktop app's out/main/job-worker.js); omitted: the TypeScript source through tsx */
+  jobWorkerEntry?: string;
 }
 
 export interface RunningServer {
@@ -67,6 +71,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.jobInputDirs ? { jobInputDirs: options.jobInputDirs } : {}),
+    ...(options.jobWorkerEntry ? { jobWorkerEntry: options.jobWorkerEntry } : {}),
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);
@@ -82,6 +88,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await core.close();
     throw err;
   }
+  // jobs left queued or running by the previous run resume now
+  core.jobs.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;

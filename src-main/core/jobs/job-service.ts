@@ -1,0 +1,241 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { finishedJobStates } from '../../contract/jobs.ts';
+import type { Db } from '../../../db/open.ts';
+import { nowIso } from '../clock.ts';
+import { conflict, notFound } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
+import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { SelectOptions, Selection } from '../serving/algorithm-selector.ts';
+import { readRunnableModel } from '../serving/runnable-model.ts';
+import { createPredictJob, type JobInput, type JobOutput, type PredictJobRequest } from './job-creation.ts';
+import { InputAllowance, receiveUpload, sha256OfFile, type ReceivedFile } from './input-files.ts';
+import { JobStore, type JobChanges, type JobRow } from './job-store.ts';
+import { defaultJobWorkers, JobWorkerPool, type JobWorkerEntry } from './job-workers.ts';
+import { runPredictJob, type StopReason } from './predict-runner.ts';
+import { createReplayJob, runReplayJob, type ReplayRequest } from './replay/replay-runner.ts';
+import { WorkerFeed, workerModelOptions } from './worker-feed.ts';
+import type { Readable } from 'node:stream';
+
+export interface JobServiceDeps {
+  db: Db;
+  sqlite: import('better-sqlite3').Database;
+  registry: Registry;
+  artifacts: ArtifactStore;
+  events: CoreEvents;
+  dataDir: string;
+  select(endpoint: string, options: SelectOptions): Selection;
+  /** the job_worker_threads setting (0: one per core but one) */
+  workerThreads(): number;
+  workerEntry: JobWorkerEntry | null;
+  /** folders whose files a job may read by path (besides files the desktop's dialog returned) */
+  inputDirs: readonly string[];
+}
+
+/** A running job's pace since it last (re)started, for rate and time left. */
+export interface LiveProgress {
+  startedMs: number;
+  rowsAtStart: number;
+  offsetAtStart: number;
+  rowsDone: number;
+  rowsFailed: number;
+  inputOffset: number;
+}
+
+/**
+ * Batch jobs and replays (issue #16): created from an upload, a file on this machine or the
+ * request log, run one at a time on the job worker threads, resumed after a restart from their
+ * last completed chunk. Announced as `job.started` and `job.finished`.
+ */
+export class JobService {
+  readonly store: JobStore;
+  readonly allowance: InputAllowance;
+  private readonly pool: JobWorkerPool;
+  private readonly jobsDir: string;
+  private readonly queue: number[] = [];
+  private running: { id: number; controller: AbortController; done: Promise<JobRow>; live: LiveProgress } | null = null;
+  private serving = false;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.store = new JobStore(deps.db);
+    this.allowance = new InputAllowance(deps.inputDirs);
+    this.pool = new JobWorkerPool(deps.workerEntry);
+    this.jobsDir = join(deps.dataDir, 'jobs');
+    mkdirSync(this.jobsDir, { recursive: true });
+    this.removeStaleUploads();
+  }
+
+  /** Runs queued jobs from now on, resuming those a previous run of the server left unfinished (the server calls it). */
+  start(): void {
+    this.serving = true;
+    for (const job of this.store.unfinished()) if (!this.queue.includes(job.id)) this.queue.push(job.id);
+    this.pump();
+  }
+
+  /** Streams an upload into the data directory (hashing it on the way); createFromUpload takes it from there. */
+  receiveUpload(stream: Readable, truncated: () => boolean): Promise<ReceivedFile> {
+    return receiveUpload(stream, join(this.jobsDir, 'incoming'), truncated);
+  }
+
+  /** A job for a received upload: the file moves into the job's folder, or is deleted when the job is refused. */
+  async createFromUpload(file: ReceivedFile, name: string, request: PredictJobRequest): Promise<JobRow> {
+    return this.enqueue(await createPredictJob(this.creation(), request, { kind: 'upload', file, name }));
+  }
+
+  /**
+   * A job reading a file on this machine. Over the API the path must be an allowed one
+   * (InputAllowance); the CLI, run by the machine's user, passes `trusted` and its own output.
+   */
+  async createFromPath(path: string, request: PredictJobRequest, options: { trusted?: boolean; output?: JobOutput } = {}): Promise<JobRow> {
+    const real = options.trusted ? path : this.allowance.check(path);
+    const input: JobInput = { kind: 'path', path: real, name: real.split(/[\\/]/).pop()!, bytes: statSync(real).size, sha256: await sha256OfFile(real) };
+    return this.enqueue(await createPredictJob(this.creation(), request, input, options.output));
+  }
+
+  createReplay(request: ReplayRequest): JobRow {
+    return this.enqueue(createReplayJob({ db: this.deps.db, sqlite: this.deps.sqlite, store: this.store, registry: this.deps.registry, select: this.deps.select }, request));
+  }
+
+  list(limit = 200): JobRow[] {
+    return this.store.list(limit);
+  }
+
+  get(id: number): JobRow {
+    return this.store.get(id);
+  }
+
+  /** The running job's pace, when `id` is running here. */
+  live(id: number): LiveProgress | null {
+    return this.running?.id === id ? this.running.live : null;
+  }
+
+  /**
+   * Cancels a queued or running job. A running one finishes the chunks it handed out, keeps what
+   * it finished (its result holds those rows) and says so. A finished job cannot be cancelled.
+   */
+  async cancel(id: number, by = ''): Promise<JobRow> {
+    const job = this.store.get(id);
+    if (finishedJobStates.includes(job.state)) throw conflict(`job ${id} is already ${job.state}; only a queued or running job can be cancelled`, 'id');
+    if (this.running?.id === id) {
+      this.running.controller.abort('cancel' satisfies StopReason);
+      return this.running.done;
+    }
+    const index = this.queue.indexOf(id);
+    if (index >= 0) this.queue.splice(index, 1);
+    return this.finish(id, { state: 'cancelled', message: `cancelled before it started${by ? ` by ${by}` : ''}` });
+  }
+
+  /** The file holding a finished job's result or its error rows. */
+  resultFile(id: number, which: 'result' | 'errors'): { path: string; job: JobRow } {
+    const job = this.store.get(id);
+    if (job.kind !== 'predict') throw notFound(`job ${id} is a replay: its report is part of the job`, 'id');
+    if (!finishedJobStates.includes(job.state)) throw conflict(`job ${id} is ${job.state}: its files are written when it ends`, 'id');
+    const path = which === 'result' ? job.outputPath : job.errorsPath;
+    if (!path || !existsSync(path)) throw notFound(`job ${id} has no ${which === 'result' ? 'result' : 'error rows'} file (it failed before writing one)`, 'id');
+    return { path, job };
+  }
+
+  /** Lets jobs read a file the user picked in the desktop app's open dialog. */
+  allowInputFile(path: string): void {
+    this.allowance.grant(path);
+  }
+
+  /** Runs one job here and now to its end (the CLI); resolves with its final row. */
+  async runToEnd(id: number, onChunk?: (live: LiveProgress) => void): Promise<JobRow> {
+    return this.execute(this.store.get(id), onChunk);
+  }
+
+  /** Stops the running job where it is (it resumes at the next start), then the workers. */
+  async close(): Promise<void> {
+    this.serving = false;
+    if (this.running) {
+      this.running.controller.abort('shutdown' satisfies StopReason);
+      await this.running.done.catch(() => undefined);
+    }
+    await this.pool.close();
+  }
+
+  private creation() {
+    return { db: this.deps.db, store: this.store, jobsDir: this.jobsDir, select: this.deps.select };
+  }
+
+  private enqueue(job: JobRow): JobRow {
+    this.queue.push(job.id);
+    this.pump();
+    return job;
+  }
+
+  private pump(): void {
+    if (!this.serving || this.running) return;
+    const id = this.queue.shift();
+    if (id === undefined) return;
+    void this.execute(this.store.get(id)).finally(() => this.pump());
+  }
+
+  private execute(job: JobRow, onChunk?: (live: LiveProgress) => void): Promise<JobRow> {
+    const controller = new AbortController();
+    const live: LiveProgress = { startedMs: Date.now(), rowsAtStart: job.rowsDone, offsetAtStart: job.inputOffset, rowsDone: job.rowsDone, rowsFailed: job.rowsFailed, inputOffset: job.inputOffset };
+    const done = this.runJob(job, controller.signal, live, onChunk);
+    this.running = { id: job.id, controller, done, live };
+    return done.finally(() => {
+      if (this.running?.id === job.id) this.running = null;
+    });
+  }
+
+  private async runJob(queued: JobRow, signal: AbortSignal, live: LiveProgress, onChunk?: (live: LiveProgress) => void): Promise<JobRow> {
+    const algorithm = this.deps.registry.getAlgorithm(queued.algorithmId);
+    const feed = new WorkerFeed(this.pool, this.deps.workerThreads() || defaultJobWorkers(), (key) => {
+      const target = key === modelKey(algorithm.id) ? algorithm : this.deps.registry.getAlgorithm(Number(key.slice(1)));
+      return { ...readRunnableModel(this.deps.artifacts, target), options: workerModelOptions(target) };
+    });
+    const runStarted = Date.now();
+    const save = (changes: JobChanges): JobRow => this.store.update(queued.id, { ...changes, runningMs: queued.runningMs + (Date.now() - runStarted) });
+    let job: JobRow;
+    try {
+      job = this.store.update(queued.id, { state: 'running', startedAt: queued.startedAt ?? nowIso(), workers: feed.size, message: null });
+    } catch (err) {
+      return this.finish(queued.id, { state: 'failed', message: (err as Error).message });
+    }
+    this.deps.events.emit('job.started', { job, resumed: queued.startedAt !== null });
+    const hooks = {
+      feed,
+      modelKey: modelKey(algorithm.id),
+      signal,
+      save,
+      onChunk: (state: { rowsDone: number; rowsFailed: number; inputOffset: number }) => {
+        Object.assign(live, state);
+        onChunk?.(live);
+      }
+    };
+    try {
+      await feed.warm([hooks.modelKey]);
+      job = job.kind === 'predict' ? await runPredictJob(job, hooks) : await runReplayJob(job, hooks, this.deps);
+    } catch (err) {
+      return this.finish(queued.id, { state: 'failed', message: (err as Error).message, runningMs: queued.runningMs + (Date.now() - runStarted) });
+    }
+    if (!finishedJobStates.includes(job.state)) return job;
+    return this.finish(job.id, {});
+  }
+
+  /** Ends a job: its final state and time, the uploaded input removed (only a resume needed it), announced. */
+  private finish(id: number, changes: JobChanges): JobRow {
+    const job = this.store.update(id, { ...changes, finishedAt: nowIso() });
+    if (job.inputUploaded && job.inputPath) rmSync(job.inputPath, { force: true });
+    this.deps.events.emit('job.finished', { job });
+    return job;
+  }
+
+  /** uploads a crash interrupted (only old ones, in case another process shares the data dir) */
+  private removeStaleUploads(): void {
+    const incoming = join(this.jobsDir, 'incoming');
+    if (!existsSync(incoming)) return;
+    for (const name of readdirSync(incoming)) {
+      const path = join(incoming, name);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > 24 * 60 * 60 * 1000) rmSync(path, { force: true });
+    }
+  }
+}
+
+const modelKey = (algorithmId: number): string => `a${algorithmId}`;
