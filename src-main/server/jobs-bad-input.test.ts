@@ -59,7 +59,7 @@ describe('a job that cannot start is refused with a 4xx naming the problem, and 
     form.set('endpoint', 'income_classifier');
     const res = await server.request('/api/v1/jobs', { method: 'POST', body: form, admin: true });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toBe('send the input as a multipart part named "file" (or a JSON body with "path")');
+    expect(((await res.json()) as { message: string }).message).toBe('send the input as a multipart part named "file" (or a JSON body with "path")');
   });
 
   it('no token: 401, and the upload is never read', async () => {

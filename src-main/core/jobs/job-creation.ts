@@ -65,7 +65,8 @@ export async function createPredictJob(
   deps: { db: Db; store: JobStore; jobsDir: string; select: (endpoint: string, options: SelectOptions) => Selection },
   request: PredictJobRequest,
   input: JobInput,
-  output?: JobOutput
+  output?: JobOutput,
+  runner?: 'cli'
 ): Promise<JobRow> {
   try {
     const { endpoint, algorithm } = jobSelection(deps.select, request);
@@ -76,7 +77,7 @@ export async function createPredictJob(
     const facts = await inspectInput(path, input.name, request.format);
     const outputFormat = request.outputFormat ?? facts.format;
     const spec = chunkSpecFor(algorithm, facts, outputFormat);
-    const options: PredictOptions = { spec, headerText: facts.headerText };
+    const options: PredictOptions = { spec, headerText: facts.headerText, ...(runner ? { runner } : {}) };
     return deps.db.transaction(() => {
       const row = deps.store.insert({
         kind: 'predict',

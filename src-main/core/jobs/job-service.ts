@@ -9,11 +9,11 @@ import type { ArtifactStore } from '../registry/artifact-store.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { SelectOptions, Selection } from '../serving/algorithm-selector.ts';
 import { readRunnableModel } from '../serving/runnable-model.ts';
-import { createPredictJob, type JobInput, type JobOutput, type PredictJobRequest } from './job-creation.ts';
+import { createPredictJob, jobSelection, type JobInput, type JobOutput, type PredictJobRequest } from './job-creation.ts';
 import { InputAllowance, receiveUpload, sha256OfFile, type ReceivedFile } from './input-files.ts';
 import { JobStore, type JobChanges, type JobRow } from './job-store.ts';
 import { defaultJobWorkers, JobWorkerPool, type JobWorkerEntry } from './job-workers.ts';
-import { runPredictJob, type StopReason } from './predict-runner.ts';
+import { runPredictJob, type PredictOptions, type StopReason } from './predict-runner.ts';
 import { createReplayJob, runReplayJob, type ReplayRequest } from './replay/replay-runner.ts';
 import { WorkerFeed, workerModelOptions } from './worker-feed.ts';
 import type { Readable } from 'node:stream';
@@ -66,10 +66,15 @@ export class JobService {
     this.removeStaleUploads();
   }
 
-  /** Runs queued jobs from now on, resuming those a previous run of the server left unfinished (the server calls it). */
+  /**
+   * Runs queued jobs from now on, resuming those a previous run of the server left unfinished
+   * (the server calls it). Jobs of `modeldesk predict` are left to that command, which resumes them.
+   */
   start(): void {
     this.serving = true;
-    for (const job of this.store.unfinished()) if (!this.queue.includes(job.id)) this.queue.push(job.id);
+    for (const job of this.store.unfinished()) {
+      if (!this.queue.includes(job.id) && !isCliJob(job)) this.queue.push(job.id);
+    }
     this.pump();
   }
 
@@ -87,10 +92,29 @@ export class JobService {
    * A job reading a file on this machine. Over the API the path must be an allowed one
    * (InputAllowance); the CLI, run by the machine's user, passes `trusted` and its own output.
    */
-  async createFromPath(path: string, request: PredictJobRequest, options: { trusted?: boolean; output?: JobOutput } = {}): Promise<JobRow> {
+  async createFromPath(path: string, request: PredictJobRequest, options: { trusted?: boolean; output?: JobOutput; runner?: 'cli' } = {}): Promise<JobRow> {
     const real = options.trusted ? path : this.allowance.check(path);
     const input: JobInput = { kind: 'path', path: real, name: real.split(/[\\/]/).pop()!, bytes: statSync(real).size, sha256: await sha256OfFile(real) };
-    return this.enqueue(await createPredictJob(this.creation(), request, input, options.output));
+    const job = await createPredictJob(this.creation(), request, input, options.output, options.runner);
+    return options.runner ? job : this.enqueue(job);
+  }
+
+  /**
+   * The unfinished `modeldesk predict` job writing `output` from `path` with the same version,
+   * to resume; null when there is none. One whose input changed since is failed, saying so.
+   */
+  async findResumable(path: string, output: string, request: PredictJobRequest): Promise<JobRow | null> {
+    const { algorithm } = jobSelection(this.deps.select, request);
+    const job = this.store.unfinished().find((j) => isCliJob(j) && j.inputPath === path && j.outputPath === output && j.algorithmId === algorithm.id);
+    if (!job || (request.outputFormat !== undefined && job.outputFormat !== request.outputFormat)) return null;
+    if ((await sha256OfFile(path)) === job.inputSha256) return job;
+    this.finish(job.id, { state: 'failed', message: 'the input file changed before this job could resume; a new job scores it' });
+    return null;
+  }
+
+  /** Stops a running job at its next chunk, resumable (the CLI on Ctrl-C). */
+  interrupt(id: number): void {
+    if (this.running?.id === id) this.running.controller.abort('shutdown' satisfies StopReason);
   }
 
   createReplay(request: ReplayRequest): JobRow {
@@ -239,3 +263,4 @@ export class JobService {
 }
 
 const modelKey = (algorithmId: number): string => `a${algorithmId}`;
+const isCliJob = (job: JobRow): boolean => job.kind === 'predict' && (job.options as PredictOptions).runner === 'cli';

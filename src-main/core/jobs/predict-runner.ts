@@ -10,6 +10,8 @@ import type { WorkerFeed } from './worker-feed.ts';
 export interface PredictOptions {
   spec: ChunkSpec;
   headerText: string;
+  /** 'cli': run by `modeldesk predict`, which resumes it; a server leaves it alone */
+  runner?: 'cli';
 }
 
 /** Why a run stopped before the end: the user cancelled, or the process is closing (the job resumes). */
