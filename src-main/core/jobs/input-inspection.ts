@@ -59,7 +59,7 @@ export async function inspectInput(path: string, name: string, declared?: InputF
 
 function inspectCsv(sample: Buffer, start: number, size: number, name: string): InputFacts {
   const scanner = new RecordScanner('csv');
-  let end = scanner.next(sample, start);
+  const end = scanner.next(sample, start);
   if (end < 0) {
     if (sample.length < size) throw invalidInput('the header row is longer than 1 MiB: is this a CSV file?', 'file');
     throw invalidInput('the file has a header but no rows', 'file');

@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { finishedJobStates } from '../../contract/jobs.ts';
 import type { Db } from '../../../db/open.ts';
 import { nowIso } from '../clock.ts';
@@ -16,11 +18,10 @@ import { defaultJobWorkers, JobWorkerPool, type JobWorkerEntry } from './job-wor
 import { runPredictJob, type PredictOptions, type StopReason } from './predict-runner.ts';
 import { createReplayJob, runReplayJob, type ReplayRequest } from './replay/replay-runner.ts';
 import { WorkerFeed, workerModelOptions } from './worker-feed.ts';
-import type { Readable } from 'node:stream';
 
 export interface JobServiceDeps {
   db: Db;
-  sqlite: import('better-sqlite3').Database;
+  sqlite: Database.Database;
   registry: Registry;
   artifacts: ArtifactStore;
   events: CoreEvents;

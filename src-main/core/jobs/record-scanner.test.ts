@@ -17,6 +17,11 @@ describe('recordSpans', () => {
     expect(spansText('a,b\r\n"x\ny",z\n\n1,"2""\n"\nlast')).toEqual(['a,b', '"x\ny",z', '', '1,"2""\n"', 'last']);
   });
 
+  it('opens quotes only at the start of a field: a stray quote does not swallow the next records', () => {
+    expect(spansText('1,ab"c,2\n3,4\n5, "x\ny" ,6\n')).toEqual(['1,ab"c,2', '3,4', '5, "x\ny" ,6']);
+    expect(spansText('"a""\nb",1\n2\n')).toEqual(['"a""\nb",1', '2']);
+  });
+
   it('ignores quotes in JSON Lines (they are inside strings, which cannot hold a raw newline)', () => {
     expect(spansText('{"a":"x\\"y"}\n{"b":1}\n', 'jsonl')).toEqual(['{"a":"x\\"y"}', '{"b":1}']);
   });
@@ -26,6 +31,17 @@ describe('recordSpans', () => {
     expect(scanner.next(Buffer.from('1,"a'), 0)).toBe(-1);
     expect(scanner.insideQuotes).toBe(true);
     expect(scanner.next(Buffer.from('\nb",2\n3'), 0)).toBe(6);
+  });
+
+  it('reads an escaped quote split across buffers', () => {
+    const scanner = new RecordScanner('csv');
+    expect(scanner.next(Buffer.from('1,"a"'), 0)).toBe(-1);
+    // the quote that ended the last buffer and this one's first make "": still inside the field
+    expect(scanner.next(Buffer.from('"\nb",2\n'), 0)).toBe(7);
+    expect(scanner.insideQuotes).toBe(false);
+    const closed = new RecordScanner('csv');
+    expect(closed.next(Buffer.from('1,"a"'), 0)).toBe(-1);
+    expect(closed.next(Buffer.from(',2\n'), 0)).toBe(3);
   });
 });
 
