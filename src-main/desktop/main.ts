@@ -1,5 +1,5 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startServer, type RunningServer } from '../server/start.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
@@ -32,7 +32,9 @@ export function runDesktop(): void {
       migrationsDir: join(root, 'db', 'migrations'),
       modelsDir: join(root, 'models'),
       uiDir: join(import.meta.dirname, '..', 'renderer'),
-      sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
+      sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
+      // electron-vite builds the job worker beside this file (electron.vite.config.ts)
+      jobWorkerEntry: join(import.meta.dirname, 'job-worker.js')
     });
     registerBridge(server, () => window);
     askWhereToSaveDownloads(() => window);
@@ -119,6 +121,16 @@ function registerBridge(server: RunningServer, currentWindow: () => BrowserWindo
     if (picked.canceled || !path) return null;
     return { name: basename(path), path, bytes: new Uint8Array(await readFile(path)) };
   });
+  // a batch job's input is read where it is: the path the user picked here is granted to jobs, and nothing is read now
+  ipcMain.handle(bridgeChannels.pickJobInput, async () => {
+    const win = currentWindow();
+    const options = { title: 'Choose a file to score', filters: [{ name: 'CSV or JSON Lines', extensions: ['csv', 'jsonl', 'ndjson', 'txt'] }], properties: ['openFile' as const] };
+    const picked = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
+    const path = picked.filePaths[0];
+    if (picked.canceled || !path) return null;
+    server.core.jobs.allowInputFile(path);
+    return { name: basename(path), path, bytes: (await stat(path)).size };
+  });
   ipcMain.handle(bridgeChannels.saveFile, async (_event, options: SaveDialogOptions) => {
     const win = currentWindow();
     const chosen = await (win ? dialog.showSaveDialog(win, dialogOptions(options)) : dialog.showSaveDialog(dialogOptions(options)));
@@ -156,7 +168,8 @@ function buildMenu(server: RunningServer, currentWindow: () => BrowserWindow | u
         { label: 'Playground', accelerator: 'CmdOrCtrl+2', click: go('#/playground') },
         { label: 'Requests', accelerator: 'CmdOrCtrl+3', click: go('#/requests') },
         { label: 'A/B Tests', accelerator: 'CmdOrCtrl+4', click: go('#/abtests') },
-        { label: 'Server', accelerator: 'CmdOrCtrl+5', click: go('#/server') },
+        { label: 'Jobs', accelerator: 'CmdOrCtrl+5', click: go('#/jobs') },
+        { label: 'Server', accelerator: 'CmdOrCtrl+6', click: go('#/server') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -42,7 +42,12 @@ export interface LiveProgress {
   rowsDone: number;
   rowsFailed: number;
   inputOffset: number;
+  /** the last seconds of completed chunks: the pace is measured over these, so loading the model does not count */
+  recent: { ms: number; rows: number; offset: number }[];
 }
+
+/** how far back the pace looks */
+const paceWindowMs = 10_000;
 
 /**
  * Batch jobs and replays (issue #16): created from an upload, a file on this machine or the
@@ -200,7 +205,15 @@ export class JobService {
 
   private execute(job: JobRow, onChunk?: (live: LiveProgress) => void): Promise<JobRow> {
     const controller = new AbortController();
-    const live: LiveProgress = { startedMs: Date.now(), rowsAtStart: job.rowsDone, offsetAtStart: job.inputOffset, rowsDone: job.rowsDone, rowsFailed: job.rowsFailed, inputOffset: job.inputOffset };
+    const live: LiveProgress = {
+      startedMs: Date.now(),
+      rowsAtStart: job.rowsDone,
+      offsetAtStart: job.inputOffset,
+      rowsDone: job.rowsDone,
+      rowsFailed: job.rowsFailed,
+      inputOffset: job.inputOffset,
+      recent: []
+    };
     const done = this.runJob(job, controller.signal, live, onChunk);
     this.running = { id: job.id, controller, done, live };
     return done.finally(() => {
@@ -230,6 +243,9 @@ export class JobService {
       save,
       onChunk: (state: { rowsDone: number; rowsFailed: number; inputOffset: number }) => {
         Object.assign(live, state);
+        const now = Date.now();
+        live.recent.push({ ms: now, rows: state.rowsDone, offset: state.inputOffset });
+        while (live.recent.length > 2 && now - live.recent[1]!.ms > paceWindowMs) live.recent.shift();
         onChunk?.(live);
       }
     };

@@ -66,15 +66,20 @@ function progressOf(job: JobRow, rowsDone: number, offset: number): number {
   return span > 0 ? Math.min(1, Math.max(0, (offset - job.dataOffset) / span)) : 0;
 }
 
-/** rows per second since the job last (re)started, and the time left at that pace (by bytes for files) */
+/**
+ * Rows per second over the last seconds of completed chunks (since the job last (re)started,
+ * until two chunks are done), and the time left at that pace: by bytes for files.
+ */
 function pace(job: JobRow, live: LiveProgress | null): { rows_per_second: number | null; eta_seconds: number | null } {
   if (!live || job.state !== 'running') return { rows_per_second: null, eta_seconds: null };
-  const seconds = (Date.now() - live.startedMs) / 1000;
-  const rows = live.rowsDone - live.rowsAtStart;
+  const first = live.recent.length >= 2 ? live.recent[0]! : { ms: live.startedMs, rows: live.rowsAtStart, offset: live.offsetAtStart };
+  const last = live.recent.at(-1) ?? { ms: Date.now(), rows: live.rowsDone, offset: live.inputOffset };
+  const seconds = (last.ms - first.ms) / 1000;
+  const rows = last.rows - first.rows;
   if (seconds <= 0 || rows <= 0) return { rows_per_second: null, eta_seconds: null };
   const rate = rows / seconds;
   if (job.kind === 'replay') return { rows_per_second: rate, eta_seconds: job.rowsTotal === null ? null : Math.max(0, (job.rowsTotal - live.rowsDone) / rate) };
-  const bytesRate = (live.inputOffset - live.offsetAtStart) / seconds;
+  const bytesRate = (last.offset - first.offset) / seconds;
   const left = (job.inputBytes ?? 0) - live.inputOffset;
   return { rows_per_second: rate, eta_seconds: bytesRate > 0 ? Math.max(0, left / bytesRate) : null };
 }
