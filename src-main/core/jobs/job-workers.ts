@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { ModelOptions, ModelSignature } from '../inference/index.ts';
 import { OnDemandWorker, type ThreadWorker } from '../on-demand-worker.ts';
 import { WorkerChannel, type WorkerReply } from '../worker-channel.ts';
@@ -19,9 +20,15 @@ export interface JobWorkerEntry {
   tsx: string | null;
 }
 
-/** The TypeScript entry beside this file, run through tsx; null in a bundle (the host names the built one). */
+/**
+ * The TypeScript entry beside this file, run through tsx; in a one-file bundle, the built
+ * job-worker.js beside it; otherwise null (the host names the built one: CoreConfig.jobWorkerEntry).
+ */
 export function sourceWorkerEntry(): JobWorkerEntry | null {
-  if (!import.meta.url.endsWith('.ts')) return null;
+  if (!import.meta.url.endsWith('.ts')) {
+    const built = new URL('./job-worker.js', import.meta.url);
+    return existsSync(fileURLToPath(built)) ? { entry: built.href, tsx: null } : null;
+  }
   try {
     // the ESM build of the API (its CommonJS build registers a loader the worker cannot find)
     const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs');

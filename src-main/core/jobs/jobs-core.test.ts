@@ -16,19 +16,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a predict job', () => {
-  it('scores a CSV file into input columns + prediction columns + error', async () => {
+describe('a predict job in the core (what the CLI runs)', () => {
+  it('scores a CSV file into its input lines + prediction columns + error', async () => {
     const input = join(dir, 'small.csv');
     const lines = readFileSync(join(repoRoot, 'test/fixtures/adult.csv'), 'utf8').split('\n').slice(0, 3001);
     writeFileSync(input, lines.join('\n') + '\n');
     const job = await core.jobs.createFromPath(input, { endpoint: 'income_classifier' }, { trusted: true });
-    const t = Date.now();
     const done = await core.jobs.runToEnd(job.id);
-    console.log('ms', Date.now() - t, done.state, done.rowsDone, done.message);
     expect(done.state).toBe('completed');
     expect(done.rowsDone).toBe(3000);
     const out = readFileSync(done.outputPath!, 'utf8').split('\n');
-    console.log(out.slice(0, 3).join('\n'));
-    expect(out[0]).toContain(',prediction,probability_<=50K,probability_>50K,error');
+    // the input's header as written, then the added columns
+    expect(out[0]).toBe(`${lines[0]},prediction,probability_<=50K,probability_>50K,error`);
+    expect(out[1]).toMatch(/^39, State-gov, .*, <=50K,<=50K,0\.\d+,0\.\d+,$/);
+    expect(out).toHaveLength(3002);
+    // a job started here is not run by a server's queue
+    expect(core.jobs.list()[0]).toMatchObject({ id: job.id, state: 'completed', rowsTotal: 3000, rowsFailed: 0 });
   });
 });
