@@ -88,3 +88,17 @@ function safeJson(text: string): unknown {
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : 'Something went wrong';
+
+/**
+ * Lets the browser download `url` itself (a one-time link from the server): it streams to disk
+ * with the browser's own progress, and the file name comes from the server's Content-Disposition.
+ */
+export function followDownload(url: string): void {
+  const link = document.createElement('a');
+  // exactly as issued: a ticket opens this URL and no other
+  link.href = new URL(url, window.location.origin).toString();
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreatePathJob, CreateReplay, JobView } from '../../../src-main/contract/job-schemas.ts';
 import { finishedJobStates } from '../../../src-main/contract/jobs.ts';
-import { api, ApiError, buildUrl, getToken } from './client.ts';
+import { api, ApiError, buildUrl, followDownload, getToken } from './client.ts';
 
 export type { JobView };
 
@@ -102,12 +102,7 @@ export function useDownloadJobFile() {
   return useMutation({
     mutationFn: async ({ id, file }: { id: number; file: 'result' | 'errors' }) => {
       const { url } = await api<{ url: string }>(`/jobs/${id}/tickets`, { method: 'POST', json: { file } });
-      const link = document.createElement('a');
-      link.href = new URL(url, window.location.origin).toString();
-      link.download = '';
-      document.body.append(link);
-      link.click();
-      link.remove();
+      followDownload(url);
     }
   });
 }

@@ -1,7 +1,7 @@
 import type { PairedComparisonBody, ReplayArmBody, ReplayReportBody } from '../../../contract/replay-report.ts';
 import { mean, percentile, sd } from '../../experiments/stats/continuous.ts';
 import { mcNemarTest, pairedProportionDifference, pairedTTest, sampleSizeMcNemar, sampleSizePairedT } from '../../experiments/stats/paired.ts';
-import type { ArmTally, ReplayTally } from './replay-tally.ts';
+import { emptyArm, type ArmTally, type ReplayTally } from './replay-tally.ts';
 
 export interface ModelName {
   name: string;
@@ -121,18 +121,9 @@ function latency(values: number[]): { p50_us: number | null; p95_us: number | nu
 
 /** The requests every answering model but the candidate answered, counted as one. */
 function merge(arms: ArmTally[]): ArmTally {
-  const merged: ArmTally = {
-    algorithmId: arms[0]!.algorithmId,
-    abTestIds: new Set(arms.flatMap((a) => [...a.abTestIds])),
-    compared: 0,
-    equal: 0,
-    flips: new Map(),
-    differences: [],
-    paired: { bothCorrect: 0, firstOnly: 0, secondOnly: 0, bothWrong: 0 },
-    absoluteErrors: { answered: [], candidate: [] },
-    loggedLatencies: []
-  };
+  const merged = emptyArm(arms[0]!.algorithmId);
   for (const arm of arms) {
+    for (const id of arm.abTestIds) merged.abTestIds.add(id);
     merged.compared += arm.compared;
     merged.equal += arm.equal;
     for (const [from, row] of arm.flips) {

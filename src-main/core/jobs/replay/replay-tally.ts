@@ -1,5 +1,6 @@
 import type { Task } from '../../../contract/enums.ts';
 import type { PairedCounts } from '../../experiments/stats/paired.ts';
+import { firstNumber } from '../../experiments/observations.ts';
 import type { LoggedCall } from './replay-source.ts';
 
 /** What a replay counts for the requests one model answered (an arm, when a test routed them). */
@@ -33,20 +34,25 @@ export function newTally(task: Task): ReplayTally {
   return { task, replayed: 0, skipped: new Map(), arms: new Map() };
 }
 
+/** nothing counted yet for the requests `algorithmId` answered */
+export function emptyArm(algorithmId: number): ArmTally {
+  return {
+    algorithmId,
+    abTestIds: new Set(),
+    compared: 0,
+    equal: 0,
+    flips: new Map(),
+    differences: [],
+    paired: { bothCorrect: 0, firstOnly: 0, secondOnly: 0, bothWrong: 0 },
+    absoluteErrors: { answered: [], candidate: [] },
+    loggedLatencies: []
+  };
+}
+
 function armOf(tally: ReplayTally, call: LoggedCall): ArmTally {
   let arm = tally.arms.get(call.algorithmId);
   if (!arm) {
-    arm = {
-      algorithmId: call.algorithmId,
-      abTestIds: new Set(),
-      compared: 0,
-      equal: 0,
-      flips: new Map(),
-      differences: [],
-      paired: { bothCorrect: 0, firstOnly: 0, secondOnly: 0, bothWrong: 0 },
-      absoluteErrors: { answered: [], candidate: [] },
-      loggedLatencies: []
-    };
+    arm = emptyArm(call.algorithmId);
     tally.arms.set(call.algorithmId, arm);
   }
   return arm;
@@ -94,15 +100,4 @@ function countRegression(arm: ArmTally, call: LoggedCall, answer: string | numbe
   if (!Number.isFinite(truth)) return;
   arm.absoluteErrors.answered.push(Math.abs(given - truth));
   arm.absoluteErrors.candidate.push(Math.abs(candidate - truth));
-}
-
-/** Regression labels are logged as the JSON of the prediction: a number, or an array of them. */
-export function firstNumber(label: string): number | null {
-  try {
-    const value: unknown = JSON.parse(label);
-    const n = Array.isArray(value) ? value[0] : value;
-    return typeof n === 'number' && Number.isFinite(n) ? n : null;
-  } catch {
-    return null;
-  }
 }
