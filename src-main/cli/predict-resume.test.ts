@@ -132,6 +132,30 @@ describe('modeldesk predict', () => {
     await second.output;
   }, 180_000);
 
+  it('a job killed mid-way and then cancelled keeps the rows it finished, in place', async () => {
+    const output = join(dir, 'cancelled.csv');
+    const run = cli(...predictArgs(output));
+    let row: ReturnType<typeof jobRow>;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      row = existsSync(join(data, 'modeldesk.db')) ? jobRow(output) : undefined;
+    } while (!row || row.rows_done < 2048);
+    run.child.kill('SIGKILL');
+    await run.output;
+    const core = await createCore({ dataDir: data, migrationsDir: join(repoRoot, 'db', 'migrations') });
+    try {
+      const job = await core.jobs.cancel(jobRow(output)!.id);
+      expect(job.state).toBe('cancelled');
+      expect(job.message).toBe(`cancelled after ${job.rowsDone} rows: the result holds rows 1 to ${job.rowsDone}`);
+      const kept = readFileSync(output, 'utf8').split('\n');
+      expect(kept).toHaveLength(job.rowsDone + 2);
+      expect(readFileSync(join(dir, 'reference.csv'), 'utf8').startsWith(kept.join('\n'))).toBe(true);
+      expect(existsSync(`${output}.part`)).toBe(false);
+    } finally {
+      await core.close();
+    }
+  }, 120_000);
+
   it('refuses a header without the model\'s fields, naming them, and writes nothing', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'a,b\n1,2\n');

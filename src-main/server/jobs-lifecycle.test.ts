@@ -86,6 +86,20 @@ describe('watching a job', () => {
     expect((await server.request(ticket.body.url)).status).toBe(401);
   });
 
+  it('documents every job route in the OpenAPI document', async () => {
+    const { body } = await server.json('/openapi.json');
+    expect(Object.keys(body.paths).filter((p) => p.startsWith('/api/v1/jobs')).sort()).toEqual([
+      '/api/v1/jobs',
+      '/api/v1/jobs/replay',
+      '/api/v1/jobs/{id}',
+      '/api/v1/jobs/{id}/errors',
+      '/api/v1/jobs/{id}/events',
+      '/api/v1/jobs/{id}/result',
+      '/api/v1/jobs/{id}/tickets'
+    ]);
+    expect(Object.keys(body.paths['/api/v1/jobs'].post.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+  });
+
   it("refuses a running job's files with a 409", async () => {
     const created = await uploadJob(server, 'adult.csv', adultCsv(40_000), { endpoint: 'income_classifier' });
     await waitForJob(server, created.body.id, (job) => job.state === 'running');

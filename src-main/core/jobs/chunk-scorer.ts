@@ -49,10 +49,12 @@ export async function scoreChunk(model: ScoringModel, spec: ChunkSpec, bytes: Ui
   const rows = spec.format === 'csv' ? readCsvRows(buffer, spec) : readJsonRows(buffer, spec);
   // a CSV result reuses the input's text: the fields are dropped once validated (less for the collector to move)
   const keepFields = spec.outputFormat === 'jsonl' || spec.format === 'jsonl';
+  // validate() copies what it reads into the ValidRecord, so one record object serves every CSV row
+  const scratch: Record<string, string> = {};
   for (const row of rows) {
     if (row.error !== null) continue;
     try {
-      row.valid = model.validate(recordOf(row, spec));
+      row.valid = model.validate(recordOf(row, spec, scratch));
       if (!keepFields) row.fields = null;
     } catch (err) {
       row.error = (err as Error).message;
@@ -79,9 +81,12 @@ export async function scoreChunk(model: ScoringModel, spec: ChunkSpec, bytes: Ui
 function readCsvRows(buffer: Buffer, spec: ChunkSpec): Row[] {
   const plain = buffer.indexOf(0x22) < 0;
   // without quotes every newline ends a record: one decode and one split instead of a string per record
-  const texts = (plain ? buffer.toString('utf8').split('\n') : recordSpans(buffer, 'csv').map(([start, end]) => buffer.toString('utf8', start, end)))
-    .map((text) => (text.endsWith('\r') ? text.slice(0, -1) : text))
-    .filter((text) => text.trim() !== '');
+  const pieces = plain ? buffer.toString('utf8').split('\n') : recordSpans(buffer, 'csv').map(([start, end]) => buffer.toString('utf8', start, end));
+  const texts: string[] = [];
+  for (const piece of pieces) {
+    // blank records are skipped, as csv-parse skips them (\S is what String.prototype.trim keeps)
+    if (hasContent.test(piece)) texts.push(piece.endsWith('\r') ? piece.slice(0, -1) : piece);
+  }
   let values: (string[] | string)[];
   if (plain) {
     values = texts.map(splitPlainRecord);
@@ -103,6 +108,8 @@ function readCsvRows(buffer: Buffer, spec: ChunkSpec): Row[] {
     return row(raw, fields, null);
   });
 }
+
+const hasContent = /\S/;
 
 /** One record's fields, or csv-parse's message when it is not valid CSV. */
 function parseOne(text: string): string[] | string {
@@ -140,12 +147,11 @@ function readJsonRows(buffer: Buffer, spec: ChunkSpec): Row[] {
 
 const row = (raw: string, fields: Row['fields'], error: string | null): Row => ({ raw, fields, valid: null, error, prediction: null });
 
-/** The record the model validates: CSV values under the model's own field names, or the JSON object. */
-function recordOf(row: Row, spec: ChunkSpec): unknown {
+/** The record the model validates: CSV values under the model's own field names (in `scratch`), or the JSON object. */
+function recordOf(row: Row, spec: ChunkSpec, scratch: Record<string, string>): unknown {
   if (!Array.isArray(row.fields)) return row.fields;
-  const record: Record<string, string> = {};
-  for (const [field, column] of spec.fields) record[field] = row.fields[column]!;
-  return record;
+  for (const [field, column] of spec.fields) scratch[field] = row.fields[column]!;
+  return scratch;
 }
 
 function resultLine(row: Row, spec: ChunkSpec, columns: string[]): string {
@@ -155,11 +161,13 @@ function resultLine(row: Row, spec: ChunkSpec, columns: string[]): string {
     columns.forEach((column, i) => (object[column] = i < values.length ? (values[i] ?? null) : row.error));
     return JSON.stringify(object);
   }
-  const cells = [...values.map(csvValue), row.error === null ? '' : csvCell(row.error)];
-  if (spec.format === 'csv') return `${row.raw},${cells.join(',')}`;
+  let added = '';
+  for (const value of values) added += `,${csvValue(value)}`;
+  added += `,${row.error === null ? '' : csvCell(row.error)}`;
+  if (spec.format === 'csv') return row.raw + added;
   // JSON Lines in, CSV out: the first record's keys are the input columns
   const record = Array.isArray(row.fields) ? {} : (row.fields ?? {});
-  return `${csvLine(spec.columns.map((c) => cellText(record[c])))},${cells.join(',')}`;
+  return csvLine(spec.columns.map((c) => cellText(record[c]))) + added;
 }
 
 /** The error file's line for a record, without the row number the job prefixes. */

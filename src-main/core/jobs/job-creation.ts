@@ -30,7 +30,7 @@ export interface PredictJobRequest {
 /** Where the input is: a received upload (moved into the job's folder) or a file on this machine. */
 export type JobInput =
   | { kind: 'upload'; file: ReceivedFile; name: string }
-  | { kind: 'path'; path: string; name: string; bytes: number; sha256: string };
+  | { kind: 'path'; path: string; name: string; bytes: number; sha256: string; mtimeMs: number };
 
 /** CLI jobs write where the user said; jobs created over the API write into the data directory. */
 export interface JobOutput {
@@ -77,7 +77,12 @@ export async function createPredictJob(
     const facts = await inspectInput(path, input.name, request.format);
     const outputFormat = request.outputFormat ?? facts.format;
     const spec = chunkSpecFor(algorithm, facts, outputFormat);
-    const options: PredictOptions = { spec, headerText: facts.headerText, ...(runner ? { runner } : {}) };
+    const options: PredictOptions = {
+      spec,
+      headerText: facts.headerText,
+      ...(runner ? { runner } : {}),
+      ...(input.kind === 'path' ? { inputMtimeMs: input.mtimeMs } : {})
+    };
     return deps.db.transaction(() => {
       const row = deps.store.insert({
         kind: 'predict',

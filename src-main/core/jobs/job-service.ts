@@ -14,6 +14,7 @@ import { readRunnableModel } from '../serving/runnable-model.ts';
 import { createPredictJob, jobSelection, type JobInput, type JobOutput, type PredictJobRequest } from './job-creation.ts';
 import { InputAllowance, receiveUpload, sha256OfFile, type ReceivedFile } from './input-files.ts';
 import { JobStore, type JobChanges, type JobRow } from './job-store.ts';
+import { OutputFiles } from './output-files.ts';
 import { defaultJobWorkers, JobWorkerPool, type JobWorkerEntry } from './job-workers.ts';
 import { runPredictJob, type PredictOptions, type StopReason } from './predict-runner.ts';
 import { createReplayJob, runReplayJob, type ReplayRequest } from './replay/replay-runner.ts';
@@ -100,7 +101,8 @@ export class JobService {
    */
   async createFromPath(path: string, request: PredictJobRequest, options: { trusted?: boolean; output?: JobOutput; runner?: 'cli' } = {}): Promise<JobRow> {
     const real = options.trusted ? path : this.allowance.check(path);
-    const input: JobInput = { kind: 'path', path: real, name: real.split(/[\\/]/).pop()!, bytes: statSync(real).size, sha256: await sha256OfFile(real) };
+    const stat = statSync(real);
+    const input: JobInput = { kind: 'path', path: real, name: real.split(/[\\/]/).pop()!, bytes: stat.size, mtimeMs: stat.mtimeMs, sha256: await sha256OfFile(real) };
     const job = await createPredictJob(this.creation(), request, input, options.output, options.runner);
     return options.runner ? job : this.enqueue(job);
   }
@@ -153,7 +155,7 @@ export class JobService {
     }
     const index = this.queue.indexOf(id);
     if (index >= 0) this.queue.splice(index, 1);
-    return this.finish(id, { state: 'cancelled', message: `cancelled before it started${by ? ` by ${by}` : ''}` });
+    return this.finish(id, { state: 'cancelled', message: await keepFinishedRows(job, by) });
   }
 
   /** The file holding a finished job's result or its error rows. */
@@ -280,4 +282,17 @@ export class JobService {
 }
 
 const modelKey = (algorithmId: number): string => `a${algorithmId}`;
+
+/**
+ * A job cancelled while it is not running here: one a restart left half done (waiting to resume,
+ * or a `modeldesk predict` that was killed) keeps the rows it finished, as a running one does.
+ */
+async function keepFinishedRows(job: JobRow, by: string): Promise<string> {
+  const who = by ? ` by ${by}` : '';
+  if (job.kind !== 'predict' || job.rowsDone === 0 || !job.outputPath || !job.errorsPath) return `cancelled before it started${who}`;
+  const parts = await OutputFiles.reopen({ result: job.outputPath, errors: job.errorsPath }, job.outputBytes, job.errorsBytes);
+  if (!parts) return `cancelled${who}; the rows it had finished are gone`;
+  await parts.finish();
+  return `cancelled${who} after ${job.rowsDone} rows: the result holds rows 1 to ${job.rowsDone}`;
+}
 const isCliJob = (job: JobRow): boolean => job.kind === 'predict' && (job.options as PredictOptions).runner === 'cli';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,5 +32,18 @@ describe('a predict job in the core (what the CLI runs)', () => {
     expect(out).toHaveLength(3002);
     // a job started here is not run by a server's queue
     expect(core.jobs.list()[0]).toMatchObject({ id: job.id, state: 'completed', rowsTotal: 3000, rowsFailed: 0 });
+  });
+
+  it('fails, saying so, when its input changed between creation and start, and writes nothing', async () => {
+    const input = join(dir, 'changing.csv');
+    const lines = readFileSync(join(repoRoot, 'test/fixtures/adult.csv'), 'utf8').split('\n').slice(0, 101);
+    writeFileSync(input, lines.join('\n') + '\n');
+    const job = await core.jobs.createFromPath(input, { endpoint: 'income_classifier' }, { trusted: true });
+    writeFileSync(input, lines.slice(0, 50).join('\n') + '\n');
+    const done = await core.jobs.runToEnd(job.id);
+    expect(done.state).toBe('failed');
+    expect(done.message).toMatch(/^the input file changed since the job was created \(SHA-256 [0-9a-f]{12}…, was [0-9a-f]{12}…\)/);
+    expect(existsSync(done.outputPath!)).toBe(false);
+    expect(existsSync(`${done.outputPath!}.part`)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { jobChunkRows } from '../../contract/jobs.ts';
 import type { ChunkSpec, ScoredChunk } from './chunk-scorer.ts';
 import { sha256OfFile } from './input-files.ts';
@@ -12,6 +13,8 @@ export interface PredictOptions {
   headerText: string;
   /** 'cli': run by `modeldesk predict`, which resumes it; a server leaves it alone */
   runner?: 'cli';
+  /** a file read where it is: its modification time when it was hashed */
+  inputMtimeMs?: number;
 }
 
 /** Why a run stopped before the end: the user cancelled, or the process is closing (the job resumes). */
@@ -43,13 +46,14 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
   const options = job.options as PredictOptions;
   const paths = { result: job.outputPath!, errors: job.errorsPath! };
   const resuming = job.outputBytes > 0;
-  // an uploaded file is ours and unchanged; a file on disk may have changed since the job was created
-  if (resuming || !job.inputUploaded) await checkFingerprint(job);
-  let files = resuming ? OutputFiles.reopen(paths, job.outputBytes, job.errorsBytes) : null;
+  // an uploaded file is ours and unchanged; a file on disk is hashed again before a resume, and
+  // before a first start unless its size and modification time are still those it was hashed with
+  if (resuming || (!job.inputUploaded && !unchangedSince(job, options))) await checkFingerprint(job);
+  let files = resuming ? await OutputFiles.reopen(paths, job.outputBytes, job.errorsBytes) : null;
   let state = { rowsDone: job.rowsDone, rowsFailed: job.rowsFailed, inputOffset: job.inputOffset, failedRows: job.failedRows };
   if (!files) {
     const { spec, headerText } = options;
-    files = OutputFiles.create(paths, outputHeaders(spec.format, spec.outputFormat, spec.columns, headerText, spec.plan));
+    files = await OutputFiles.create(paths, outputHeaders(spec.format, spec.outputFormat, spec.columns, headerText, spec.plan));
     state = { rowsDone: 0, rowsFailed: 0, inputOffset: job.dataOffset, failedRows: [] };
   }
   const output = files;
@@ -69,7 +73,7 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
       const result = await scored;
       const firstRow = state.rowsDone + 1;
       const errors = result.failures.map((f) => (options.spec.outputFormat === 'csv' ? `${firstRow + f.index},${f.line}\n` : `{"row":${firstRow + f.index},${f.line}\n`));
-      output.append(result.output, errors.join(''));
+      await output.append(result.output, errors.join(''));
       for (const f of result.failures) if (state.failedRows.length < keptFailedRows) state.failedRows = [...state.failedRows, firstRow + f.index];
       state.rowsDone += result.records;
       state.rowsFailed += result.failures.length;
@@ -88,16 +92,16 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
     // chunks already handed out are finished and kept, even when stopping
     while (inFlight.length) await writeNext();
   } catch (err) {
-    output.discard();
+    await output.discard();
     throw err;
   }
 
   const reason = hooks.signal.aborted ? (hooks.signal.reason as StopReason) : null;
   if (reason === 'shutdown') {
-    output.close();
+    await output.close();
     return save(true)!;
   }
-  output.finish();
+  await output.finish();
   return hooks.save({ ...state, outputBytes: output.resultBytes, errorsBytes: output.errorsBytes, ...ending(job, state, reason) });
 }
 
@@ -121,6 +125,11 @@ function ending(job: JobRow, state: { rowsDone: number; rowsFailed: number; fail
 }
 
 const percent = (fraction: number): string => `${Number((fraction * 100).toPrecision(3))}%`;
+
+function unchangedSince(job: JobRow, options: PredictOptions): boolean {
+  const stat = statSync(job.inputPath!, { throwIfNoEntry: false });
+  return !!stat && options.inputMtimeMs !== undefined && stat.mtimeMs === options.inputMtimeMs && stat.size === job.inputBytes;
+}
 
 async function checkFingerprint(job: JobRow): Promise<void> {
   let sha: string;
