@@ -169,3 +169,5 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: text('last_used_at'),
   revokedAt: text('revoked_at')
 });
+
+export * from './schema/metadata.ts';

@@ -86,11 +86,12 @@ export function addBundleCommands(program: Command): void {
         .default('fail')
     )
     .option('--rename-suffix <suffix>', 'with --on-conflict rename: import as <version>-<suffix>')
+    .option('--allow-breaking-change <reason>', "import algorithms that break an endpoint's input contract anyway, for this reason (kept in the status history)")
     .option('--json', 'print the plan as JSON', false)
     .action(
       async (
         file: string,
-        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; json: boolean }
+        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; allowBreakingChange?: string; json: boolean }
       ) => {
         await withCore(options.data, async (core) => {
           const bar = progressBar('verifying');
@@ -100,6 +101,7 @@ export function addBundleCommands(program: Command): void {
               dryRun: options.dryRun,
               onConflict: options.onConflict,
               ...(options.renameSuffix === undefined ? {} : { renameSuffix: options.renameSuffix }),
+              ...(options.allowBreakingChange === undefined ? {} : { allowBreakingChange: true, reason: options.allowBreakingChange }),
               onProgress: (done, total) => bar.update(done, total)
             });
           } finally {
@@ -126,6 +128,11 @@ function describePlan(r: ImportResult): string {
   for (const s of t.skipped) lines.push(`  - "${s.title}": ${s.reason}`);
   lines.push(`Requests: ${r.requests}; model files to add: ${r.artifacts.new} (${(r.artifacts.bytes / 1024 / 1024).toFixed(1)} MB)`);
   for (const note of r.notes) lines.push(`Note: ${note}`);
+  for (const b of r.breaking_changes) {
+    lines.push(`  ! ${b.endpoint}/${b.name} ${b.version} breaks the endpoint's input contract: ${b.summary}`);
+    for (const d of b.differences.filter((x) => x.severity === 'breaking')) lines.push(`    - ${d.message}`);
+  }
+  if (r.dry_run && r.breaking_changes.length) lines.push('The import would be refused: pass --allow-breaking-change "<reason>" to import them anyway.');
   const refused = a.conflicts.filter((c) => c.resolution === 'fail').length;
   if (r.dry_run && refused) lines.push(`The import would be refused (${refused} conflict(s)): choose --on-conflict skip or rename.`);
   lines.push(

@@ -77,7 +77,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEvents();
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts, events);
-  const requests = new RequestLog(database.db, events);
+  const requests = new RequestLog(database.db, events, (request) => ({
+    algorithm: registry.getAlgorithm(request.algorithmId),
+    endpoint: registry.getEndpoint(request.endpointId)
+  }));
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -96,7 +99,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   const inference = new Inference(servingRegistry, pool, writer, router);
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
+  const bundles = new BundleService(database.db, artifacts, config.dataDir, events, registry.contracts);
   const metrics = new Metrics(endpointNames(registry));
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
@@ -104,7 +107,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     servingRegistry.invalidate();
     // an imported running A/B test must reach the router like one started here
     if (change.cause === 'imported') router.reload();
+    if (change.cause === 'deleted') void pool.retire(change.algorithm.id);
   });
+  events.on('metadata.changed', () => servingRegistry.invalidate());
   events.on('status.changed', ({ transitions }) => {
     servingRegistry.invalidate();
     // an archived algorithm's session is closed, after the calls already using it

@@ -6,6 +6,8 @@ import type { Core } from '../core/index.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
+import { metadataRoutes } from './routes/metadata-routes.ts';
+import { contractRoutes } from './routes/contract-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
@@ -62,6 +64,8 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
         return Object.fromEntries(names.map((n) => [n, `${base}/${n}`]));
       });
       await api.register(registryRoutes(core));
+      await api.register(metadataRoutes(core));
+      await api.register(contractRoutes(core));
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));

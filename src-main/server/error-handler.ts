@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+import { isModelDeskError, type ErrorDetails, type ErrorKind } from '../core/errors.ts';
 
 const statusOf: Record<ErrorKind, number> = {
   invalid_input: 400,
@@ -17,12 +17,18 @@ export interface DescribedError {
   status: number;
   message: string;
   field?: string;
+  details?: ErrorDetails;
 }
 
 /** Any thrown error → status, user-facing message and field. A 5xx never shows its internals. */
 export function describeError(err: FastifyError, request: FastifyRequest): DescribedError {
   if (isModelDeskError(err)) {
-    return { status: statusOf[err.kind], message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+    return {
+      status: statusOf[err.kind],
+      message: err.message,
+      ...(err.field === undefined ? {} : { field: err.field }),
+      ...(err.details === undefined ? {} : { details: err.details })
+    };
   }
   if (err.validation) {
     const first = err.validation[0];
@@ -46,12 +52,13 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
 
 /**
  * The one place errors become HTTP on /api/v1: `{"status":"Error","message":…}` (the classic
- * API's shape, plus `field` when one field is at fault).
+ * API's shape, plus `field` when one field is at fault, `errors` when several are, and
+ * `differences` when a change would break an endpoint's input contract).
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, message, field } = describeError(err, request);
-    return reply.code(status).send(errorBody(message, field));
+    const { status, message, field, details } = describeError(err, request);
+    return reply.code(status).send({ ...errorBody(message, field), ...details });
   });
 
   app.setNotFoundHandler((request, reply) =>

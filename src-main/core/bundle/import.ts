@@ -7,7 +7,10 @@ import { algorithms } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
 import { conflict, insufficientStorage, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { ContractCheck } from '../compatibility/index.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
+import { consentToBreaks, findContractBreaks, recordAcceptedBreaks, type ContractBreak } from './contract-gate.ts';
+import { insertMetadata } from './metadata.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
 import { planImport, type ImportReport, type OnConflict, type PlanOptions } from './plan.ts';
 import { RequestLineChecker } from './request-lines.ts';
@@ -26,6 +29,9 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** free bytes for unprivileged writers on the disk holding dir (default: statfs) */
   freeSpace?: (dir: string) => number;
+  /** import algorithms that break an endpoint's input contract anyway (with a reason, kept in their status history) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 /** room kept free beyond the import's own files: SQLite's growth, the WAL, the OS */
@@ -63,6 +69,8 @@ export interface ImportResult extends ImportReport {
   requests: number;
   /** model files this registry does not have yet */
   artifacts: { new: number; bytes: number };
+  /** new algorithms that would break the input contract of an endpoint already here (contract-gate.ts) */
+  breaking_changes: ContractBreak[];
 }
 
 const maxManifestBytes = 64 * 1024 * 1024;
@@ -75,7 +83,14 @@ const renameSuffixPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * model files then go from temp files into the store, and all rows go in one transaction.
  * If that transaction fails, the model files this import added (and no row uses) are removed.
  */
-export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importBundle(
+  db: Db,
+  store: ArtifactStore,
+  contracts: ContractCheck,
+  tmpRoot: string,
+  file: string,
+  options: ImportOptions = {}
+): Promise<ImportResult> {
   const onConflict = options.onConflict ?? 'fail';
   if (!['fail', 'skip', 'rename'].includes(onConflict)) throw invalidInput('on_conflict must be fail, skip or rename', 'on_conflict');
   if (options.renameSuffix !== undefined && !renameSuffixPattern.test(options.renameSuffix)) {
@@ -120,6 +135,7 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
     const perAlgorithm = await verifyRequests(bundle, manifest, dryRun ? null : requestsFile, onBytes);
 
     const { report, decisions } = first;
+    const breaks = findContractBreaks(db, contracts, decisions);
     const result: ImportResult = {
       dry_run: dryRun,
       applied: false,
@@ -129,10 +145,12 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
       on_conflict: onConflict,
       ...report,
       requests: [...decisions.inserts.keys()].reduce((n, key) => n + (perAlgorithm.get(key) ?? 0), 0),
-      artifacts: { new: toStore.size, bytes: [...toStore.values()].reduce((n, b) => n + b, 0) }
+      artifacts: { new: toStore.size, bytes: [...toStore.values()].reduce((n, b) => n + b, 0) },
+      breaking_changes: breaks
     };
     if (dryRun) return result;
     if (decisions.conflictsRefused.length) throw refusal(decisions.conflictsRefused);
+    const accepted = consentToBreaks(contracts, breaks, options);
     const nothingNew = !decisions.newEndpoints.length && !decisions.inserts.size && !decisions.tests.length;
     if (nothingNew) return result; // the idempotent re-import: not even an empty transaction
 
@@ -149,6 +167,8 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
           throw conflict('the registry changed while the bundle was being verified; run the import again');
         }
         applyDecisions(tx, manifest, again.decisions, requestsFile, now);
+        insertMetadata(tx, manifest, again.decisions);
+        recordAcceptedBreaks(tx, accepted);
       });
     } catch (err) {
       for (const sha of created) {

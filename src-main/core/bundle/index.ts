@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../../db/open.ts';
 import { endpoints } from '../../../db/schema.ts';
+import type { ContractCheck } from '../compatibility/index.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
@@ -32,7 +33,9 @@ export class BundleService {
     private readonly store: ArtifactStore,
     dataDir: string,
     /** an applied import is announced as `registry.changed` (the serving cache and the A/B router reload) */
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    /** new algorithms of endpoints already here are checked against their input contract */
+    private readonly contracts: ContractCheck
   ) {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
@@ -67,7 +70,7 @@ export class BundleService {
 
   import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
     const run = this.queue.then(async () => {
-      const result = await importBundle(this.db, this.store, this.tmpDir, file, options);
+      const result = await importBundle(this.db, this.store, this.contracts, this.tmpDir, file, options);
       if (result.applied) this.events.emit('registry.changed', { cause: 'imported', result });
       return result;
     });

@@ -3,7 +3,7 @@
  * record → feeds → predictions pipeline around it.
  */
 import * as ort from 'onnxruntime-node';
-import { invalidInput, ModelDeskError, unavailable } from '../errors.ts';
+import { FieldChecks, invalidInput, ModelDeskError, unavailable } from '../errors.ts';
 import { decodeModel, encodeModel, readGraphFacts, rewriteZipMaps } from './onnx-graph.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from './output-decoder.ts';
 import { RecordEncoder, type Feed, type ValidRecord } from './record-encoder.ts';
@@ -39,21 +39,15 @@ interface Settings {
 }
 
 function checkOptions(signature: ModelSignature, options: ModelOptions): Settings {
-  const featureNames = checkFeatureNames(signature, options.featureNames ?? null);
+  // every option is checked, so a registration hears of all its bad fields at once
+  const checks = new FieldChecks();
+  const featureNames = checks.run(() => checkFeatureNames(signature, options.featureNames ?? null)) ?? null;
   const probs = signature.outputs.find((o) => o.name === signature.probabilityOutput);
   const width = probs ? columnWidth(probs) : null;
 
   let classes = signature.classes;
   if (!classes && options.classes != null && signature.task === 'classification') {
-    const given = options.classes;
-    if (!Array.isArray(given) || given.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
-      throw invalidInput('classes must be an array of strings or numbers', 'classes');
-    }
-    if (new Set(given.map(String)).size !== given.length) throw invalidInput('classes must be unique', 'classes');
-    if (width !== null && given.length !== width) {
-      throw invalidInput(`classes has ${given.length} entries but the model outputs ${width} probabilities`, 'classes');
-    }
-    classes = [...given];
+    classes = checks.run(() => checkClasses(options.classes, width)) ?? null;
   }
 
   const binary = signature.task === 'classification' && !!probs && (classes?.length ?? width) === 2;
@@ -62,19 +56,34 @@ function checkOptions(signature: ModelSignature, options: ModelOptions): Setting
     const index = classes ? classes.findIndex((c) => String(c) === String(options.positiveClass)) : -1;
     if (index < 0) {
       const known = classes ? `one of ${classes.map((c) => JSON.stringify(c)).join(', ')}` : 'a class, but the model has none';
-      throw invalidInput(`positive_class must be ${known}`, 'positive_class');
-    }
-    if (binary) positiveIndex = index;
+      checks.run(() => {
+        throw invalidInput(`positive_class must be ${known}`, 'positive_class');
+      });
+    } else if (binary) positiveIndex = index;
   }
 
   const threshold = options.threshold ?? null;
   if (threshold !== null) {
-    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-      throw invalidInput('threshold must be a number between 0 and 1', 'threshold');
-    }
-    if (!binary) throw invalidInput('threshold applies only to binary classifiers with probabilities', 'threshold');
+    checks.run(() => {
+      if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+        throw invalidInput('threshold must be a number between 0 and 1', 'threshold');
+      }
+      if (!binary) throw invalidInput('threshold applies only to binary classifiers with probabilities', 'threshold');
+    });
   }
+  checks.throwIfAny();
   return { featureNames, classes, positiveIndex, threshold };
+}
+
+function checkClasses(given: unknown, width: number | null): (string | number)[] {
+  if (!Array.isArray(given) || given.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
+    throw invalidInput('classes must be an array of strings or numbers', 'classes');
+  }
+  if (new Set(given.map(String)).size !== given.length) throw invalidInput('classes must be unique', 'classes');
+  if (width !== null && given.length !== width) {
+    throw invalidInput(`classes has ${given.length} entries but the model outputs ${width} probabilities`, 'classes');
+  }
+  return [...(given as (string | number)[])];
 }
 
 function checkFeatureNames(signature: ModelSignature, names: unknown): string[] | null {

@@ -1,12 +1,17 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { algorithms, algorithmStatuses, endpoints } from '../../../db/schema.ts';
+import { algorithmMetadata, algorithms, algorithmStatuses, endpointMetadata, endpoints } from '../../../db/schema.ts';
 import { algorithmStatusValues } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
-import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
+import { ContractCheck } from '../compatibility/index.ts';
+import { conflict, FieldChecks, notFound, requireOneOf } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import { OnnxModel, type ModelSignature } from '../inference/index.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { deleteAlgorithm } from './delete-algorithm.ts';
+import { checkInputExample } from './metadata-fields.ts';
+import { MetadataEditor } from './metadata.ts';
+import { validateRegistration, type RegistrationFields } from './registration.ts';
 import { applyStatusChange, type StatusTransition } from './status-transitions.ts';
 import type {
   Algorithm,
@@ -18,8 +23,6 @@ import type {
   SetStatusInput
 } from './types.ts';
 
-const endpointNamePattern = /^[a-z0-9_-]+$/;
-
 type AlgorithmRow = typeof algorithms.$inferSelect;
 
 /**
@@ -27,24 +30,39 @@ type AlgorithmRow = typeof algorithms.$inferSelect;
  * once committed: `registry.changed` for a registration, `status.changed` for statuses.
  */
 export class Registry implements RegistryReader {
+  /** each endpoint's input contract, and the check of a new algorithm against it */
+  readonly contracts: ContractCheck;
+  /** descriptions, owners, notes, tags, metrics, input examples, and their history */
+  readonly metadata: MetadataEditor;
+
   constructor(
     private readonly db: Db,
     private readonly artifacts: ArtifactStore,
     private readonly events: CoreEvents
-  ) {}
+  ) {
+    this.contracts = new ContractCheck(this);
+    this.metadata = new MetadataEditor(db, this, events);
+  }
+
+  /** Removes a version that never served (409 otherwise: archive it). */
+  deleteAlgorithm(id: number): { algorithm: Algorithm; artifactRemoved: boolean } {
+    const algorithm = this.getAlgorithm(id);
+    return { algorithm, ...deleteAlgorithm(this.db, this.artifacts, this.events, algorithm) };
+  }
 
   listEndpoints(): Endpoint[] {
-    return this.db.select().from(endpoints).orderBy(asc(endpoints.id)).all();
+    return this.selectEndpoints().orderBy(asc(endpoints.id)).all().map(toEndpoint);
   }
 
   getEndpoint(id: number): Endpoint {
-    const row = this.db.select().from(endpoints).where(eq(endpoints.id, id)).get();
+    const row = this.selectEndpoints().where(eq(endpoints.id, id)).get();
     if (!row) throw notFound(`endpoint ${id} not found`);
-    return row;
+    return toEndpoint(row);
   }
 
   findEndpointByName(name: string): Endpoint | undefined {
-    return this.db.select().from(endpoints).where(eq(endpoints.name, name)).get();
+    const row = this.selectEndpoints().where(eq(endpoints.name, name)).get();
+    return row && toEndpoint(row);
   }
 
   listAlgorithms(filter: { endpointId?: number; status?: AlgorithmStatusValue } = {}): Algorithm[] {
@@ -64,8 +82,11 @@ export class Registry implements RegistryReader {
     return toAlgorithm(row);
   }
 
-  listStatuses(filter: { algorithmId?: number } = {}): AlgorithmStatus[] {
-    const where = filter.algorithmId === undefined ? undefined : eq(algorithmStatuses.algorithmId, filter.algorithmId);
+  listStatuses(filter: { algorithmId?: number; endpointId?: number } = {}): AlgorithmStatus[] {
+    const conditions: SQL[] = [];
+    if (filter.algorithmId !== undefined) conditions.push(eq(algorithmStatuses.algorithmId, filter.algorithmId));
+    if (filter.endpointId !== undefined) conditions.push(eq(algorithmStatuses.endpointId, filter.endpointId));
+    const where = conditions.length ? and(...conditions) : undefined;
     return this.db.select().from(algorithmStatuses).where(where).orderBy(asc(algorithmStatuses.id)).all();
   }
 
@@ -76,32 +97,46 @@ export class Registry implements RegistryReader {
   }
 
   /**
-   * Validates the metadata, loads the model in onnxruntime (a file it cannot run is refused),
-   * stores the artifact and writes endpoint + algorithm + first status in one transaction.
+   * Validates the metadata (every bad field reported at once), loads the model in onnxruntime (a
+   * file it cannot run is refused), checks it against the endpoint's input contract, stores the
+   * artifact and writes endpoint + algorithm + metadata + first status in one transaction.
    * On any failure nothing remains: no row without its file, no new file without its row.
    */
   async register(input: RegisterAlgorithmInput): Promise<Algorithm> {
-    const fields = validateRegistration(input);
+    const checks = new FieldChecks();
+    checks.errors.push(...(input.fieldErrors ?? []));
+    const fields = validateRegistration(input, checks);
+    const model =
+      input.file.byteLength === 0
+        ? undefined
+        : await checks.runAsync(() =>
+            OnnxModel.load(input.file, {
+              featureNames: input.featureNames ?? null,
+              positiveClass: input.positiveClass ?? null,
+              threshold: input.threshold ?? null,
+              classes: input.classes ?? null
+            })
+          );
+    await model?.close();
+    const candidate = model && { signature: model.signature, featureNames: input.featureNames ?? null, task: model.signature.task, classes: model.classes };
+    const inputExample = candidate && input.inputExample !== undefined ? checks.run(() => checkInputExample(input.inputExample, candidate)) : undefined;
+    checks.throwIfAny();
+    if (!fields || !candidate) throw new Error('unreachable: registration checks passed without fields or model');
+
     const existing = this.findEndpointByName(fields.endpoint);
     if (existing && this.findAlgorithm(existing.id, fields.name, fields.version)) {
-      throw conflict(
-        `algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`,
-        'version'
-      );
+      throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`, 'version');
     }
-    const model = await OnnxModel.load(input.file, {
-      featureNames: input.featureNames ?? null,
-      positiveClass: input.positiveClass ?? null,
-      threshold: input.threshold ?? null,
-      classes: input.classes ?? null
-    });
-    const { signature, classes } = model;
-    await model.close();
+    const accepted =
+      existing &&
+      this.contracts.enforce(this.contracts.check(existing, candidate), input, `registering "${fields.name}" version "${fields.version}"`);
 
     const { sha256, created } = this.artifacts.put(input.file);
     let inserted: { id: number; transitions: StatusTransition[] };
     try {
-      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
+      inserted = this.db.transaction((tx) =>
+        this.insertAlgorithm(tx, fields, input, { ...candidate, inputExample: inputExample ?? null }, sha256, accepted ? `registered; ${accepted}` : 'registered')
+      );
     } catch (err) {
       if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
       if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
@@ -116,20 +151,27 @@ export class Registry implements RegistryReader {
   }
 
   /**
-   * A new active status for one algorithm (a new production demotes the previous one). The
-   * change is announced as `status.changed`; the model pool closes an archived algorithm's
-   * session after the last call using it.
+   * A new active status for one algorithm (a new production demotes the previous one). A
+   * promotion to production is checked against the endpoint's input contract first. The change
+   * is announced as `status.changed`; the model pool closes an archived algorithm's session
+   * after the last call using it.
    */
   setStatus(input: SetStatusInput): AlgorithmStatus {
     requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
+    let reason = input.reason ?? '';
+    if (input.status === 'production' && algorithm.currentStatus !== 'production') {
+      const endpoint = { id: algorithm.endpointId, name: algorithm.endpointName };
+      const what = `promoting "${algorithm.name}" version "${algorithm.version}" to production`;
+      reason = this.contracts.enforce(this.contracts.check(endpoint, algorithm), input, what) ?? reason;
+    }
     const transitions = this.db.transaction((tx) =>
       applyStatusChange(tx, {
         algorithmId: algorithm.id,
         endpointId: algorithm.endpointId,
         status: input.status,
         createdBy: input.createdBy,
-        reason: input.reason ?? ''
+        reason
       })
     );
     this.events.emit('status.changed', { cause: 'status', transitions });
@@ -138,13 +180,14 @@ export class Registry implements RegistryReader {
 
   private insertAlgorithm(
     tx: Db,
-    fields: ReturnType<typeof validateRegistration>,
+    fields: RegistrationFields,
     input: RegisterAlgorithmInput,
-    signature: ModelSignature,
-    classes: (string | number)[] | null,
-    sha256: string
+    model: { signature: ModelSignature; classes: (string | number)[] | null; inputExample: unknown },
+    sha256: string,
+    reason: string
   ): { id: number; transitions: StatusTransition[] } {
     const createdAt = nowIso();
+    const { signature, classes } = model;
     const endpoint =
       tx.select().from(endpoints).where(eq(endpoints.name, fields.endpoint)).get() ??
       tx
@@ -173,12 +216,16 @@ export class Registry implements RegistryReader {
       })
       .returning({ id: algorithms.id })
       .get();
+    const { notes, tags, metrics } = fields;
+    if (notes || tags.length || Object.keys(metrics).length || model.inputExample !== null) {
+      tx.insert(algorithmMetadata).values({ algorithmId: algorithm.id, notes, tags, metrics, inputExample: model.inputExample }).run();
+    }
     const transitions = applyStatusChange(tx, {
       algorithmId: algorithm.id,
       endpointId: endpoint.id,
       status: fields.status,
       createdBy: fields.createdBy,
-      reason: 'registered'
+      reason
     });
     return { id: algorithm.id, transitions };
   }
@@ -197,39 +244,30 @@ export class Registry implements RegistryReader {
 
   private selectAlgorithms() {
     return this.db
-      .select({ algorithm: algorithms, endpointName: endpoints.name, status: algorithmStatuses.status })
+      .select({ algorithm: algorithms, endpointName: endpoints.name, status: algorithmStatuses.status, meta: algorithmMetadata })
       .from(algorithms)
       .innerJoin(endpoints, eq(endpoints.id, algorithms.endpointId))
       .leftJoin(
         algorithmStatuses,
         and(eq(algorithmStatuses.algorithmId, algorithms.id), eq(algorithmStatuses.active, true))
-      );
+      )
+      .leftJoin(algorithmMetadata, eq(algorithmMetadata.algorithmId, algorithms.id));
+  }
+
+  private selectEndpoints() {
+    return this.db
+      .select({ endpoint: endpoints, meta: endpointMetadata })
+      .from(endpoints)
+      .leftJoin(endpointMetadata, eq(endpointMetadata.endpointId, endpoints.id));
   }
 }
 
-function validateRegistration(input: RegisterAlgorithmInput) {
-  const text = (value: string | undefined, field: string, max: number, required: boolean): string => {
-    const v = (value ?? '').trim();
-    if (required && !v) throw invalidInput(`${field} is required`, field);
-    if (v.length > max) throw invalidInput(`${field} must be at most ${max} characters`, field);
-    return v;
-  };
-  const endpoint = text(input.endpoint, 'endpoint', 128, true);
-  if (!endpointNamePattern.test(endpoint)) {
-    throw invalidInput('endpoint must use only lowercase letters, digits, "_" and "-"', 'endpoint');
-  }
-  const status = requireOneOf(algorithmStatusValues, input.status ?? 'testing', 'status');
-  if (input.file.byteLength === 0) throw invalidInput('file is required (an .onnx model)', 'file');
-  const owner = text(input.owner, 'owner', 128, false);
+function toEndpoint(row: { endpoint: typeof endpoints.$inferSelect; meta: typeof endpointMetadata.$inferSelect | null }): Endpoint {
   return {
-    endpoint,
-    name: text(input.name, 'name', 128, true),
-    version: text(input.version, 'version', 128, true),
-    description: text(input.description, 'description', 1000, false),
-    owner,
-    code: text(input.code, 'code', 50000, false),
-    status,
-    createdBy: (input.createdBy ?? owner) || 'api'
+    ...row.endpoint,
+    notes: row.meta?.notes ?? '',
+    tags: row.meta?.tags ?? [],
+    freeTextFeedback: row.meta?.freeTextFeedback ?? false
   };
 }
 
@@ -237,12 +275,17 @@ function toAlgorithm(row: {
   algorithm: AlgorithmRow;
   endpointName: string;
   status: AlgorithmStatusValue | null;
+  meta: typeof algorithmMetadata.$inferSelect | null;
 }): Algorithm {
   const a = row.algorithm;
   return {
     ...a,
     endpointName: row.endpointName,
     signature: a.signature as ModelSignature,
-    currentStatus: row.status
+    currentStatus: row.status,
+    notes: row.meta?.notes ?? '',
+    tags: row.meta?.tags ?? [],
+    metrics: row.meta?.metrics ?? {},
+    inputExample: row.meta?.inputExample ?? null
   };
 }

@@ -1,4 +1,5 @@
 import type { AlgorithmStatusValue } from '../../contract/enums.ts';
+import type { FieldError } from '../errors.ts';
 import type { ModelSignature, Task } from '../inference/index.ts';
 
 export type { AlgorithmStatusValue };
@@ -9,7 +10,14 @@ export interface Endpoint {
   description: string;
   owner: string;
   createdAt: string;
+  notes: string;
+  tags: string[];
+  /** feedback may be any text (else a classifier's feedback must be one of its classes) */
+  freeTextFeedback: boolean;
 }
+
+/** Metrics of an algorithm version: name → number (accuracy, auc, …). */
+export type Metrics = Record<string, number>;
 
 export interface Algorithm {
   id: number;
@@ -31,6 +39,11 @@ export interface Algorithm {
   createdAt: string;
   /** the active status (null only for a registration that failed half-way, which never commits) */
   currentStatus: AlgorithmStatusValue | null;
+  notes: string;
+  tags: string[];
+  metrics: Metrics;
+  /** a record this model accepts (checked when set); null when none was given */
+  inputExample: unknown;
 }
 
 export interface AlgorithmStatus {
@@ -58,6 +71,15 @@ export interface RegisterAlgorithmInput {
   threshold?: number | null;
   classes?: (string | number)[] | null;
   createdBy?: string;
+  metrics?: Metrics;
+  inputExample?: unknown;
+  notes?: string;
+  tags?: string[];
+  /** bad fields found while reading the request (multipart parsing), reported with the registry's own */
+  fieldErrors?: FieldError[];
+  /** go ahead although the model breaks the endpoint's input contract (with a reason) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 export interface SetStatusInput {
@@ -65,6 +87,8 @@ export interface SetStatusInput {
   status: AlgorithmStatusValue;
   createdBy: string;
   reason?: string;
+  /** promoting a model that breaks the endpoint's input contract, knowingly (reason required) */
+  allowBreakingChange?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import { checkFeedback, type FeedbackContext } from './feedback-rule.ts';
 
 export type LoggedRequest = typeof requests.$inferSelect;
 
@@ -33,7 +34,9 @@ export class RequestLog {
   constructor(
     private readonly db: Db,
     /** stored feedback is announced as `feedback.recorded` */
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    /** the algorithm and endpoint a logged request belongs to, for the feedback rule */
+    private readonly contextOf: (request: LoggedRequest) => FeedbackContext
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -60,11 +63,15 @@ export class RequestLog {
     return row;
   }
 
-  /** Stores (or overwrites) the ground truth; null clears it. */
-  setFeedback(id: number, feedback: string | null): LoggedRequest {
-    if (feedback !== null && feedback.length > 10000) {
+  /**
+   * Stores (or overwrites) the ground truth; null clears it. A classifier's feedback must be one
+   * of its classes unless the endpoint allows free-text labels (feedback-rule.ts).
+   */
+  setFeedback(id: number, value: string | null): LoggedRequest {
+    if (value !== null && value.length > 10000) {
       throw invalidInput('feedback must be at most 10000 characters', 'feedback');
     }
+    const feedback = value === null ? null : checkFeedback(value, this.contextOf(this.get(id)));
     const updated = this.db
       .update(requests)
       .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })

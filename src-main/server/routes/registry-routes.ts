@@ -27,7 +27,10 @@ export const registryRoutes =
     app.get(
       '/endpoints/:id',
       { schema: { tags: ['registry'], params: IdParams, response: { 200: EndpointBody, ...errors } } },
-      async (request) => endpointBody(core.registry.getEndpoint(idParam(request.params.id, 'endpoint')))
+      async (request) => {
+        const endpoint = core.registry.getEndpoint(idParam(request.params.id, 'endpoint'));
+        return { ...endpointBody(endpoint), contract: core.registry.contracts.contract(endpoint.id) };
+      }
     );
 
     app.get(
@@ -90,10 +93,12 @@ export const registryRoutes =
         schema: {
           tags: ['registry'],
           description:
-            'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction.',
+            'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction. ' +
+            'A promotion to production is checked against the endpoint\'s input contract: 409 with `differences` when it would break ' +
+            'existing clients, unless allow_breaking_change=true with a reason.',
           security: [{ bearer: [] }],
           body: SetStatusRequest,
-          response: { 201: AlgorithmStatusBody, ...errors }
+          response: { 201: AlgorithmStatusBody, ...errors, 409: ErrorBody }
         }
       },
       async (request, reply) => {
@@ -102,7 +107,8 @@ export const registryRoutes =
           algorithmId: Number(body.parent_mlalgorithm),
           status: body.status,
           createdBy: body.created_by,
-          ...(body.reason === undefined ? {} : { reason: body.reason })
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+          ...(body.allow_breaking_change === undefined ? {} : { allowBreakingChange: body.allow_breaking_change })
         });
         return reply.code(201).send(statusBody(status));
       }
