@@ -1,15 +1,30 @@
 import type { ApiError as ApiErrorBody } from '../../../src-main/contract/classic.ts';
 
-/** An error answer from the API: its message and, when one field is at fault, that field. */
+type FieldErrors = NonNullable<ApiErrorBody['errors']>;
+type Differences = NonNullable<ApiErrorBody['differences']>;
+
+/**
+ * An error answer from the API: its message and, when one field is at fault, that field; every
+ * bad field when there are several; the contract's differences for a breaking change.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly field: string | undefined;
+  readonly errors: FieldErrors;
+  readonly differences: Differences;
 
-  constructor(status: number, message: string, field?: string) {
+  constructor(status: number, message: string, field?: string, details: { errors?: FieldErrors; differences?: Differences } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.field = field;
+    this.errors = details.errors ?? (field === undefined ? [] : [{ field, message }]);
+    this.differences = details.differences ?? [];
+  }
+
+  /** The message about `field`, when the answer names it (alone or among several). */
+  messageFor(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
   }
 }
 
@@ -73,7 +88,10 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   if (!response.ok) {
     const text = await response.text();
     const error = (text ? safeJson(text) : null) as Partial<ApiErrorBody> | null;
-    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field);
+    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field, {
+      ...(error?.errors ? { errors: error.errors } : {}),
+      ...(error?.differences ? { differences: error.differences } : {})
+    });
   }
   return response;
 }

@@ -1,24 +1,36 @@
-import { Alert, Button, Group, JsonInput, NumberInput, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import type { Algorithm } from '../api/types.ts';
-import { buildRecord, endpointExample, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
+import { algorithmExample, buildRecord, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
 import { IconPlayground } from './icons.tsx';
 
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * The input form generated from the signature, prefilled with an example; "JSON" edits the raw
- * record instead. Reports the current record upward so the snippets always match.
+ * The input form generated from the signature, prefilled with the algorithm's input example;
+ * "JSON" edits the raw record instead. Reports the current record upward so the snippets always
+ * match. The JSON editor is never reformatted on blur: that moved the Predict button under the
+ * pointer, and the first click after a paste was lost.
  */
-export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPredict }: {
-  endpoint: string;
+export function PredictForm({ algorithm, busy, error, onRecord, onPredict, onInvalid }: {
   algorithm: Algorithm | undefined;
   busy: boolean;
   error: unknown;
   onRecord: (record: unknown) => void;
   onPredict: (record: unknown) => void;
+  /** the JSON did not parse: the previous answer (or error) no longer describes this input */
+  onInvalid: () => void;
 }) {
   const spec = formSpecOf(algorithm);
-  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, endpointExample(endpoint)));
+  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, algorithmExample(algorithm)));
   const [values, setValues] = useState<FieldValues>(initialValues);
   const [mode, setMode] = useState<'form' | 'json'>(spec.kind === 'fields' ? 'form' : 'json');
   const [json, setJson] = useState(() => (spec.kind === 'fields' ? JSON.stringify(buildRecord(spec, keys, initialValues), null, 2) : exampleJson(spec)));
@@ -53,7 +65,8 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
       setJsonError(null);
       onPredict(body);
     } catch {
-      setJsonError('Not valid JSON');
+      setJsonError('Not valid JSON: fix it, then Predict again');
+      onInvalid();
     }
   };
 
@@ -70,9 +83,16 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
               ? spec.source === 'feature_names' ? 'One field per feature name' : 'One field per model input'
               : `Send ${spec.hint}`}
           </Text>
-          {spec.kind === 'fields' && (
-            <SegmentedControl size="xs" value={mode} onChange={switchMode} data={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} aria-label="Input mode" />
-          )}
+          <Group gap="xs">
+            {mode === 'json' && (
+              <Button size="compact-xs" variant="subtle" disabled={!isJson(json)} onClick={() => setJson(JSON.stringify(JSON.parse(json), null, 2))} data-testid="predict-json-format">
+                Format
+              </Button>
+            )}
+            {spec.kind === 'fields' && (
+              <SegmentedControl size="xs" value={mode} onChange={switchMode} data={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} aria-label="Input mode" />
+            )}
+          </Group>
         </Group>
         {mode === 'form' && spec.kind === 'fields' ? (
           <ScrollArea.Autosize mah={440} offsetScrollbars>
@@ -104,27 +124,29 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
             </SimpleGrid>
           </ScrollArea.Autosize>
         ) : (
-          <JsonInput
+          // a plain textarea: Mantine's JsonInput validates (and may reformat) on blur, which moved the button
+          <Textarea
             label={spec.kind === 'json' && spec.hint.startsWith('a batch') ? 'Records (JSON)' : 'Record (JSON)'}
             value={json}
-            onChange={(v) => {
+            spellCheck={false}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 'var(--mantine-font-size-xs)' } }}
+            onChange={(event) => {
+              const v = event.currentTarget.value;
               setJson(v);
-              try {
+              // a fixed record clears the complaint at once, not at the next Predict
+              if (isJson(v)) {
+                setJsonError(null);
                 onRecord(JSON.parse(v));
-              } catch {
-                /* keep the last valid record for the snippets */
               }
             }}
             autosize
             minRows={6}
             maxRows={18}
-            formatOnBlur
-            validationError="Not valid JSON"
             error={jsonError}
             data-testid="predict-json"
           />
         )}
-        {error !== null && error !== undefined && !(field && fieldKeys.has(field) && mode === 'form') && (
+        {error !== null && error !== undefined && !jsonError && !(field && fieldKeys.has(field) && mode === 'form') && (
           <Alert color="red" variant="light" title="Prediction failed" data-testid="predict-error">{errorMessage(error)}</Alert>
         )}
         <Group>

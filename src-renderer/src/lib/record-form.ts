@@ -1,4 +1,3 @@
-import { tutorialRecord } from '../../../src-main/contract/examples.ts';
 import type { Algorithm } from '../api/types.ts';
 import { keyFinder } from '../../../src-main/contract/record-keys.ts';
 import { recordLayout } from '../../../src-main/contract/record-layout.ts';
@@ -6,11 +5,14 @@ import { fieldKindOf, isNumericString, type FieldKind } from '../../../src-main/
 
 export type ExampleRecord = Record<string, string | number>;
 
-/** The Playground's example record per endpoint: the tutorial's for the income classifier. */
-const examples: Record<string, ExampleRecord> = { income_classifier: tutorialRecord };
+const isRecord = (value: unknown): value is ExampleRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The record the Playground starts from on an endpoint, when it knows one. */
-export const endpointExample = (endpoint: string): ExampleRecord => examples[endpoint] ?? {};
+/**
+ * The record the Playground's form starts from: the algorithm's input example (set at
+ * registration or edited on the Models page; the seeded income models carry the tutorial's).
+ */
+export const algorithmExample = (algorithm: Algorithm | undefined): ExampleRecord =>
+  isRecord(algorithm?.input_example) ? algorithm.input_example : {};
 
 export interface FieldSpec {
   /** the record key sent to the server */
@@ -33,13 +35,17 @@ const repeat = <T>(value: T, width: number | null): T[] => Array.from({ length: 
 export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
   if (!algorithm) return { kind: 'json', hint: 'a JSON record', example: {} };
   const layout = recordLayout(algorithm.signature.inputs, algorithm.feature_names);
+  const stored = algorithm.input_example ?? null;
   if (layout.mode === 'vector') {
     const slot = layout.slots[0]!;
     if (slot.fields) {
       return { kind: 'fields', source: 'feature_names', fields: slot.fields.map((key) => ({ key, kind: fieldKindOf(slot.type) })) };
     }
     // a top-level array is a batch, so one array-of-numbers record travels as a batch of one
-    return { kind: 'json', hint: 'a batch: an array of records, each an array of numbers', example: [repeat(0, slot.width)] };
+    return { kind: 'json', hint: 'a batch: an array of records, each an array of numbers', example: [Array.isArray(stored) ? stored : repeat(0, slot.width)] };
+  }
+  if (stored !== null && !layout.slots.every((slot) => slot.width === 1)) {
+    return { kind: 'json', hint: 'a JSON record with one key per input', example: stored };
   }
   if (layout.slots.every((slot) => slot.width === 1)) {
     return { kind: 'fields', source: 'columns', fields: layout.slots.map((slot) => ({ key: slot.input, kind: fieldKindOf(slot.type) })) };

@@ -8,7 +8,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { ServingSettingsCard } from '../components/ServingSettingsCard.tsx';
 import { TokenField } from '../components/TokenField.tsx';
 import { isDesktop } from '../lib/auth.ts';
-import { buildRecord, endpointExample, exampleValues, formSpecOf } from '../lib/record-form.ts';
+import { algorithmExample, buildRecord, exampleValues, formSpecOf } from '../lib/record-form.ts';
 import { useUserName } from '../lib/user.ts';
 
 /** Where the API lives, how to authenticate, and a first call to copy. */
@@ -21,7 +21,7 @@ export function ServerPage() {
   const endpoint = endpoints.data?.[0];
   const algorithm = algorithms.data?.find((a) => a.parent_endpoint === endpoint?.id && a.current_status === 'production');
   const spec = formSpecOf(algorithm);
-  const example = endpoint ? exampleValues(spec, endpointExample(endpoint.name)) : undefined;
+  const example = endpoint ? exampleValues(spec, algorithmExample(algorithm)) : undefined;
   const record = example && spec.kind === 'fields' ? buildRecord(spec, example.keys, example.values) : {};
   const adminCurl = `curl ${origin}/api/v1/mlrequests?page_size=10 \\\n  -H "Authorization: Bearer $MODELDESK_TOKEN"`;
 
