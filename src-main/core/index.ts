@@ -77,10 +77,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEvents();
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts, events);
-  const requests = new RequestLog(database.db, events, (request) => ({
-    algorithm: registry.getAlgorithm(request.algorithmId),
-    endpoint: registry.getEndpoint(request.endpointId)
-  }));
+  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
+  const servingRegistry = new CachedRegistry(registry, database.sqlite);
+  // feedback is checked against the request's algorithm and endpoint, read through the serving cache
+  const requests = new RequestLog(database.db, events, (request) => {
+    const algorithm = servingRegistry.getAlgorithm(request.algorithmId);
+    return { algorithm, endpoint: servingRegistry.findEndpointByName(algorithm.endpointName) ?? registry.getEndpoint(request.endpointId) };
+  });
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -96,8 +99,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
   const abTests = new AbTestService(database.db, database.sqlite, registry, events);
   const router = new ExperimentRouter(() => abTests.running());
-  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
-  const servingRegistry = new CachedRegistry(registry, database.sqlite);
   const inference = new Inference(servingRegistry, pool, writer, router);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events, registry.contracts);
   const metrics = new Metrics(endpointNames(registry));

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
-import { fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
+import { fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 
 /** Issue 12 §7: a classifier's feedback is one of its classes, unless the endpoint allows free text. */
 
@@ -36,10 +36,7 @@ describe('feedback for a classifier', () => {
   it('matches numeric classes by their text', async () => {
     const server = await seeded();
     const iris = fixtureSample('iris_lr');
-    const form = new FormData();
-    form.set('file', new Blob([fixtureModel('iris_lr')]), 'iris.onnx');
-    for (const [k, v] of Object.entries({ endpoint: 'iris', name: 'lr', version: '1', status: 'production', feature_names: JSON.stringify(iris.featureNames) })) form.set(k, v);
-    await server.request('/api/v1/mlalgorithms', { method: 'POST', admin: true, body: form });
+    await server.register('iris_lr', { endpoint: 'iris', name: 'lr', version: '1', status: 'production', feature_names: JSON.stringify(iris.featureNames) });
     const id = await predict(server, '/api/v1/iris/predict', iris.records[0]);
     expect((await feedback(server, id, 2)).body.feedback).toBe('2');
     expect((await feedback(server, id, 'setosa')).body.message).toMatch(/one of the classes of lr v1: "0", "1", "2"/);
@@ -56,10 +53,8 @@ describe('feedback for a classifier', () => {
   it('is free for a regression model', async () => {
     const server = await seeded();
     const sample = fixtureSample('diabetes_gbr');
-    const form = new FormData();
-    form.set('file', new Blob([fixtureModel('diabetes_gbr')]), 'd.onnx');
-    for (const [k, v] of Object.entries({ endpoint: 'diabetes', name: 'gbr', version: '1', status: 'production', feature_names: JSON.stringify(sample.featureNames) })) form.set(k, v);
-    expect((await server.request('/api/v1/mlalgorithms', { method: 'POST', admin: true, body: form })).status).toBe(201);
+    const registered = await server.register('diabetes_gbr', { endpoint: 'diabetes', name: 'gbr', version: '1', status: 'production', feature_names: JSON.stringify(sample.featureNames) });
+    expect(registered.status).toBe(201);
     const id = await predict(server, '/api/v1/diabetes/predict', sample.records[0]);
     expect((await feedback(server, id, '151')).body.feedback).toBe('151');
   });

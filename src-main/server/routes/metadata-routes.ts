@@ -10,6 +10,9 @@ const IdParams = Type.Object({ id: Type.String() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
 const admin = { config: { admin: true } } as const;
 
+/** Who made an edit and why, as the core takes them. */
+const authorOf = ({ created_by, reason }: { created_by: string; reason?: string | undefined }) => ({ createdBy: created_by, ...(reason === undefined ? {} : { reason }) });
+
 /**
  * Editing endpoints' and algorithms' metadata with its history, and deleting a version that never
  * served (issue 12 §5). Admin only; the history is a read like the status history.
@@ -32,7 +35,7 @@ export const metadataRoutes =
       },
       async (request) => {
         const { created_by, reason, ...edit } = request.body;
-        const endpoint = core.registry.metadata.editEndpoint(idParam(request.params.id, 'endpoint'), edit, { createdBy: created_by, ...(reason === undefined ? {} : { reason }) });
+        const endpoint = core.registry.metadata.editEndpoint(idParam(request.params.id, 'endpoint'), edit, authorOf({ created_by, reason }));
         return { ...endpointBody(endpoint), contract: core.registry.contracts.contract(endpoint.id) };
       }
     );
@@ -54,7 +57,7 @@ export const metadataRoutes =
       },
       async (request) => {
         const { created_by, reason, ...edit } = request.body;
-        const algorithm = core.registry.metadata.editAlgorithm(idParam(request.params.id, 'algorithm'), edit, { createdBy: created_by, ...(reason === undefined ? {} : { reason }) });
+        const algorithm = core.registry.metadata.editAlgorithm(idParam(request.params.id, 'algorithm'), edit, authorOf({ created_by, reason }));
         return algorithmBody(algorithm);
       }
     );
