@@ -49,6 +49,12 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
     const error = register.error ?? (key === 'file' ? inspect.error : null);
     return error instanceof ApiError && error.field === key ? error.message : undefined;
   };
+  const choice = (key: keyof RegisterFields): ChoiceProps => ({
+    value: fields[key],
+    onChange: (value) => set(key)(value ?? ''),
+    allowDeselect: false,
+    error: fieldError(key)
+  });
   const input = (key: keyof RegisterFields) => ({
     value: fields[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key)(e.currentTarget.value),
@@ -126,7 +132,7 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
               />
             )}
             {tensorClassifier && (
-              <ClassifierFields fields={fields} input={input} set={set} fieldError={fieldError} suggested={signature!.outputKindHint!.kind} />
+              <ClassifierFields input={input} choice={choice} suggested={signature!.outputKindHint!.kind} />
             )}
             <UnstyledButton onClick={() => setAdvanced((o) => !o)} aria-expanded={advanced} data-testid="register-advanced">
               <Group gap={4}>
@@ -150,10 +156,7 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
                     { value: 'true', label: 'The model handles them: pass null on as missing' },
                     { value: 'false', label: 'Refuse null with a 400' }
                   ]}
-                  value={fields.handles_missing}
-                  onChange={(v) => set('handles_missing')(v ?? '')}
-                  allowDeselect={false}
-                  error={fieldError('handles_missing')}
+                  {...choice('handles_missing')}
                   data-testid="register-handles-missing"
                 />
               </Stack>
@@ -172,37 +175,36 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   );
 }
 
+/** What a Select of the form takes: its field's value ('' = not given) and the server's complaint about it. */
+interface ChoiceProps {
+  value: string;
+  onChange: (value: string | null) => void;
+  allowDeselect: false;
+  error: string | undefined;
+}
+
 const outputKinds = [
   { value: 'probabilities', label: 'Probabilities' },
   { value: 'logits', label: 'Logits (softmax / sigmoid applied)' },
   { value: 'scores', label: 'Scores (label only)' }
 ];
 
+const classesHelp = 'JSON array in score-column order; with classes the model answers labels and probabilities';
+
 /** Classes and output kind for a tensor model: with them it answers like any classifier (issue 12 §2). */
-function ClassifierFields({ fields, input, set, fieldError, suggested }: {
-  fields: RegisterFields;
+function ClassifierFields({ input, choice, suggested }: {
   input: (key: keyof RegisterFields) => { value: string; onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => void; error: string | undefined };
-  set: (key: keyof RegisterFields) => (value: string) => void;
-  fieldError: (key: string) => string | undefined;
+  choice: (key: keyof RegisterFields) => ChoiceProps;
   suggested: string;
 }) {
   return (
     <SimpleGrid cols={2}>
-      <TextInput
-        label="Classes"
-        description="JSON array in score-column order; with classes the model answers labels and probabilities"
-        placeholder='["cat", "dog", "bird"]'
-        {...input('classes')}
-        data-testid="register-classes"
-      />
+      <TextInput label="Classes" description={classesHelp} placeholder='["cat", "dog", "bird"]' {...input('classes')} data-testid="register-classes" />
       <Select
         label="Output holds"
         description={`Suggested from the graph: ${outputKinds.find((k) => k.value === suggested)?.label.toLowerCase() ?? suggested}`}
         data={[{ value: '', label: `As suggested (${suggested})` }, ...outputKinds]}
-        value={fields.output_kind}
-        onChange={(v) => set('output_kind')(v ?? '')}
-        allowDeselect={false}
-        error={fieldError('output_kind')}
+        {...choice('output_kind')}
         data-testid="register-output-kind"
       />
     </SimpleGrid>
