@@ -53,6 +53,8 @@ export class RecordEncoder {
   private readonly missing: boolean;
   /** some input has a dynamic dim after the batch: records may differ in shape */
   private readonly dynamic: boolean;
+  /** per slot: read as one plain value per field unless the record gives an array */
+  private readonly columns: Set<InputSlot>;
 
   constructor(inputs: TensorInfo[], featureNames: string[] | null, options: EncoderOptions = {}) {
     const layout = recordLayout(inputs, featureNames);
@@ -60,6 +62,7 @@ export class RecordEncoder {
     this.vector = layout.mode === 'vector';
     this.missing = options.handlesMissing ?? false;
     this.dynamic = this.slots.some((slot) => slot.dims.includes(null));
+    this.columns = new Set(this.slots.filter(isColumn));
   }
 
   validate(record: unknown, index?: number): ValidRecord {
@@ -133,7 +136,7 @@ export class RecordEncoder {
       const key = find(field);
       const value = key === undefined ? undefined : record[key];
       if (value === undefined) fail(`missing field "${field}"`, field);
-      if (this.vector || (isColumn(slot) && !Array.isArray(value))) {
+      if (this.vector || (this.columns.has(slot) && !Array.isArray(value))) {
         const cell = coerceValue(value, slot.kind, slot.type, field, fail, this.missing);
         checkRange(cell, slot, field, fail);
         cells.push(cell);
