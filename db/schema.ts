@@ -5,6 +5,7 @@ import {
   abModeValues,
   abTestStateValues,
   algorithmStatusValues,
+  outputKindValues,
   requestStatusValues,
   taskValues
 } from '../src-main/contract/enums.ts';
@@ -45,7 +46,11 @@ export const algorithms = sqliteTable(
     positiveClass: text('positive_class', { mode: 'json' }).$type<string | number>(),
     threshold: real('threshold'),
     featureNames: text('feature_names', { mode: 'json' }).$type<string[]>(),
-    createdAt: createdAt()
+    createdAt: createdAt(),
+    /** classifiers: what the score output holds (issue 12 §2); null for other models and older rows */
+    outputKind: text('output_kind', { enum: outputKindValues }),
+    /** whether null in a record reaches the model as missing; null = as the graph says (older rows) */
+    handlesMissing: integer('handles_missing', { mode: 'boolean' })
   },
   (t) => [uniqueIndex('algorithms_endpoint_name_version').on(t.endpointId, t.name, t.version)]
 );

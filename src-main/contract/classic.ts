@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AlgorithmStatusSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
+import { AlgorithmStatusSchema, OutputKindSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
 
 /**
  * The HTTP contract's shapes (DESIGN §4). Field names follow the classic tutorial API
@@ -30,10 +30,19 @@ export const TensorInfoBody = Type.Object(
   {
     name: Type.String(),
     type: Type.String(),
-    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()])
+    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()]),
+    range: Type.Optional(
+      Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: 'ids an integer input takes: it indexes a table (an embedding) of that many rows' })
+    )
   },
   { additionalProperties: true }
 );
+
+export const OutputKindHintBody = Type.Object({
+  output: Type.String({ description: "the output read as the classifier's scores" }),
+  kind: OutputKindSchema,
+  because: Type.String({ description: 'why, in words (e.g. "the graph ends in Softmax")' })
+});
 
 export const SignatureBody = Type.Object(
   {
@@ -42,7 +51,11 @@ export const SignatureBody = Type.Object(
     task: TaskSchema,
     classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
     zipmap: Type.Boolean(),
-    batchable: Type.Boolean()
+    batchable: Type.Boolean(),
+    imputes: Type.Optional(Type.Boolean({ description: 'the graph handles missing values itself (Imputer, IsNaN, trees routing NaN)' })),
+    outputKindHint: Type.Optional(
+      Type.Union([OutputKindHintBody, Type.Null()], { description: 'output_kind suggested from the graph, for tensor classifiers' })
+    )
   },
   { additionalProperties: true }
 );
@@ -63,6 +76,12 @@ export const AlgorithmBody = Type.Object({
   positive_class: Type.Union([Type.String(), Type.Number(), Type.Null()]),
   threshold: Type.Union([Type.Number(), Type.Null()]),
   feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  output_kind: Type.Union([OutputKindSchema, Type.Null()], {
+    description: "classifiers: what the score output holds (probabilities, logits: softmax/sigmoid applied, scores: label only); null for other models"
+  }),
+  handles_missing: Type.Union([Type.Boolean(), Type.Null()], {
+    description: 'whether null in a record reaches the model as a missing value (else a 400); null: decided from the graph when loaded'
+  }),
   artifact_sha256: Type.String(),
   artifact_bytes: Type.Integer(),
   signature: SignatureBody

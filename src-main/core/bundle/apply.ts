@@ -91,6 +91,8 @@ function insertAlgorithms(tx: Db, decisions: Decisions, ids: LocalIds): void {
         positiveClass: a.positive_class ?? null,
         threshold: a.threshold,
         featureNames: a.feature_names ?? null,
+        outputKind: a.output_kind ?? null,
+        handlesMissing: a.handles_missing ?? null,
         createdAt: a.created_at
       })
       .returning({ id: algorithms.id })

@@ -4,6 +4,7 @@ import {
   AbModeSchema,
   AbTestStateSchema,
   AlgorithmStatusSchema,
+  OutputKindSchema,
   RequestStatusSchema,
   TaskSchema
 } from '../../contract/enums.ts';
@@ -85,7 +86,10 @@ export const ManifestAlgorithm = Type.Object(
     positive_class: Type.Union([scalar, Type.Null()]),
     threshold: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
     feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
-    created_at: timestamp
+    created_at: timestamp,
+    // optional: bundles written before ModelDesk stored them read as null (decided when loaded)
+    output_kind: Type.Optional(Type.Union([OutputKindSchema, Type.Null()], { description: "classifiers: what the score output holds" })),
+    handles_missing: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'whether null in a record reaches the model as missing' }))
   },
   { additionalProperties: false }
 );

@@ -88,7 +88,9 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           positive_class: a.positiveClass,
           threshold: a.threshold,
           feature_names: a.featureNames,
-          created_at: a.createdAt
+          created_at: a.createdAt,
+          output_kind: a.outputKind,
+          handles_missing: a.handlesMissing
         })),
         statuses: statusRows.map((s) => ({
           algorithm: refOf.get(s.algorithmId)!,

@@ -93,15 +93,18 @@ export class Registry implements RegistryReader {
       featureNames: input.featureNames ?? null,
       positiveClass: input.positiveClass ?? null,
       threshold: input.threshold ?? null,
-      classes: input.classes ?? null
+      classes: input.classes ?? null,
+      outputKind: input.outputKind ?? null,
+      handlesMissing: input.handlesMissing ?? null
     });
-    const { signature, classes } = model;
+    const { signature } = model;
+    const effective = { task: model.task, classes: model.classes, outputKind: model.outputKind, handlesMissing: model.handlesMissing };
     await model.close();
 
     const { sha256, created } = this.artifacts.put(input.file);
     let inserted: { id: number; transitions: StatusTransition[] };
     try {
-      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
+      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, effective, sha256));
     } catch (err) {
       if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
       if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
@@ -141,7 +144,7 @@ export class Registry implements RegistryReader {
     fields: ReturnType<typeof validateRegistration>,
     input: RegisterAlgorithmInput,
     signature: ModelSignature,
-    classes: (string | number)[] | null,
+    effective: Pick<Algorithm, 'task' | 'classes' | 'outputKind'> & { handlesMissing: boolean },
     sha256: string
   ): { id: number; transitions: StatusTransition[] } {
     const createdAt = nowIso();
@@ -164,8 +167,10 @@ export class Registry implements RegistryReader {
         artifactSha256: sha256,
         artifactBytes: input.file.byteLength,
         signature,
-        task: signature.task,
-        classes,
+        task: effective.task,
+        classes: effective.classes,
+        outputKind: effective.outputKind,
+        handlesMissing: effective.handlesMissing,
         positiveClass: input.positiveClass ?? null,
         threshold: input.threshold ?? null,
         featureNames: input.featureNames ?? null,

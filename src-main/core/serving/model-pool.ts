@@ -148,6 +148,8 @@ export class ModelPool {
       positiveClass: algorithm.positiveClass,
       threshold: algorithm.threshold,
       classes: algorithm.classes,
+      outputKind: algorithm.outputKind,
+      handlesMissing: algorithm.handlesMissing,
       ...(this.intraOpThreads ? { intraOpThreads: this.intraOpThreads } : {}),
       // The Node thread serves HTTP on the same cores: pool threads must not busy-wait.
       allowSpinning: false
@@ -155,7 +157,11 @@ export class ModelPool {
     const inspected = readRunnableModel(this.artifacts, algorithm);
     const model = OnnxModel.loadInspected(inspected, options).then((loaded) => {
       const copy: CopySource = { runnable: () => readRunnableModel(this.artifacts, algorithm).runnable, options };
-      const placed = { batchable: loaded.batchable, run: (records: ValidRecord[]) => this.placement.run(loaded, records, copy) };
+      const placed = {
+        batchable: loaded.batchable,
+        shapeOf: (records: ValidRecord[]) => loaded.shapeOf(records),
+        run: (records: ValidRecord[]) => this.placement.run(loaded, records, copy)
+      };
       const batcher = new Batcher(placed, batchingFor(this.batching, algorithm.id));
       batcher.onRun = (rows, queuedSeconds) => this.events?.emit('model.ran', { algorithm, rows, queuedSeconds });
       this.batchers.set(loaded, batcher);

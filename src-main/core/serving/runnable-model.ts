@@ -12,16 +12,35 @@ import type { Algorithm } from '../registry/types.ts';
  */
 export function readRunnableModel(artifacts: ArtifactStore, algorithm: Algorithm): { signature: ModelSignature; runnable: Uint8Array } {
   const sha = algorithm.artifactSha256;
-  if (!algorithm.signature.zipmap) return { signature: algorithm.signature, runnable: artifacts.read(sha) };
+  const signature = currentSignature(artifacts, algorithm);
+  if (!signature.zipmap) return { signature, runnable: artifacts.read(sha) };
   const derivedDir = join(artifacts.dir, 'derived');
   const derived = join(derivedDir, `${sha}.onnx`);
-  if (existsSync(derived)) return { signature: algorithm.signature, runnable: readFileSync(derived) };
+  if (existsSync(derived)) return { signature, runnable: readFileSync(derived) };
   const inspected = inspectModel(artifacts.read(sha));
   mkdirSync(derivedDir, { recursive: true });
   const temp = `${derived}.${process.pid}.tmp`;
   writeFileSync(temp, inspected.runnable);
   renameSync(temp, derived);
   return inspected;
+}
+
+/**
+ * The stored signature, with what later versions read from the graph filled in for algorithms
+ * registered before them (whether it handles missing values, the id ranges of its embedding
+ * inputs, its output kind hint): read once from the artifact when such a model loads.
+ */
+function currentSignature(artifacts: ArtifactStore, algorithm: Algorithm): ModelSignature {
+  const stored = algorithm.signature;
+  if (typeof stored.imputes === 'boolean') return stored;
+  const fresh = inspectModel(artifacts.read(algorithm.artifactSha256)).signature;
+  const ranges = new Map(fresh.inputs.map((i) => [i.name, i.range]));
+  return {
+    ...stored,
+    inputs: stored.inputs.map((input) => (ranges.get(input.name) ? { ...input, range: ranges.get(input.name)! } : input)),
+    imputes: fresh.imputes ?? false,
+    outputKindHint: fresh.outputKindHint ?? null
+  };
 }
 
 let fullGc: (() => void) | null | undefined;

@@ -1,3 +1,4 @@
+import { nestFlat } from '../../contract/record-tensors.ts';
 import { invalidInput } from '../../core/errors.ts';
 import type { TensorInfo } from '../../core/inference/index.ts';
 
@@ -60,18 +61,24 @@ export function recordsFromTensors(tensors: OipTensor[], modelInputs: TensorInfo
   if (rows.size !== 1) throw invalidInput('all inputs must have the same batch size (first dimension)', 'inputs');
   const n = [...rows][0]!;
 
-  // One 2-D input: each row is an array record (the model's own column order).
+  // Row i of a tensor: flat for [N] and [N, K]; nested in the tensor's own shape for higher ranks
+  // (the record form of issue 21), so dynamic dims (an image size) are read from the request.
+  const row = (t: OipTensor, i: number): unknown => {
+    const width = t.data.length / Math.max(n, 1);
+    const values = t.data.slice(i * width, (i + 1) * width);
+    return t.shape.length > 2 ? nestFlat(values, t.shape.slice(1)) : values;
+  };
+  // One input: each row is an array record (the model's own column order, or its tensor).
   if (modelInputs.length === 1 && tensors.length === 1) {
     const t = tensors[0]!;
-    const width = t.data.length / Math.max(n, 1);
-    return Array.from({ length: n }, (_, i) => t.data.slice(i * width, (i + 1) * width));
+    return Array.from({ length: n }, (_, i) => row(t, i));
   }
-  // One input per column: row i takes element i of each tensor.
+  // One input per column: row i takes element i of each tensor (a row of several for wider ones).
   return Array.from({ length: n }, (_, i) => {
     const record: Record<string, unknown> = {};
     for (const t of tensors) {
       const width = t.data.length / Math.max(n, 1);
-      record[t.name] = width === 1 ? t.data[i] : t.data.slice(i * width, (i + 1) * width);
+      record[t.name] = width === 1 && t.shape.length <= 2 ? t.data[i] : row(t, i);
     }
     return record;
   });

@@ -63,7 +63,10 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
             <DataListItem label="Endpoint"><Anchor href={href('models', { endpoint: algorithm.endpoint })} className="md-mono">{algorithm.endpoint}</Anchor></DataListItem>
             <DataListItem label="Owner">{algorithm.owner || '—'}</DataListItem>
             <DataListItem label="Registered">{formatDateTime(algorithm.created_at)}</DataListItem>
-            <DataListItem label="Task">{algorithm.task}{algorithm.classes ? ` · ${algorithm.classes.join(', ')}` : ''}</DataListItem>
+            <DataListItem label="Task">
+              {algorithm.task}{algorithm.classes ? ` · ${algorithm.classes.join(', ')}` : ''}
+              {algorithm.output_kind && algorithm.output_kind !== 'probabilities' ? ` · output: ${algorithm.output_kind}` : ''}
+            </DataListItem>
             {algorithm.threshold !== null && <DataListItem label="Threshold">{algorithm.threshold} (positive: {String(algorithm.positive_class ?? '—')})</DataListItem>}
             {algorithm.code && (
               <DataListItem label="Training notes">
