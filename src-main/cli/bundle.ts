@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { createCore, type Core } from '../core/index.ts';
 import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
+import { describePlan } from './plan-text.ts';
 
 /**
  * `modeldesk export` and `modeldesk import` (DESIGN §6): they open the data directory
@@ -109,27 +110,4 @@ export function addBundleCommands(program: Command): void {
         });
       }
     );
-}
-
-function describePlan(r: ImportResult): string {
-  const lines = [`Bundle of ${r.created_at} by ModelDesk ${r.app_version} (format ${r.format_version})`];
-  lines.push(`Endpoints: ${r.endpoints.new.length} new, ${r.endpoints.identical.length} already here`);
-  const a = r.algorithms;
-  lines.push(`Algorithms: ${a.new.length} new, ${a.identical.length} identical, ${a.conflicts.length} conflicting`);
-  for (const n of a.new) lines.push(`  + ${n.endpoint}/${n.name} ${n.version} (${n.status})`);
-  for (const c of a.conflicts) {
-    lines.push(`  ! ${c.endpoint}/${c.name} ${c.version}: a different model is registered here; --on-conflict ${c.resolution} ${c.action}`);
-    if (c.resolution !== 'rename') lines.push(`    (--on-conflict rename would import it as version "${c.rename_to}")`);
-  }
-  const t = r.ab_tests;
-  lines.push(`A/B tests: ${t.new.length} new, ${t.identical.length} already here, ${t.skipped.length} skipped`);
-  for (const s of t.skipped) lines.push(`  - "${s.title}": ${s.reason}`);
-  lines.push(`Requests: ${r.requests}; model files to add: ${r.artifacts.new} (${(r.artifacts.bytes / 1024 / 1024).toFixed(1)} MB)`);
-  for (const note of r.notes) lines.push(`Note: ${note}`);
-  const refused = a.conflicts.filter((c) => c.resolution === 'fail').length;
-  if (r.dry_run && refused) lines.push(`The import would be refused (${refused} conflict(s)): choose --on-conflict skip or rename.`);
-  lines.push(
-    r.applied ? 'Imported.' : r.dry_run ? 'Dry run: nothing was changed.' : 'Nothing to import: everything in the bundle is already here.'
-  );
-  return lines.join('\n');
 }
