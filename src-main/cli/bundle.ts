@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { createCore, type Core } from '../core/index.ts';
 import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
+import { defaultStorageUri } from '../contract/platforms.ts';
 import { describePlan } from './plan-text.ts';
+import { integerFlag, numberFlag, runPlatformExport, type PlatformExportFlags } from './platform-export.ts';
 
 /**
  * `modeldesk export` and `modeldesk import` (DESIGN §6): they open the data directory
@@ -43,21 +45,35 @@ function progressBar(label: string): { update(done: number, total: number): void
   };
 }
 
+interface ExportFlags extends PlatformExportFlags {
+  data: string;
+  format: 'modeldesk' | 'triton';
+  withRequests: boolean;
+  compress?: boolean;
+}
+
 export function addBundleCommands(program: Command): void {
   program
     .command('export')
-    .description('write the registry (or some endpoints) to a .modeldesk bundle file')
-    .argument('<file>', 'bundle to write, e.g. registry.modeldesk')
+    .description('write the registry (or some endpoints) to a .modeldesk bundle, or (--format triton) to a Triton repository with KServe and Seldon manifests')
+    .argument('<target>', 'the bundle file to write (e.g. registry.modeldesk), or with --format triton a new or empty folder (OUT_DIR)')
     .addOption(dataOption())
-    .option('--endpoint <name>', 'export only this endpoint (repeat for several)', (v: string, all: string[]) => [...all, v], [])
+    .addOption(new Option('--format <format>', 'modeldesk: one .modeldesk bundle; triton: a Triton model repository plus Kubernetes manifests').choices(['modeldesk', 'triton']).default('modeldesk'))
+    .option('--endpoint <name>', 'export only this endpoint (repeat for several; --format triton: one)', (v: string, all: string[]) => [...all, v], [])
     .option('--with-requests', 'include the request log with feedback', false)
     .option('--compress', 'deflate every model file (default: only those a sample shows it pays for)')
     .option('--no-compress', 'store every model file as is')
-    .action(async (file: string, options: { data: string; endpoint: string[]; withRequests: boolean; compress?: boolean }) => {
+    .option('--storage-uri <uri>', `--format triton: where OUT_DIR will be uploaded; the manifests' storageUri start with it (default ${defaultStorageUri})`)
+    .option('--namespace <ns>', '--format triton: metadata.namespace of the Kubernetes manifests')
+    .option('--parity-requests <n>', '--format triton: logged requests per version the parity check replays (default 100, at most 1000)', integerFlag)
+    .option('--tolerance <x>', '--format triton: float difference the parity check allows, x max(1, |value|) (default 1e-6)', numberFlag)
+    .option('--include-archived', '--format triton: also export archived versions')
+    .action(async (target: string, options: ExportFlags) => {
       await withCore(options.data, async (core) => {
+        if (options.format === 'triton') return runPlatformExport(core, target, options);
         const bar = progressBar('exporting');
         try {
-          const manifest = await core.bundles.exportToFile(file, {
+          const manifest = await core.bundles.exportToFile(target, {
             endpoints: options.endpoint,
             includeRequests: options.withRequests,
             ...(options.compress === undefined ? {} : { compress: options.compress }),
@@ -67,7 +83,7 @@ export function addBundleCommands(program: Command): void {
           const requests = manifest.requests ? `, ${manifest.requests.count} requests` : '';
           console.log(
             `Exported ${manifest.endpoints.length} endpoint(s), ${manifest.algorithms.length} algorithm(s), ` +
-              `${manifest.ab_tests.length} A/B test(s)${requests} to ${resolve(file)}`
+              `${manifest.ab_tests.length} A/B test(s)${requests} to ${resolve(target)}`
           );
         } finally {
           bar.stop();

@@ -44,7 +44,7 @@ export function ImportPlanItems({ plan, kind }: { plan: ImportResult; kind: Plan
       <Table.Tbody>
         {rows.map(({ outcome, item, key }) => (
           <Table.Tr key={key}>
-            <Table.Td w={110}><Badge size="sm" variant="light" color={outcomeColors[outcome]}>{outcomeLabels[outcome]}</Badge></Table.Td>
+            <Table.Td w={130}><Badge size="sm" variant="light" tt="none" color={outcomeColors[outcome]}>{outcomeLabels[outcome]}</Badge></Table.Td>
             <Table.Td className="md-mono">{what(kind, item)}</Table.Td>
             {counted && <Table.Td ta="right" w={80}>{item.rows}</Table.Td>}
             <Table.Td c="dimmed">{item.reason}</Table.Td>
