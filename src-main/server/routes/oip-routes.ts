@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readFileSync } from 'node:fs';
 import { notFound, unavailable } from '../../core/errors.ts';
 import type { Core, InferResult, SelectOptions } from '../../core/index.ts';
 import { SelectionError } from '../../core/serving/algorithm-selector.ts';
@@ -8,7 +7,10 @@ import type { Algorithm } from '../../core/registry/types.ts';
 import { sendOipError } from '../error-handler.ts';
 import { recordsFromTensors, tensorMetadata, tensorsFromOutputs, type OipTensor } from '../oip/tensors.ts';
 
-const appVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+import packageJson from '../../../package.json' with { type: 'json' };
+
+// imported, not read at run time: a bundled build (dist/server, out/main) sits elsewhere than this file
+const appVersion: string = packageJson.version;
 
 const TensorSchema = Type.Object({
   name: Type.String(),
