@@ -40,6 +40,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY db/migrations ./db/migrations
 COPY models ./models
+COPY proto ./proto
 COPY --from=build /app/dist/server ./dist/server
 COPY --from=build /app/out/renderer ./out/renderer
 RUN mkdir -p /data && chown node:node /data
@@ -55,4 +56,5 @@ ENTRYPOINT ["node", "dist/server/main.js"]
 # (issue 17) lands, binding 0.0.0.0 also requires API keys and TLS: put a certificate in /data
 # (see its README section), or add --insecure-http here when a TLS-terminating proxy sits in front;
 # the HEALTHCHECK above then needs https:// or stays on http:// accordingly.
+# Open Inference v2 over gRPC is off; add "--grpc-port", "8081" (and publish it) to serve it.
 CMD ["serve", "--host", "0.0.0.0", "--port", "8765", "--data", "/data"]

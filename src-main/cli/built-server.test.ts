@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
 
@@ -103,5 +105,34 @@ describe('the container image start command, outside a container', { timeout: 18
     expect(existsSync(join(dataDir, 'modeldesk.db'))).toBe(true);
     const v2 = await fetch(`${url}/v2`);
     expect(await v2.json()).toMatchObject({ name: 'modeldesk', version: expect.any(String) });
+  });
+
+  it('serves Open Inference v2 over gRPC from the built file when asked (--grpc-port; off in the image)', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'modeldesk-built-grpc-'));
+    const server = spawn('node', ['dist/server/main.js', 'serve', '--port', '0', '--grpc-port', '0', '--no-seed', '--data', data], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let printed = '';
+      const grpcAddress = await new Promise<string>((resolve, reject) => {
+        const read = (chunk: Buffer) => {
+          printed += chunk.toString();
+          const match = /Open Inference v2 over gRPC: (127\.0\.0\.1:\d+)/.exec(printed);
+          if (match) resolve(match[1]!);
+        };
+        server.stdout.on('data', read);
+        server.stderr.on('data', read);
+        server.once('exit', (code) => reject(new Error(`exited with ${code}:\n${printed}`)));
+      });
+      const definition = protoLoader.loadSync(join(repoRoot, 'proto/grpc_predict_v2.proto'), { keepCase: true, defaults: true });
+      const Service = (grpc.loadPackageDefinition(definition) as any).inference.GRPCInferenceService as grpc.ServiceClientConstructor;
+      const client = new Service(grpcAddress, grpc.credentials.createInsecure()) as any;
+      const live = await new Promise((resolve, reject) => client.ServerLive({}, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
+      client.close();
+      expect(live).toEqual({ live: true });
+    } finally {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });
