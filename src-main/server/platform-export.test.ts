@@ -48,12 +48,17 @@ describe('POST /api/v1/registry/export/platforms', () => {
     expect(names).toContain(`${body.name}/triton/income_classifier__random_forest__0.0.1/config.pbtxt`);
     expect(names).toContain(`${body.name}/kubernetes/kserve/income_classifier.yaml`);
     expect(names).toContain(`${body.name}/README.md`);
-    expect((await server.request(body.download.url)).status).toBe(401);
-    expect((await server.request(`/api/v1/registry/export/platforms/${body.name}`, { admin: true })).status).toBe(200);
+    // every body is read to its end: an unread streaming answer would hold its connection open
+    const statusOf = async (res: Response) => {
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await statusOf(await server.request(body.download.url))).toBe(401);
+    expect(await statusOf(await server.request(`/api/v1/registry/export/platforms/${body.name}`, { admin: true }))).toBe(200);
     // a fresh link for the same export, later
     const fresh = await server.json(`/api/v1/registry/export/platforms/${body.name}/tickets`, { method: 'POST', admin: true });
     expect(fresh.status).toBe(201);
-    expect((await server.request(fresh.body.url)).status).toBe(200);
+    expect(await statusOf(await server.request(fresh.body.url))).toBe(200);
   });
 
   it('is admin only, and bad input is a 4xx naming the field, with nothing written', async () => {
