@@ -91,3 +91,17 @@ function safeJson(text: string): unknown {
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : 'Something went wrong';
+
+/**
+ * Has the browser follow a download link itself (it streams the file to disk and shows its own
+ * progress; Electron asks where to save it). `url` is used exactly as the server issued it: a
+ * one-time ticket opens that URL and no other. The file name comes from Content-Disposition.
+ */
+export function followDownload(url: string): void {
+  const link = document.createElement('a');
+  link.href = new URL(url, window.location.origin).toString();
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ParityErrorAnswer, ParityMismatch, PlatformExportRequest, PlatformExportResult } from '../../../src-main/contract/platforms.ts';
-import { api, ApiError } from './client.ts';
+import { api, ApiError, followDownload } from './client.ts';
 
 export type { ParityMismatch, PlatformExportRequest, PlatformExportResult };
 
@@ -25,10 +25,5 @@ export function parityMismatches(error: unknown): ParityMismatch[] | null {
  */
 export async function downloadExport(name: string): Promise<void> {
   const { url } = await api<PlatformExportResult['download']>(`/registry/export/platforms/${encodeURIComponent(name)}/tickets`, { method: 'POST' });
-  const link = document.createElement('a');
-  link.href = new URL(url, window.location.origin).toString();
-  link.download = '';
-  document.body.append(link);
-  link.click();
-  link.remove();
+  followDownload(url);
 }
