@@ -159,9 +159,18 @@ export const requests = sqliteTable(
     clientKey: text('client_key'),
     feedback: text('feedback'),
     feedbackAt: text('feedback_at'),
-    createdAt: createdAt()
+    createdAt: createdAt(),
+    /**
+     * For a row imported from a bundle: `<registry id>:<request id>` where it was first logged
+     * (core/bundle/request-merge.ts); null for rows logged here. Only imported rows enter its
+     * partial unique index, so the hot insert path (which never sets it) pays nothing for it.
+     */
+    origin: text('origin')
   },
-  (t) => [index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId)]
+  (t) => [
+    index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId),
+    uniqueIndex('requests_origin').on(t.origin).where(sql`origin is not null`)
+  ]
 );
 
 export const apiKeys = sqliteTable('api_keys', {
@@ -174,3 +183,5 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: text('last_used_at'),
   revokedAt: text('revoked_at')
 });
+
+export * from './schema/bundles.ts';

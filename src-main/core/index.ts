@@ -9,6 +9,7 @@ import { ExperimentRouter } from './experiments/traffic-router.ts';
 import { Metrics } from './monitoring/metrics.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
+import { ensureRegistryId } from './registry/identity.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
 import { RequestLog } from './requests/request-log.ts';
@@ -96,7 +97,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   const inference = new Inference(servingRegistry, pool, writer, router);
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
+  const bundles = new BundleService(database.db, database.sqlite, artifacts, config.dataDir, ensureRegistryId(database.db), events);
   const metrics = new Metrics(endpointNames(registry));
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).

@@ -11,6 +11,7 @@ import { servingRoutes } from './routes/serving-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
+import { platformExportRoutes } from './routes/platform-export-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
 import { DownloadTickets } from './download-tickets.ts';
@@ -65,6 +66,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
+      await api.register(platformExportRoutes(core, tickets));
       await api.register(servingRoutes(core));
       await api.register(predictRoute(core));
     },
