@@ -42,14 +42,21 @@ export class ModelProver {
 async function proveOne(a: ManifestAlgorithm, bytes: Uint8Array): Promise<ModelSignature> {
   let model: OnnxModel;
   try {
-    model = await OnnxModel.load(bytes, { featureNames: a.feature_names, positiveClass: a.positive_class, threshold: a.threshold, classes: a.classes });
+    model = await OnnxModel.load(bytes, {
+      featureNames: a.feature_names,
+      positiveClass: a.positive_class,
+      threshold: a.threshold,
+      classes: a.classes,
+      outputKind: a.output_kind ?? null,
+      handlesMissing: a.handles_missing ?? null
+    });
   } catch (err) {
     throw invalidInput(
       `invalid bundle: the model file of ${describeRef(a)} (artifacts/${a.artifact_sha256}.onnx) is refused as a registration would refuse it: ${(err as Error).message}`,
       'file'
     );
   }
-  const { signature, classes } = model;
+  const { signature, classes, task } = model;
   await model.close();
   const declared = a.signature as unknown as Record<string, unknown>;
   const read = signature as unknown as Record<string, unknown>;
@@ -58,7 +65,8 @@ async function proveOne(a: ManifestAlgorithm, bytes: Uint8Array): Promise<ModelS
     .filter((key) => key in declared)
     .map((key) => firstDifference(read[key], declared[key], `signature.${key}`))
     .filter((d): d is string => d !== null);
-  if (a.task !== signature.task) differences.push(`task: the file is a ${signature.task} model, the manifest says ${a.task}`);
+  // the task the model serves with (an output_kind makes a tensor model a classifier), as registration stores it
+  if (a.task !== task) differences.push(`task: the file is a ${task} model, the manifest says ${a.task}`);
   const classDifference = firstDifference(classes, a.classes, 'classes');
   if (classDifference) differences.push(classDifference);
   if (differences.length) {
