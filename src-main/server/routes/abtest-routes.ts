@@ -61,7 +61,7 @@ export const abTestRoutes =
         const arms =
           b.arms?.map((a) => ({ algorithmId: a.algorithm_id, ...(a.weight === undefined ? {} : { weight: a.weight }) })) ??
           pairArms(b.parent_mlalgorithm_1, b.parent_mlalgorithm_2);
-        const test = core.abTests.create({
+        const test = await core.abTests.create({
           title: b.title,
           createdBy: b.created_by,
           arms,
@@ -98,7 +98,7 @@ export const abTestRoutes =
         handler: async (request) => {
           const id = idParam(request.params.id, 'ABTest');
           const b = request.body;
-          const test = core.abTests.rename(id, {
+          const test = await core.abTests.rename(id, {
             ...(b.title === undefined ? {} : { title: b.title }),
             ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
           });
@@ -133,7 +133,7 @@ export const abTestRoutes =
       },
       async (request) => {
         const b = request.body ?? {};
-        const { stored } = core.abTests.stop(idParam(request.params.id, 'ABTest'), {
+        const { stored } = await core.abTests.stop(idParam(request.params.id, 'ABTest'), {
           ...(b.force_winner === undefined ? {} : { forceWinner: b.force_winner }),
           ...(b.reason === undefined ? {} : { reason: b.reason }),
           ...(b.created_by === undefined ? {} : { createdBy: b.created_by })

@@ -84,7 +84,7 @@ export const requestRoutes =
           const body = request.body ?? {};
           if (!('feedback' in body) || body.feedback === undefined) return requestBody(core.requests.get(id));
           const value = body.feedback;
-          return requestBody(core.requests.setFeedback(id, value === null ? null : String(value)));
+          return requestBody(await core.requests.setFeedback(id, value === null ? null : String(value)));
         }
       });
     }
