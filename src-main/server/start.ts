@@ -29,6 +29,8 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
+  lockWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -67,6 +69,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { notFound, unavailable } from '../../core/errors.ts';
 import type { Core, InferResult, SelectOptions } from '../../core/index.ts';
@@ -39,7 +40,11 @@ export const oipRoutes =
 
     app.get('/v2', { schema: { tags } }, async () => ({ name: 'modeldesk', version: appVersion, extensions: [] }));
     app.get('/v2/health/live', { schema: { tags } }, async () => ({ live: true }));
-    app.get('/v2/health/ready', { schema: { tags } }, async () => ({ ready: true }));
+    // Not ready: 503 (a Kubernetes readinessProbe reads the status code), with what stops it.
+    app.get('/v2/health/ready', { schema: { tags } }, async (_request, reply) => {
+      const { ready, problems } = core.health.server();
+      return ready ? { ready } : reply.code(503).send({ ready, error: problems.map((p) => p.message).join('; '), problems });
+    });
 
     // The algorithm a v2 call names is the core's own choice (production, or the running A/B
     // test's arm for this client; a version among every status but archived).
@@ -74,14 +79,16 @@ export const oipRoutes =
     app.get('/v2/models/:name/versions/:version', { schema: { tags, params: VersionParams } }, async (request) =>
       metadata(request.params.name, servingAlgorithm(request.params.name, request.params.version, null))
     );
-    app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request) => {
-      servingAlgorithm(request.params.name, undefined, null);
-      return { name: request.params.name, ready: true };
-    });
-    app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request) => {
-      servingAlgorithm(request.params.name, request.params.version, null);
-      return { name: request.params.name, ready: true };
-    });
+    const modelReady = (name: string, algorithm: Algorithm, reply: FastifyReply) => {
+      const { ready, problems } = core.health.model(algorithm);
+      return ready ? { name, ready } : reply.code(503).send({ name, ready, error: problems.map((p) => p.message).join('; ') });
+    };
+    app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request, reply) =>
+      modelReady(request.params.name, servingAlgorithm(request.params.name, undefined, null), reply)
+    );
+    app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request, reply) =>
+      modelReady(request.params.name, servingAlgorithm(request.params.name, request.params.version, null), reply)
+    );
 
     const infer = async (name: string, version: string | undefined, body: { id?: string; inputs: OipTensor[]; outputs?: { name: string }[] }, clientKey: string | null) => {
       // the tensors are read with the signature of the algorithm that runs, chosen once by the core
