@@ -118,7 +118,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
-  const inference = new Inference(servingRegistry, pool, writer, router);
+  let maxLoggedRecordBytes = serving.current.maxLoggedRecordBytes;
+  const inference = new Inference(servingRegistry, pool, writer, router, () => maxLoggedRecordBytes);
   const bundles = new BundleService(database.db, writes, artifacts, config.dataDir, events, storage);
   const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
   const metrics = new Metrics(endpointNames(registry));
@@ -136,7 +137,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   events.on('experiment.started', () => router.reload());
   events.on('experiment.stopped', () => router.reload());
-  events.on('settings.changed', ({ settings }) => pool.configure(runtimeOf(settings)));
+  events.on('settings.changed', ({ settings }) => {
+    pool.configure(runtimeOf(settings));
+    maxLoggedRecordBytes = settings.max_logged_record_bytes;
+  });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));

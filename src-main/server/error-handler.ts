@@ -71,7 +71,7 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, message, field, retryAfter } = describeError(err, request);
-    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    prepareReply(request, reply, retryAfter);
     return reply.code(status).send(errorBody(message, field));
   });
 
@@ -83,8 +83,19 @@ export function installErrorHandler(app: FastifyInstance): void {
 /** The Open Inference Protocol's error shape: `{"error": "…"}` (DESIGN §4.2). */
 export function sendOipError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { status, message, retryAfter } = describeError(err, request);
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  prepareReply(request, reply, retryAfter);
   return reply.code(status).send({ error: message });
+}
+
+/**
+ * Headers of an error answer. An error answered before the request's body was read to its end
+ * (an upload cut short, a disk that filled mid-stream, a size refused up front) closes the
+ * connection after the answer: the rest of the body would otherwise be taken for the next
+ * request, or leave the keep-alive connection waiting for bytes nobody reads (issue 20, item 11).
+ */
+function prepareReply(request: FastifyRequest, reply: FastifyReply, retryAfter: number | undefined): void {
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (!request.raw.complete) reply.header('connection', 'close');
 }
 
 export const errorBody = (message: string, field?: string) =>

@@ -146,6 +146,8 @@ export class ModelPool {
       const error = this.fault(algorithm, err);
       return error instanceof Error ? error.message : String(error);
     }
+    // the file is back: the next call loads it at once
+    this.unreadable.delete(algorithm.id);
     this.health?.ok(areaOf(algorithm));
     return null;
   }

@@ -127,7 +127,12 @@ export const bundleRoutes =
         const length = Number(request.headers['content-length']);
         if (Number.isFinite(length) && length > 0) core.bundles.ensureRoomForUpload(length);
         try {
-          await receiveBundle(request, file);
+          try {
+            await receiveBundle(request, file);
+          } catch (err) {
+            // a disk that fills (or turns read-only) mid-upload: 507/503 naming the folder, not a 500
+            throw core.bundles.storageFault(err, 'the uploaded bundle');
+          }
           return await core.bundles.import(file, {
             dryRun: q.dry_run ?? false,
             onConflict: q.on_conflict ?? 'fail',
