@@ -145,9 +145,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
 
-  if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
-
-  return {
+  const core: Core = {
     config,
     events,
     registry,
@@ -174,6 +172,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       closeLog();
     }
   };
+  if (config.modelsDir) {
+    try {
+      await seedIfEmpty(registry, config.modelsDir);
+    } catch (err) {
+      log.error({ err }, `seeding the registry from ${config.modelsDir} failed; nothing was seeded`);
+      await core.close();
+      throw err;
+    }
+  }
+  return core;
 }
 
 /** Endpoint names by id for metric labels (an endpoint is never renamed). */

@@ -10,6 +10,7 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import type { DownloadTickets } from '../download-tickets.ts';
+import { malformedUpload } from '../uploads.ts';
 
 const zipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 // The import route's query string is validated here because its body (a ZIP stream) must not be.
@@ -130,8 +131,9 @@ export const bundleRoutes =
           try {
             await receiveBundle(request, file);
           } catch (err) {
-            // a disk that fills (or turns read-only) mid-upload: 507/503 naming the folder, not a 500
-            throw core.bundles.storageFault(err, 'the uploaded bundle');
+            // a disk that fills (or turns read-only) mid-upload: 507/503 naming the folder; a body cut short: 400
+            const fault = core.bundles.storageFault(err, 'the uploaded bundle');
+            throw fault === err ? malformedUpload(err) : fault;
           }
           return await core.bundles.import(file, {
             dryRun: q.dry_run ?? false,

@@ -3,7 +3,8 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic.ts';
 import { OnnxModel } from '../../core/inference/index.ts';
-import { invalidInput, isModelDeskError } from '../../core/errors.ts';
+import { invalidInput } from '../../core/errors.ts';
+import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
 import { algorithmBody } from '../serializers.ts';
@@ -116,17 +117,6 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   }
   if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };
-}
-
-/**
- * A multipart body the parser gave up on (cut short before its closing boundary, a broken part
- * header) is the client's fault: 400 saying so, not a 500. Our own refusals pass through.
- */
-function malformedUpload(err: unknown): unknown {
-  if (isModelDeskError(err) || !(err instanceof Error)) return err;
-  const status = (err as { statusCode?: number }).statusCode;
-  if (status !== undefined && status < 500) return err;
-  return invalidInput(`the multipart body could not be read (${err.message}): the upload was cut short or is malformed; send it again`, 'file');
 }
 
 async function readFile(part: MultipartFile): Promise<Buffer> {
