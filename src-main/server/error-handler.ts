@@ -1,6 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
 import { faultError, faultKindOf } from '../core/storage/faults.ts';
+import { ErrorBody } from '../contract/classic.ts';
+
+/**
+ * The answers of a route that writes, when storage fails (issue 20, items 6-7): 507 the disk is
+ * full; 503 the database is locked by another connection (with Retry-After), read-only or
+ * damaged, or a model file is missing or altered. Each message says what and where.
+ */
+export const storageErrorResponses = { 503: ErrorBody, 507: ErrorBody };
 
 const statusOf: Record<ErrorKind, number> = {
   invalid_input: 400,

@@ -90,7 +90,7 @@ export class RequestWriter {
     private readonly options: RequestWriterOptions = {}
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 2000;
-    const lockWaitMs = options.writes?.lockWaitMs ?? 0;
+    const lockWaitMs = options.writes?.lockWaitMs ?? 5000;
     this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, lockWaitMs, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
       statementRows.map((n) => [n, sqlite.prepare(`insert into requests ${columns} values ${Array(n).fill(rowValues).join(', ')}`)])

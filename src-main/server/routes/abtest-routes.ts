@@ -5,6 +5,7 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput } from '../../core/errors.ts';
 import type { AbTest } from '../../core/experiments/types.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -53,7 +54,7 @@ export const abTestRoutes =
           description:
             'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction.',
           body: CreateAbTestRequest,
-          response: { 201: AbTestBody, ...errors }
+          response: { 201: AbTestBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -93,7 +94,7 @@ export const abTestRoutes =
             title: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
             created_by: Type.Optional(Type.String({ minLength: 1, maxLength: 128 }))
           }),
-          response: { 200: AbTestBody, ...errors }
+          response: { 200: AbTestBody, ...errors, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'ABTest');
@@ -128,7 +129,7 @@ export const abTestRoutes =
             'Stops the test. The winner is promoted to production only when the sequential verdict says it is better; otherwise every arm gets its status from before the test back. force_winner with a reason overrides.',
           params: IdParams,
           body: StopRequest,
-          response: { 200: StopResponse, ...errors }
+          response: { 200: StopResponse, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {

@@ -10,6 +10,7 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import type { DownloadTickets } from '../download-tickets.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { malformedUpload } from '../uploads.ts';
 
 const zipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
@@ -118,7 +119,7 @@ export const bundleRoutes =
               }
             }
           } as unknown as FastifySchema['body'],
-          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 507: ErrorBody }
+          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request) => {

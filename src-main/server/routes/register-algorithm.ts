@@ -7,6 +7,7 @@ import { invalidInput } from '../../core/errors.ts';
 import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { algorithmBody } from '../serializers.ts';
 
 type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by';
@@ -38,7 +39,7 @@ export const registerAlgorithmRoute =
             threshold: { type: 'string', description: 'number in [0,1], binary classifiers' }
           }
         },
-        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, ...storageErrorResponses }
       }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);

@@ -9,6 +9,7 @@ import {
 } from '../../contract/classic.ts';
 import { AlgorithmStatusSchema } from '../../contract/enums.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 import { algorithmBody, endpointBody, statusBody } from '../serializers.ts';
 import { registerAlgorithmRoute } from './register-algorithm.ts';
@@ -96,7 +97,7 @@ export const registryRoutes =
             'ab_testing is set only by starting an A/B test (400).',
           security: [{ bearer: [] }],
           body: SetStatusRequest,
-          response: { 201: AlgorithmStatusBody, 409: ErrorBody, 503: ErrorBody, 507: ErrorBody, ...errors }
+          response: { 201: AlgorithmStatusBody, 409: ErrorBody, ...storageErrorResponses, ...errors }
         }
       },
       async (request, reply) => {
