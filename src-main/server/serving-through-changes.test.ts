@@ -22,6 +22,12 @@ const seconds = Number(process.env.MODELDESK_CHANGE_LOAD_SECONDS ?? 30);
 const connections = 16;
 /** of the 16, these send 300-record calls: with worker threads their rows commit on the log worker */
 const batchConnections = 2;
+/**
+ * a single-record connection's pause between an answer and its next call: the load stays
+ * continuous (calls in flight at every change) without taking both cores from the test files
+ * that vitest runs beside this one
+ */
+const thinkMs = 10;
 
 type Pair = `${number}/${number | null}`;
 const pair = (algorithmId: number, abTestId: number | null): Pair => `${algorithmId}/${abTestId}`;
@@ -104,6 +110,7 @@ describe.each([
         const res = await call('POST', '/api/v1/income_classifier/predict', body);
         const answers = res.status === 200 ? (Array.isArray(body) ? res.body.predictions : [res.body]) : [res.body];
         predictions.push({ acked: before, sent, status: res.status, answers });
+        if (index >= batchConnections) await sleep(thinkMs);
       }
     };
 
