@@ -73,6 +73,11 @@ export interface Core {
   readonly log: Logger;
   /** storage faults still present, and whether each model can serve (health and readiness) */
   readonly health: ServerHealth;
+  /**
+   * Every write transaction on the serving thread goes through here (BEGIN IMMEDIATE, a lock
+   * waited for without blocking, storage faults answered 507/503): features that add tables use it too
+   */
+  readonly writes: WriteGate;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -157,6 +162,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     metrics,
     log,
     health,
+    writes,
     pool,
     db: database.db,
     sqlite: database.sqlite,
