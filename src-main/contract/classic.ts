@@ -107,7 +107,21 @@ export const SetStatusRequest = Type.Object({
   status: AlgorithmStatusSchema,
   created_by: Type.String({ minLength: 1, maxLength: 128 }),
   parent_mlalgorithm: Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]),
-  reason: Type.Optional(Type.String({ maxLength: 1000 }))
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  promote_mlalgorithm: Type.Optional(
+    Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })], {
+      description:
+        'Another algorithm of the same endpoint, promoted to production first in the same transaction: how the production ' +
+        'algorithm is archived (or demoted) without leaving the endpoint without production.'
+    })
+  ),
+  stop_serving: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: the production algorithm may leave production with no successor, and unpinned predictions of the endpoint ' +
+        'are refused (400) from then on. Needs a reason.'
+    })
+  )
 });
 
 export const MLRequestBody = Type.Object({

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -25,7 +25,6 @@ export interface ServerOptions extends SecurityOptions {
   bodyLimitBytes?: number;
   /** model uploads */
   uploadLimitBytes?: number;
-  logger?: boolean;
   /** the built web UI, served at / (absent in tests of the API alone) */
   uiDir?: string;
 }
@@ -36,10 +35,17 @@ export interface ServerOptions extends SecurityOptions {
  */
 export async function buildServer(core: Core, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // errors and storage faults go to the core's log (<data>/logs/modeldesk.log); one line per
+    // request would cost every prediction a write, so requests themselves are not logged
+    loggerInstance: core.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // no answer may be sniffed into another type (a JSON message read as HTML)
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
 
   // Only JSON, form and multipart bodies are part of the contract (as in the classic API):
   // anything else is a 415, not a string the routes would have to second-guess.

@@ -3,6 +3,7 @@ import { abTestArms, abTests, requests } from '../../db/schema.ts';
 import { fixtureSample, tutorialRecord, type FixtureName } from '../../test/fixtures/index.ts';
 import { abTestListing, download, filesOf, openBundle, registryListing, requestListing, requestOrigins, upload } from '../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { applyStatusChange } from '../core/registry/status-transitions.ts';
 
 /**
  * Issue #5: export a registry from one ModelDesk and import it into another with its own data
@@ -37,7 +38,6 @@ describe('registry bundle round trip between two servers', () => {
     const setStatus = (id: number, status: string, reason: string) =>
       a.json('/api/v1/mlalgorithmstatuses', { method: 'POST', admin: true, json: { status, created_by: 'ana', parent_mlalgorithm: id, reason } });
     expect((await setStatus(lr.id, 'production', 'won the A/B test')).status).toBe(201);
-    expect((await setStatus(iris2.id, 'ab_testing', 'testing against 1.0.0')).status).toBe(201);
 
     // requests with feedback, on every endpoint
     for (let i = 0; i < 3; i++) {
@@ -66,6 +66,8 @@ describe('registry bundle round trip between two servers', () => {
       { abTestId: running.id, position: 0, algorithmId: iris1.id, weight: 1 },
       { abTestId: running.id, position: 1, algorithmId: iris2.id, weight: 1 }
     ]).run();
+    // only the A/B engine sets ab_testing (issue 20, item 4), as it would for this test
+    applyStatusChange(db, { algorithmId: iris2.id, endpointId: iris1.parent_endpoint, status: 'ab_testing', createdBy: 'ana', reason: 'testing against 1.0.0', by: 'experiment' });
     db.insert(requests).values({
       endpointId, algorithmId: lr.id, abTestId: stopped.id, shadow: false, input: '{"age":40}', response: '{"label":">50K"}',
       label: '>50K', status: 'OK', latencyUs: 1200, clientKey: 'user-7', feedback: '>50K', feedbackAt: '2024-03-02T00:00:00.000Z',

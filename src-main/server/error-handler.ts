@@ -1,5 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+import { faultError, faultKindOf } from '../core/storage/faults.ts';
+import { ErrorBody } from '../contract/classic.ts';
+
+/**
+ * The answers of a route that writes, when storage fails (issue 20, items 6-7): 507 the disk is
+ * full; 503 the database is locked by another connection (with Retry-After), read-only or
+ * damaged, or a model file is missing or altered. Each message says what and where.
+ */
+export const storageErrorResponses = { 503: ErrorBody, 507: ErrorBody };
 
 const statusOf: Record<ErrorKind, number> = {
   invalid_input: 400,
@@ -7,7 +16,9 @@ const statusOf: Record<ErrorKind, number> = {
   conflict: 409,
   unavailable: 400,
   too_large: 413,
-  insufficient_storage: 507
+  insufficient_storage: 507,
+  storage_unavailable: 503,
+  storage_busy: 503
 };
 
 /** The HTTP status a domain error kind is answered with. */
@@ -17,12 +28,29 @@ export interface DescribedError {
   status: number;
   message: string;
   field?: string;
+  /** seconds, for the Retry-After header (a locked database) */
+  retryAfter?: number;
 }
 
 /** Any thrown error → status, user-facing message and field. A 5xx never shows its internals. */
 export function describeError(err: FastifyError, request: FastifyRequest): DescribedError {
   if (isModelDeskError(err)) {
-    return { status: statusOf[err.kind], message: err.message, ...(err.field === undefined ? {} : { field: err.field }) };
+    const status = statusOf[err.kind];
+    // storage faults were logged where they happened (core/storage/health.ts)
+    return {
+      status,
+      message: err.message,
+      ...(err.field === undefined ? {} : { field: err.field }),
+      ...(err.retryAfterSeconds === undefined ? {} : { retryAfter: err.retryAfterSeconds })
+    };
+  }
+  // a storage fault no core path translated: still 507/503 saying what, never a bare 500
+  const fault = faultKindOf(err);
+  if (fault) {
+    const where = (err as NodeJS.ErrnoException).path ?? 'the data directory';
+    request.log.error({ err, url: request.url }, 'storage fault');
+    const described = faultError(fault, { what: `the data of ${request.method} ${request.url.split('?')[0]}`, where }, err);
+    return describeError(described as unknown as FastifyError, request);
   }
   if (err.validation) {
     const first = err.validation[0];
@@ -40,7 +68,7 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
   }
   const status = err.statusCode ?? 500;
   if (status < 500) return { status, message: clientMessage(err) };
-  request.log.error({ err }, 'unhandled error');
+  request.log.error({ err, url: request.url, method: request.method }, 'unhandled error');
   return { status: 500, message: 'Internal Server Error' };
 }
 
@@ -50,7 +78,8 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, message, field } = describeError(err, request);
+    const { status, message, field, retryAfter } = describeError(err, request);
+    prepareReply(request, reply, retryAfter);
     return reply.code(status).send(errorBody(message, field));
   });
 
@@ -61,8 +90,20 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 /** The Open Inference Protocol's error shape: `{"error": "…"}` (DESIGN §4.2). */
 export function sendOipError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const { status, message } = describeError(err, request);
+  const { status, message, retryAfter } = describeError(err, request);
+  prepareReply(request, reply, retryAfter);
   return reply.code(status).send({ error: message });
+}
+
+/**
+ * Headers of an error answer. An error answered before the request's body was read to its end
+ * (an upload cut short, a disk that filled mid-stream, a size refused up front) closes the
+ * connection after the answer: the rest of the body would otherwise be taken for the next
+ * request, or leave the keep-alive connection waiting for bytes nobody reads (issue 20, item 11).
+ */
+function prepareReply(request: FastifyRequest, reply: FastifyReply, retryAfter: number | undefined): void {
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (!request.raw.complete) reply.header('connection', 'close');
 }
 
 export const errorBody = (message: string, field?: string) =>

@@ -32,6 +32,8 @@ export interface StartServerOptions {
   serving?: ServingSettingsFile;
   /** Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when absent */
   grpcPort?: number;
+  /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
+  lockWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -72,6 +74,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);

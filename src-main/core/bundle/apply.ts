@@ -147,7 +147,9 @@ function replayStatusHistory(tx: Db, m: Manifest, decisions: Decisions, ids: Loc
       status: s.status,
       createdBy: s.created_by,
       reason: s.reason,
-      createdAt: s.created_at
+      createdAt: s.created_at,
+      // a bundle's running test brings its arms' ab_testing with it
+      by: 'import' as const
     };
     if (!s.active || planned.demoteReason !== null) recordPastStatus(tx, change);
     if (!s.active) continue;

@@ -10,6 +10,7 @@ import { countPlan, type ImportRequestEntry, type PlanCounts, type PlanKind } fr
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
 import { ensureDiskRoom } from './disk-room.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
@@ -39,6 +40,8 @@ export interface ImportTarget {
   db: Db;
   /** the same connection, for the per-row origin lookups (request-merge.ts) */
   sqlite: Database.Database;
+  /** write transactions (BEGIN IMMEDIATE, never blocking the event loop; storage/write-gate.ts) */
+  writes: WriteGate;
   store: ArtifactStore;
   /** the data dir's tmp folder */
   tmpRoot: string;
@@ -74,7 +77,7 @@ const renameSuffixPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * transaction fails, the model files this import added (and no row uses) are removed.
  */
 export async function importBundle(target: ImportTarget, file: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const { db, store } = target;
+  const { db, store, writes } = target;
   const onConflict = options.onConflict ?? 'fail';
   if (!['fail', 'skip', 'rename'].includes(onConflict)) throw invalidInput('on_conflict must be fail, skip or rename', 'on_conflict');
   if (options.renameSuffix !== undefined && !renameSuffixPattern.test(options.renameSuffix)) {
@@ -121,7 +124,7 @@ export async function importBundle(target: ImportTarget, file: string, options: 
         renameSync(tempOf(sha), store.pathOf(sha));
         created.push(sha);
       }
-      const requests = db.transaction((tx) => {
+      const requests = await writes.transaction('the imported registry', (tx) => {
         const again = planImport(manifest, loadTargetState(tx), planOptions);
         if (JSON.stringify(again.report) !== JSON.stringify(report)) {
           throw conflict('the registry changed while the bundle was being verified; run the import again');

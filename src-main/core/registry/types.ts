@@ -73,6 +73,13 @@ export interface SetStatusInput {
   status: AlgorithmStatusValue;
   createdBy: string;
   reason?: string;
+  /**
+   * Another algorithm of the same endpoint promoted to production in the same transaction,
+   * first: how the production algorithm is archived (or demoted) without a gap.
+   */
+  promoteAlgorithmId?: number;
+  /** the production algorithm may leave production with no successor (needs a reason) */
+  stopServing?: boolean;
 }
 
 /**

@@ -45,7 +45,9 @@ export class Inference {
     private readonly registry: RegistryReader,
     private readonly pool: ModelPool,
     private readonly writer: RequestWriter,
-    private readonly router: TrafficRouter
+    private readonly router: TrafficRouter,
+    /** the `max_logged_record_bytes` setting in effect */
+    private readonly maxLoggedRecordBytes: () => number
   ) {}
 
   /** The algorithm a call with these options would get (infer() chooses exactly so). */
@@ -68,7 +70,7 @@ export class Inference {
 
       // A large call runs in parts: while the model computes one part (on the inference worker,
       // run-placement.ts), this thread turns the previous part's predictions into answers and rows.
-      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, createdAt: nowIso() };
+      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, createdAt: nowIso(), maxLoggedRecordBytes: this.maxLoggedRecordBytes() };
       const answers: PredictionAnswer[] = new Array(records.length);
       const rows: RequestRow[] = new Array(records.length);
       await Promise.all(

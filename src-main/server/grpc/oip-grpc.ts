@@ -38,7 +38,9 @@ const codeOf: Record<ErrorKind, grpc.status> = {
   conflict: grpc.status.FAILED_PRECONDITION,
   unavailable: grpc.status.UNAVAILABLE,
   too_large: grpc.status.RESOURCE_EXHAUSTED,
-  insufficient_storage: grpc.status.RESOURCE_EXHAUSTED
+  insufficient_storage: grpc.status.RESOURCE_EXHAUSTED,
+  storage_unavailable: grpc.status.UNAVAILABLE,
+  storage_busy: grpc.status.UNAVAILABLE
 };
 
 function asServiceError(err: unknown): Partial<grpc.StatusObject> {

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { Core } from '../../core/index.ts';
+import type { Algorithm } from '../../core/registry/types.ts';
 import { sendOipError } from '../error-handler.ts';
 import { oipV2 } from '../oip/v2-service.ts';
 
@@ -34,7 +36,11 @@ export const oipRoutes =
 
     app.get('/v2', { schema: { tags } }, async () => v2.serverMetadata());
     app.get('/v2/health/live', { schema: { tags } }, async () => ({ live: true }));
-    app.get('/v2/health/ready', { schema: { tags } }, async () => ({ ready: true }));
+    // Not ready: 503 (a Kubernetes readinessProbe reads the status code), with what stops it.
+    app.get('/v2/health/ready', { schema: { tags } }, async (_request, reply) => {
+      const { ready, problems } = core.health.server();
+      return ready ? { ready } : reply.code(503).send({ ready, error: problems.map((p) => p.message).join('; '), problems });
+    });
 
     const clientKeyHeader = Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) });
     const clientKeyOf = (request: { headers: { 'x-client-key'?: string } }) => request.headers['x-client-key'] ?? null;
@@ -44,14 +50,16 @@ export const oipRoutes =
     app.get('/v2/models/:name/versions/:version', { schema: { tags, params: VersionParams } }, async (request) =>
       v2.modelMetadata(request.params.name, request.params.version, null)
     );
-    app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request) => {
-      v2.servingAlgorithm(request.params.name, undefined, null);
-      return { name: request.params.name, ready: true };
-    });
-    app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request) => {
-      v2.servingAlgorithm(request.params.name, request.params.version, null);
-      return { name: request.params.name, ready: true };
-    });
+    const modelReady = (name: string, algorithm: Algorithm, reply: FastifyReply) => {
+      const { ready, problems } = core.health.model(algorithm);
+      return ready ? { name, ready } : reply.code(503).send({ name, ready, error: problems.map((p) => p.message).join('; ') });
+    };
+    app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request, reply) =>
+      modelReady(request.params.name, v2.servingAlgorithm(request.params.name, undefined, null), reply)
+    );
+    app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request, reply) =>
+      modelReady(request.params.name, v2.servingAlgorithm(request.params.name, request.params.version, null), reply)
+    );
 
     app.post(
       '/v2/models/:name/infer',

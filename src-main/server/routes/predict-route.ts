@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchPredictionResponse, ErrorBody, PredictQuery, PredictionResponse } from '../../contract/classic.ts';
 import type { Core, InferResult } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 
 /** POST /api/v1/{endpoint_name}/predict: the classic predict, one record or an array. */
 export const predictRoute =
@@ -25,7 +26,8 @@ export const predictRoute =
             200: Type.Union([BatchPredictionResponse, PredictionResponse]),
             400: ErrorBody,
             413: ErrorBody,
-            415: ErrorBody
+            415: ErrorBody,
+            ...storageErrorResponses
           }
         }
       },

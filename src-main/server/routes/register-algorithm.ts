@@ -5,8 +5,10 @@ import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic
 import { OnnxModel } from '../../core/inference/index.ts';
 import { outputKindValues, type OutputKind } from '../../contract/enums.ts';
 import { invalidInput, requireOneOf } from '../../core/errors.ts';
+import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { algorithmBody } from '../serializers.ts';
 
 type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by';
@@ -50,7 +52,7 @@ export const registerAlgorithmRoute =
             }
           }
         },
-        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, ...storageErrorResponses }
       }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
@@ -117,13 +119,17 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   let unexpected: string | undefined;
   // Every part is read to its end, even a wrong one: throwing mid-stream would leave the
   // request half-consumed and its connection hanging.
-  for await (const part of request.parts()) {
-    if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
-    else if (part.fieldname === 'file') file = await readFile(part);
-    else {
-      unexpected ??= part.fieldname;
-      part.file.resume();
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
+      else if (part.fieldname === 'file') file = await readFile(part);
+      else {
+        unexpected ??= part.fieldname;
+        part.file.resume();
+      }
     }
+  } catch (err) {
+    throw malformedUpload(err);
   }
   if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };

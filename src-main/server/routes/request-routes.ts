@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
 
@@ -77,14 +78,14 @@ export const requestRoutes =
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',
           params: IdParams,
           body: FeedbackRequest,
-          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody }
+          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'request');
           const body = request.body ?? {};
           if (!('feedback' in body) || body.feedback === undefined) return requestBody(core.requests.get(id));
           const value = body.feedback;
-          return requestBody(core.requests.setFeedback(id, value === null ? null : String(value)));
+          return requestBody(await core.requests.setFeedback(id, value === null ? null : String(value)));
         }
       });
     }

@@ -17,7 +17,12 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
   onChange: (change: StatusChange) => void;
 }) {
   const status = algorithm.current_status;
-  const change = (to: AlgorithmStatusValue, consequence?: string) => onChange({ algorithm, status: to, ...(consequence ? { consequence } : {}) });
+  const change = (to: AlgorithmStatusValue, consequence?: string) => {
+    // taking production away with no successor is said out loud (the server refuses it otherwise)
+    const stopServing = status === 'production' && to !== 'production';
+    const said = stopServing ? 'The endpoint stops serving: its clients get 400 until another version is promoted.' : consequence;
+    onChange({ algorithm, status: to, ...(said ? { consequence: said } : {}), ...(stopServing ? { stopServing } : {}) });
+  };
   const promoteConsequence = production && production.id !== algorithm.id
     ? `${algorithmLabel(production)} leaves production and moves to staging.`
     : undefined;
@@ -51,7 +56,7 @@ export function AlgorithmDetail({ algorithm, production, statuses, onChange }: {
             <Button variant="light" onClick={() => change('staging')} data-testid="action-staging">To staging</Button>
           )}
           {status !== 'archived' && (
-            <Button variant="light" color="red" onClick={() => change('archived', status === 'production' ? 'The endpoint will have no production algorithm until another one is promoted.' : undefined)} data-testid="action-archive">
+            <Button variant="light" color="red" onClick={() => change('archived')} data-testid="action-archive">
               Archive
             </Button>
           )}
