@@ -33,6 +33,7 @@ export const requestRoutes =
           ...(q.algorithm === undefined ? {} : { algorithmId: q.algorithm }),
           ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
           ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.client_request_id === undefined ? {} : { clientRequestId: q.client_request_id }),
           ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
           ...(q.from === undefined ? {} : { from: q.from }),
           ...(q.to === undefined ? {} : { to: q.to }),
