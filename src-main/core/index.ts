@@ -11,10 +11,11 @@ import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
+import { RefusalCounter } from './requests/refusals.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
+import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
@@ -23,7 +24,8 @@ import { ServingSettingsService } from './serving/settings-service.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-export type { InferInput, InferResult } from './serving/infer.ts';
+export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
 
 export interface CoreConfig {
@@ -56,6 +58,8 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** refused predictions, counted per minute in the `refusals` table (issue 12 §6) */
+  readonly refusals: RefusalCounter;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -64,7 +68,7 @@ export interface Core {
   /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
   select(endpointName: string, options?: SelectOptions): Selection;
   /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
-  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  infer(endpointName: string, input: InferInput, options?: InferOptions): Promise<InferResult>;
   /** Waits for calls in flight and the request log, then closes everything. */
   close(): Promise<void>;
 }
@@ -95,9 +99,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
-  const inference = new Inference(servingRegistry, pool, writer, router);
+  const inference = new Inference(servingRegistry, pool, writer, router, events);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
-  const metrics = new Metrics(endpointNames(registry));
+  const refusals = new RefusalCounter(database.sqlite, events);
+  const metrics = new Metrics({
+    endpointName: endpointNames(registry),
+    algorithm: (id) => registry.getAlgorithm(id),
+    liveAlgorithms: () => servingRegistry.listAlgorithms().filter((a) => a.currentStatus !== 'archived'),
+    loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
+    inFlight: () => inference.inFlight.entries()
+  });
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -115,7 +126,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('settings.changed', ({ settings }) => pool.configure(runtimeOf(settings)));
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
-  events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
+  events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
+  events.on('request.answered', (call) => metrics.recordAnswered(call));
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
 
@@ -129,6 +141,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    refusals,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -138,6 +151,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();
+      refusals.close();
       await checkpointer.close();
       database.close();
     }

@@ -56,9 +56,15 @@ export interface BatcherStats {
   retriedBatches: number;
 }
 
+/** Filled in by the batcher for one request: how long it waited for its run to start. */
+export interface RunTiming {
+  queuedSeconds: number;
+}
+
 interface Pending {
   records: ValidRecord[];
   enqueuedAt: number;
+  timing: RunTiming | undefined;
   resolve: (predictions: Prediction[]) => void;
   reject: (err: unknown) => void;
 }
@@ -105,14 +111,15 @@ export class Batcher {
   }
 
   /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
-  run(records: ValidRecord[]): Promise<Prediction[]> {
+  run(records: ValidRecord[], timing?: RunTiming): Promise<Prediction[]> {
     this.stats.requests++;
     if (!this.enabled || records.length >= this.batching.maxBatchSize) {
       this.onRun?.(records.length, [0]);
+      if (timing) timing.queuedSeconds = 0;
       return this.runModel(records);
     }
     return new Promise<Prediction[]>((resolve, reject) => {
-      this.queue.push({ records, enqueuedAt: performance.now(), resolve, reject });
+      this.queue.push({ records, enqueuedAt: performance.now(), timing, resolve, reject });
       this.queuedRows += records.length;
       this.kick();
     });
@@ -167,10 +174,9 @@ export class Batcher {
     const batch = take === this.queue.length ? this.queue : this.queue.slice(0, take);
     this.queue = take === this.queue.length ? [] : this.queue.slice(take);
     this.queuedRows -= rows;
-    if (this.onRun) {
-      const now = performance.now();
-      this.onRun(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
-    }
+    const now = performance.now();
+    for (const p of batch) if (p.timing) p.timing.queuedSeconds = (now - p.enqueuedAt) / 1000;
+    this.onRun?.(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
     this.running = true;
     void this.runBatch(batch, rows).finally(() => {
       this.running = false;
