@@ -3,7 +3,9 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Core } from '../core/index.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendError } from './error-handler.ts';
+import { installHttpConventions, requestIdOptions } from './http-conventions.ts';
+import { installPredictionAccounting } from './prediction-accounting.ts';
 import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
@@ -34,9 +36,11 @@ export interface ServerOptions extends SecurityOptions {
  * listen(), tests too (on port 0), so all of them serve exactly the same routes.
  */
 export async function buildServer(core: Core, options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimitBytes ?? 16 * 1024 * 1024;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024,
+    bodyLimit,
+    ...requestIdOptions,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -44,6 +48,8 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   // anything else is a 415, not a string the routes would have to second-guess.
   app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
+  installHttpConventions(app, (request, reply, status, message) => sendError(request, reply, status, message));
+  installPredictionAccounting(app, core);
   const tickets = new DownloadTickets();
   installSecurity(app, options, tickets);
   await app.register(formbody);
@@ -53,7 +59,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   await installOpenApi(app);
 
   await app.register(healthRoutes(core));
-  await app.register(oipRoutes(core));
+  await app.register(oipRoutes(core, bodyLimit));
   await app.register(
     async (api) => {
       api.get('/', { schema: { hide: true } }, async (request) => {
