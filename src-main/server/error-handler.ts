@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+import { tensorDataProblem } from './oip/tensor-inputs.ts';
 
 const statusOf: Record<ErrorKind, number> = {
   invalid_input: 400,
@@ -30,6 +31,8 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
     const badKey = (first as { propertyName?: unknown } | undefined)?.propertyName;
     const params = typeof badKey === 'string' ? { ...first?.params, propertyName: badKey } : (first?.params ?? {});
     const field = fieldOf(first?.instancePath, params, err.validationContext);
+    const inTensor = err.validationContext === 'body' && isOipPath(request.url) ? tensorDataProblem(first?.instancePath, request.body) : null;
+    if (inTensor) return { status: 400, message: inTensor, ...(field === undefined ? {} : { field }) };
     let message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
     if (typeof params.additionalProperty === 'string') message = `${field} is not a field of this request (a typo?)`;
     if (typeof params.propertyName === 'string') message = `${field} is not an allowed key: ${first?.message ?? 'invalid name'}`;

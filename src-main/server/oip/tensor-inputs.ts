@@ -138,3 +138,18 @@ function checkedTensor(t: InputTensor, spec: ModelTensor): { values: unknown[]; 
   }
   return { values, width, batch };
 }
+
+/**
+ * A schema error inside an input's `data` (ajv says "/inputs/0/data/3 must be number") in
+ * tensor terms, naming the input and element; null for any other error.
+ */
+export function tensorDataProblem(instancePath: string | undefined, body: unknown): string | null {
+  const match = /^\/inputs\/(\d+)\/data((?:\/\d+)*)$/.exec(instancePath ?? '');
+  if (!match) return null;
+  const tensor = (body as { inputs?: { name?: unknown; data?: unknown }[] } | null)?.inputs?.[Number(match[1])];
+  let value: unknown = tensor?.data;
+  const path = match[2]!.split('/').filter(Boolean).map(Number);
+  for (const k of path) value = Array.isArray(value) ? value[k] : undefined;
+  const where = path.length ? `element ${path.join('.')}` : 'data';
+  return `input "${String(tensor?.name)}": ${where} is ${JSON.stringify(value) ?? 'missing'}; tensor data holds only numbers, strings or booleans (nested arrays of them)`;
+}
