@@ -141,8 +141,8 @@ describe('Open Inference v2 clients against ModelDesk', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('client-abc-1');
-    const body = await res.json();
-    expect(body.outputs.find((o: { name: string }) => o.name === 'label').data).toEqual(int64Model.expected(2).label);
+    const body = (await res.json()) as { outputs: { name: string; data: unknown }[]; parameters: { request_ids: string } };
+    expect(body.outputs.find((o: { name: string }) => o.name === 'label')!.data).toEqual(int64Model.expected(2).label);
     const logged = await server.json('/api/v1/mlrequests?client_request_id=client-abc-1', { admin: true });
     expect(logged.body.results.map((r: { id: number }) => String(r.id)).join(',')).toBe(body.parameters.request_ids);
   });

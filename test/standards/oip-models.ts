@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { closeTo, fixtureSample, torchFixtureModel, torchFixtureSample, type TorchFixtureName } from '../fixtures/index.ts';
+import { closeTo, fixtureSample, flatten, torchFixtureModel, torchFixtureSample, type TorchFixtureName } from '../fixtures/index.ts';
 import type { TestServer } from '../helpers/server.ts';
 import type { ClientOutput, ClientTensor, RawResponse } from './clients.ts';
 import { oipErrors, oipResponseSchema } from './oip-schema.ts';
@@ -45,7 +45,7 @@ function torchModel(fixture: TorchFixtureName, model: string, datatype: 'FP32' |
       return [{ name: 'input', datatype, shape: [n, rows[0]!.length], data: rows.flat(), binary }];
     },
     expected: (n) =>
-      Object.fromEntries(sample.outputs.map((o) => [o.name, sample.expected.slice(0, n).flatMap((e) => [e.outputs[o.name]!].flat(Infinity) as number[])])),
+      Object.fromEntries(sample.outputs.map((o) => [o.name, sample.expected.slice(0, n).flatMap((e) => flatten(e.outputs[o.name]!))])),
     close: (got, want) => closeTo(got, want, sample.tolerance)
   };
 }
