@@ -95,13 +95,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
   const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
-  const abTests = new AbTestService(database.db, database.sqlite, registry, events);
+  const refusals = new RefusalCounter(database.sqlite, events);
+  const abTests = new AbTestService(database.db, database.sqlite, registry, events, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   const inference = new Inference(servingRegistry, pool, writer, router, events);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
-  const refusals = new RefusalCounter(database.sqlite, events);
   const metrics = new Metrics({
     endpointName: endpointNames(registry),
     algorithm: (id) => registry.getAlgorithm(id),

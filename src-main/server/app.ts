@@ -6,11 +6,13 @@ import type { Core } from '../core/index.ts';
 import { installErrorHandler, sendError } from './error-handler.ts';
 import { installHttpConventions, requestIdOptions } from './http-conventions.ts';
 import { installPredictionAccounting } from './prediction-accounting.ts';
+import { declareImpliedResponses } from './route-responses.ts';
 import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
+import { refusalRoutes } from './routes/refusal-routes.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -48,6 +50,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   // anything else is a 415, not a string the routes would have to second-guess.
   app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
+  declareImpliedResponses(app);
   installHttpConventions(app, (request, reply, status, message) => sendError(request, reply, status, message));
   installPredictionAccounting(app, core);
   const tickets = new DownloadTickets();
@@ -72,6 +75,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
       await api.register(servingRoutes(core));
+      await api.register(refusalRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

@@ -126,6 +126,18 @@ export class RefusalCounter {
     return rows.filter((r) => isOneOf(refusalReasonValues, r.reason));
   }
 
+  /**
+   * Refusals of each arm of an A/B test, by algorithm id: those of the arms' algorithms in the
+   * minutes the test ran (the table keeps minutes, not tests: a refusal of an arm pinned by
+   * version in those minutes counts too).
+   */
+  armCounts(test: { createdAt: string; endedAt: string | null; arms: readonly { algorithmId: number }[] }): Map<number, number> {
+    const counts = new Map<number, number>();
+    const rows = this.counts({ from: test.createdAt, ...(test.endedAt ? { to: test.endedAt } : {}), algorithmIds: test.arms.map((a) => a.algorithmId) });
+    for (const r of rows) counts.set(r.algorithmId, (counts.get(r.algorithmId) ?? 0) + r.count);
+    return counts;
+  }
+
   /** Stops the timer and writes what is left. */
   close(): void {
     clearInterval(this.timer);

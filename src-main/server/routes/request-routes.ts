@@ -76,6 +76,7 @@ export const requestRoutes =
         schema: {
           tags: ['requests'],
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           params: IdParams,
           body: FeedbackRequest,
           response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody }
