@@ -170,7 +170,7 @@ export class Metrics {
       while (i + n < rows.length && sameSeries(rows[i + n]!, row)) n++;
       const labels = this.labelsOfId(row.algorithmId);
       this.inferences.inc({ ...labels, status: row.status }, n);
-      if (row.abTestId !== null) this.abRequests.inc({ ...labels, ab_test: String(row.abTestId), shadow: String(row.shadow) }, n);
+      if (row.abTestId !== null) this.abRequests.inc({ ab_test: String(row.abTestId), ...labels, shadow: String(row.shadow) }, n);
       i += n;
     }
   }
