@@ -40,7 +40,7 @@ describe('HTTP conventions', () => {
     const wrong = await server.request('/api/v1/endpoints', { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
-    expect(await wrong.json()).toEqual({ status: 'Error', message: 'DELETE is not allowed on /api/v1/endpoints; allowed: GET, HEAD, OPTIONS' });
+    expect((await wrong.json()) as object).toEqual({ status: 'Error', message: 'DELETE is not allowed on /api/v1/endpoints; allowed: GET, HEAD, OPTIONS' });
     const get = await server.request('/api/v1/income_classifier/predict');
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('OPTIONS, POST');
@@ -53,13 +53,13 @@ describe('HTTP conventions', () => {
   it('says "no route" for an empty id segment', async () => {
     const res = await server.request('/api/v1/endpoints/');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ status: 'Error', message: 'no route GET /api/v1/endpoints/' });
+    expect((await res.json()) as object).toEqual({ status: 'Error', message: 'no route GET /api/v1/endpoints/' });
   });
 
   it('names the refused media type in a 415', async () => {
     const res = await server.request('/api/v1/income_classifier/predict', { method: 'POST', body: 'age=37', headers: { 'content-type': 'text/csv' } });
     expect(res.status).toBe(415);
-    expect((await res.json()).message).toBe(
+    expect(((await res.json()) as { message: string }).message).toBe(
       'unsupported media type: Content-Type "text/csv" is not accepted here; send application/json, application/x-www-form-urlencoded'
     );
   });
@@ -71,7 +71,7 @@ describe('HTTP conventions', () => {
     const wrong = await server.request('/api/v1/mlrequests', { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-    expect((await wrong.json()).message).toMatch(/the bearer token is not valid/);
+    expect(((await wrong.json()) as { message: string }).message).toMatch(/the bearer token is not valid/);
   });
 
   it('echoes X-Request-Id or makes one, and the request log finds the rows by it', async () => {
@@ -84,10 +84,10 @@ describe('HTTP conventions', () => {
     expect(found.body.count).toBe(2);
     expect(found.body.results[0].client_request_id).toBe('order-42');
     const byGenerated = await server.json(`/api/v1/mlrequests?client_request_id=${generated}`, { admin: true });
-    expect(byGenerated.body.results.map((r: { id: number }) => r.id)).toEqual([(await made.json()).request_id]);
+    expect(byGenerated.body.results.map((r: { id: number }) => r.id)).toEqual([((await made.json()) as { request_id: number }).request_id]);
     const tooLong = await server.request('/api/v1/endpoints', { headers: { 'x-request-id': 'x'.repeat(201) } });
     expect(tooLong.status).toBe(400);
-    expect((await tooLong.json()).field).toBe('X-Request-Id');
+    expect(((await tooLong.json()) as { field: string }).field).toBe('X-Request-Id');
     expect((await server.request('/healthz')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -13,10 +13,10 @@ describe('/metrics after traffic', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const predict = (json: unknown, headers: Record<string, string> = {}) => server.request('/api/v1/income_classifier/predict', { method: 'POST', json, headers });
-    const ok = await (await predict([tutorialRecord, tutorialRecord, tutorialRecord])).json();
+    const ok = (await (await predict([tutorialRecord, tutorialRecord, tutorialRecord])).json()) as { predictions: { request_id: number }[] };
     await predict({ ...tutorialRecord, age: 'old' });
     await predict(tutorialRecord, { origin: 'http://elsewhere.example' });
-    await server.request(`/api/v1/mlrequests/${ok.predictions[0].request_id}`, { method: 'PUT', json: { feedback: '<=50K' } });
+    await server.request(`/api/v1/mlrequests/${ok.predictions[0]!.request_id}`, { method: 'PUT', json: { feedback: '<=50K' } });
     const tensors = Object.entries(tutorialRecord).map(([name, v]) => ({ name: name.replaceAll('-', '_'), shape: [1, 1], datatype: typeof v === 'string' ? 'BYTES' : 'FP32', data: [v] }));
     expect((await server.request('/v2/models/income_classifier/versions/0.0.1@2/infer', { method: 'POST', json: { inputs: tensors } })).status).toBe(200);
     await server.request('/v2/models/nope/infer', { method: 'POST', json: { inputs: tensors } });

@@ -55,7 +55,7 @@ function steps(ctx: { requestId: number; algorithmId: number; testId: number; bu
     () => ({ op: 'POST /v2/models/{name}/infer', path: '/v2/models/nope/infer', init: { method: 'POST', json: { inputs: incomeTensors() } }, status: 404 }),
     () => ({ op: 'POST /v2/models/{name}/versions/{version}/infer', path: '/v2/models/income_classifier/versions/0.0.1@2/infer', init: { method: 'POST', json: { inputs: incomeTensors() } }, status: 200 }),
     () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', json: tutorialRecord }, status: 200 }),
-    () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', ...form({ ...(tutorialRecord as Record<string, string>) }) }, status: 200 }),
+    () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', ...form(Object.fromEntries(Object.entries(tutorialRecord).map(([k, v]) => [k, String(v)]))) }, status: 200 }),
     () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', json: withoutAge }, status: 400 }),
     () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }, status: 415 }),
     () => ({ op: 'GET /api/v1/endpoints', path: '/api/v1/endpoints', status: 200 }),
@@ -112,14 +112,14 @@ describe('the OpenAPI document', () => {
   const read = async (res: Response): Promise<Answer> => ({ status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) });
   beforeAll(async () => {
     server = await startTestServer();
-    const served = await (await server.request('/openapi.json')).json();
+    const served = (await (await server.request('/openapi.json')).json()) as Parameters<typeof SwaggerParser.dereference>[0];
     document = (await SwaggerParser.dereference(structuredClone(served))) as unknown as OpenApiDocument;
     operations = operationsOf(document);
   });
   afterAll(() => server.stop());
 
   it('is valid OpenAPI 3.0 by @apidevtools/swagger-parser', async () => {
-    const served = await (await server.request('/openapi.json')).json();
+    const served = (await (await server.request('/openapi.json')).json()) as Parameters<typeof SwaggerParser.validate>[0] & { openapi: string };
     expect(served.openapi).toMatch(/^3\.0\.\d$/);
     await expect(SwaggerParser.validate(served)).resolves.toBeTruthy();
   });
@@ -129,7 +129,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('answers every step as it declares: a valid request and cheap invalid ones per operation', async () => {
-    const ctx = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0) };
+    const ctx: { requestId: number; algorithmId: number; testId: number; bundle: Buffer } = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0) };
     const problems: string[] = [];
     for (const make of steps(ctx)) {
       const step = make();
