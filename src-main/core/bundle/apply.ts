@@ -192,6 +192,7 @@ function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids:
       status: r.status,
       latencyUs: r.latency_us,
       clientKey: r.client_key,
+      clientRequestId: r.client_request_id ?? null,
       feedback: r.feedback,
       feedbackAt: r.feedback_at,
       createdAt: r.created_at
