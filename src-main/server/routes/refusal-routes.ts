@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { refusalReasonValues, type RefusalReason } from '../../contract/enums.ts';
 import { RefusalQuery, RefusalSummary } from '../../contract/refusals.ts';
 import type { Core } from '../../core/index.ts';
+import { endpointIdOf } from '../params.ts';
 
 /** GET /api/v1/refusals: refused predictions by reason over a time range (issue 12 §6). */
 export const refusalRoutes =
@@ -21,7 +22,7 @@ export const refusalRoutes =
       },
       async (request) => {
         const q = request.query;
-        const endpointId = q.endpoint === undefined ? undefined : /^[0-9]+$/.test(q.endpoint) ? Number(q.endpoint) : (core.registry.findEndpointByName(q.endpoint)?.id ?? -1);
+        const endpointId = q.endpoint === undefined ? undefined : endpointIdOf(core, q.endpoint);
         const rows = core.refusals.counts({
           ...(q.from === undefined ? {} : { from: q.from }),
           ...(q.to === undefined ? {} : { to: q.to }),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
-import { idParam } from '../params.ts';
+import { endpointIdOf, idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -91,8 +91,3 @@ export const requestRoutes =
       });
     }
   };
-
-function endpointIdOf(core: Core, endpoint: string): number {
-  if (/^[0-9]+$/.test(endpoint)) return Number(endpoint);
-  return core.registry.findEndpointByName(endpoint)?.id ?? -1;
-}
