@@ -157,6 +157,8 @@ export const requests = sqliteTable(
     status: text('status', { enum: requestStatusValues }).notNull(),
     latencyUs: integer('latency_us').notNull(),
     clientKey: text('client_key'),
+    /** the call's X-Request-Id (the client's, or generated): a client finds its rows by it; not indexed (filtered by scan) */
+    clientRequestId: text('client_request_id'),
     feedback: text('feedback'),
     feedbackAt: text('feedback_at'),
     createdAt: createdAt(),
@@ -185,3 +187,4 @@ export const apiKeys = sqliteTable('api_keys', {
 });
 
 export * from './schema/bundles.ts';
+export * from './schema/refusals.ts';

@@ -138,7 +138,8 @@ export const MLRequestBody = Type.Object({
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
-  shadow: Type.Boolean()
+  shadow: Type.Boolean(),
+  client_request_id: Type.Union([Type.String(), Type.Null()], { description: 'the X-Request-Id of the call (the client\'s, or generated and answered in that header)' })
 });
 
 export const MLRequestPage = Type.Object({
@@ -155,6 +156,7 @@ export const MLRequestQuery = Type.Object({
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
   status: Type.Optional(RequestStatusSchema),
+  client_request_id: Type.Optional(Type.String({ maxLength: 200, description: 'the X-Request-Id a prediction was sent (or answered) with' })),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),

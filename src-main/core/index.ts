@@ -13,10 +13,11 @@ import { Registry } from './registry/registry.ts';
 import { ensureRegistryId } from './registry/identity.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
+import { RefusalCounter } from './requests/refusals.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
+import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
@@ -29,7 +30,8 @@ import { WriteGate } from './storage/write-gate.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-export type { InferInput, InferResult } from './serving/infer.ts';
+export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
 export type { HealthReport, Readiness } from './serving/server-health.ts';
 export type { Logger } from './logging/logger.ts';
@@ -79,6 +81,8 @@ export interface Core {
    * waited for without blocking, storage faults answered 507/503): features that add tables use it too
    */
   readonly writes: WriteGate;
+  /** refused predictions, counted per minute in the `refusals` table (issue 12 §6) */
+  readonly refusals: RefusalCounter;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -87,7 +91,7 @@ export interface Core {
   /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
   select(endpointName: string, options?: SelectOptions): Selection;
   /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
-  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  infer(endpointName: string, input: InferInput, options?: InferOptions): Promise<InferResult>;
   /** Waits for calls in flight and the request log, then closes everything. */
   close(): Promise<void>;
 }
@@ -120,15 +124,22 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events, storage);
   const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, writes, ...nativeBinding });
-  const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes);
+  const refusals = new RefusalCounter(database.sqlite, events);
+  const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   let maxLoggedRecordBytes = serving.current.maxLoggedRecordBytes;
-  const inference = new Inference(servingRegistry, pool, writer, router, () => maxLoggedRecordBytes);
+  const inference = new Inference(servingRegistry, pool, writer, router, events, () => maxLoggedRecordBytes);
   const bundles = new BundleService(database.db, database.sqlite, writes, artifacts, config.dataDir, ensureRegistryId(database.db), events, storage);
   const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
-  const metrics = new Metrics(endpointNames(registry));
+  const metrics = new Metrics({
+    endpointName: endpointNames(registry),
+    algorithm: (id) => registry.getAlgorithm(id),
+    liveAlgorithms: () => servingRegistry.listAlgorithms().filter((a) => a.currentStatus !== 'archived'),
+    loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
+    inFlight: () => inference.inFlight.entries()
+  });
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -149,7 +160,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
-  events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
+  events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
+  events.on('request.answered', (call) => metrics.recordAnswered(call));
 
   const core: Core = {
     config,
@@ -164,6 +176,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     log,
     health,
     writes,
+    refusals,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -173,6 +186,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();
+      refusals.close();
       await checkpointer.close();
       database.close();
       log.flush();

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+import { tensorDataProblem } from './oip/tensor-inputs.ts';
 import { faultError, faultKindOf } from '../core/storage/faults.ts';
 import { ErrorBody } from '../contract/classic.ts';
 
@@ -58,6 +59,8 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
     const badKey = (first as { propertyName?: unknown } | undefined)?.propertyName;
     const params = typeof badKey === 'string' ? { ...first?.params, propertyName: badKey } : (first?.params ?? {});
     const field = fieldOf(first?.instancePath, params, err.validationContext);
+    const inTensor = err.validationContext === 'body' && isOipPath(request.url) ? tensorDataProblem(first?.instancePath, request.body) : null;
+    if (inTensor) return { status: 400, message: inTensor, ...(field === undefined ? {} : { field }) };
     let message = `${field ?? err.validationContext ?? 'request'} ${first?.message ?? 'is invalid'}`;
     if (typeof params.additionalProperty === 'string') message = `${field} is not a field of this request (a typo?)`;
     if (typeof params.propertyName === 'string') message = `${field} is not an allowed key: ${first?.message ?? 'invalid name'}`;
@@ -67,43 +70,37 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
     return { status: 400, message, ...(field === undefined ? {} : { field }) };
   }
   const status = err.statusCode ?? 500;
-  if (status < 500) return { status, message: clientMessage(err) };
+  if (status < 500) return { status, message: clientMessage(err, request) };
+  // a failure worded for the client (the model's own error, an output JSON cannot carry)
+  if ((err as { expose?: unknown }).expose === true) return { status, message: err.message };
   request.log.error({ err, url: request.url, method: request.method }, 'unhandled error');
   return { status: 500, message: 'Internal Server Error' };
 }
 
 /**
- * The one place errors become HTTP on /api/v1: `{"status":"Error","message":…}` (the classic
- * API's shape, plus `field` when one field is at fault).
+ * The one place errors become HTTP: on /v2 the Open Inference Protocol's `{"error": "…"}`
+ * (unknown routes and wrong methods included), elsewhere the classic API's
+ * `{"status":"Error","message":…}` (plus `field` when one field is at fault).
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, message, field, retryAfter } = describeError(err, request);
-    prepareReply(request, reply, retryAfter);
-    return reply.code(status).send(errorBody(message, field));
+    return sendError(request, reply, status, message, field, retryAfter);
   });
-
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody(`no route ${request.method} ${request.url.split('?')[0]}`))
-  );
 }
 
-/** The Open Inference Protocol's error shape: `{"error": "…"}` (DESIGN §4.2). */
-export function sendOipError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const { status, message, retryAfter } = describeError(err, request);
-  prepareReply(request, reply, retryAfter);
-  return reply.code(status).send({ error: message });
-}
+/** Whether a path is the Open Inference Protocol's (its errors have their own shape). */
+export const isOipPath = (url: string): boolean => url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?');
 
-/**
- * Headers of an error answer. An error answered before the request's body was read to its end
- * (an upload cut short, a disk that filled mid-stream, a size refused up front) closes the
- * connection after the answer: the rest of the body would otherwise be taken for the next
- * request, or leave the keep-alive connection waiting for bytes nobody reads (issue 20, item 11).
- */
-function prepareReply(request: FastifyRequest, reply: FastifyReply, retryAfter: number | undefined): void {
+/** An error answer in the shape of the request's API. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, field?: string, retryAfter?: number) {
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  // An error answered before the request's body was read to its end (an upload cut short, a disk
+  // that filled mid-stream, a size refused up front) closes the connection after the answer: the
+  // rest of the body would otherwise be taken for the next request, or leave the keep-alive
+  // connection waiting for bytes nobody reads (issue 20, item 11).
   if (!request.raw.complete) reply.header('connection', 'close');
+  return reply.code(status).send(isOipPath(request.url) ? { error: message } : errorBody(message, field));
 }
 
 export const errorBody = (message: string, field?: string) =>
@@ -116,7 +113,7 @@ function fieldOf(path: string | undefined, params: Record<string, unknown> | und
   return fromPath || (context === 'body' ? undefined : context);
 }
 
-function clientMessage(err: FastifyError): string {
+function clientMessage(err: FastifyError, request: FastifyRequest): string {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -124,10 +121,18 @@ function clientMessage(err: FastifyError): string {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'request body is too large';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return `unsupported media type ${JSON.stringify(err.message.split(': ').pop() ?? '')}: send application/json, application/x-www-form-urlencoded or multipart/form-data`;
+      return refusedMediaType(request);
     case 'FST_REQ_FILE_TOO_LARGE':
       return 'uploaded file is too large';
     default:
       return err.message;
   }
+}
+
+/** A 415's message names the media type refused (or its absence) and what the route takes. */
+function refusedMediaType(request: FastifyRequest): string {
+  const given = request.headers['content-type'];
+  const accepted = request.routeOptions.schema?.consumes ?? ['application/json', 'application/x-www-form-urlencoded'];
+  const what = given === undefined ? 'a body without Content-Type' : `Content-Type ${JSON.stringify(given)}`;
+  return `unsupported media type: ${what} is not accepted here; send ${accepted.join(', ')}`;
 }

@@ -60,5 +60,6 @@ export const requestBody = (r: LoggedRequest): MLRequest => ({
   latency_us: r.latencyUs,
   client_key: r.clientKey,
   feedback_at: r.feedbackAt,
-  shadow: r.shadow
+  shadow: r.shadow,
+  client_request_id: r.clientRequestId
 });

@@ -219,6 +219,7 @@ function insertRequests(tx: Db, { file, planner }: RequestSource, ids: LocalIds)
       status: r.status,
       latencyUs: r.latency_us,
       clientKey: r.client_key,
+      clientRequestId: r.client_request_id ?? null,
       feedback: r.feedback,
       feedbackAt: r.feedback_at,
       createdAt: r.created_at,

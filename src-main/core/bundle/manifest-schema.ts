@@ -176,6 +176,8 @@ export const RequestLine = Type.Object(
     status: RequestStatusSchema,
     latency_us: Type.Integer({ minimum: 0 }),
     client_key: Type.Union([Type.String(), Type.Null()]),
+    /** the call's X-Request-Id; absent in bundles written before it was logged */
+    client_request_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     feedback: Type.Union([Type.String(), Type.Null()]),
     feedback_at: nullableTimestamp,
     created_at: timestamp,

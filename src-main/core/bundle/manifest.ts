@@ -162,6 +162,7 @@ export function* requestLines(db: Db, snapshot: Snapshot, pageSize = 1000): Gene
         status: r.status,
         latency_us: r.latencyUs,
         client_key: r.clientKey,
+        client_request_id: r.clientRequestId,
         feedback: r.feedback,
         feedback_at: r.feedbackAt,
         created_at: r.createdAt,

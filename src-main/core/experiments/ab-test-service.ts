@@ -29,7 +29,9 @@ export class AbTestService {
     private readonly sqlite: Database.Database,
     private readonly registry: Registry,
     private readonly events: CoreEvents,
-    private readonly writes: WriteGate
+    private readonly writes: WriteGate,
+    /** per arm algorithm, the requests routed to it that were refused during the test (refusals table) */
+    private readonly refusedByArm: (test: AbTest) => ReadonlyMap<number, number> = () => new Map()
   ) {}
 
   list(): AbTest[] {
@@ -172,8 +174,11 @@ export class AbTestService {
 
   private evaluate(test: AbTest) {
     const arms = this.armIdentities(test);
-    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric);
-    return computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    const refused = this.refusedByArm(test);
+    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric, refused);
+    const computed = computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    for (const arm of computed.view.arms) arm.refused = refused.get(arm.algorithm_id) ?? 0;
+    return computed;
   }
 
   private armIdentities(test: AbTest) {

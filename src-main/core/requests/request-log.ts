@@ -16,6 +16,8 @@ export interface RequestFilter {
   status?: RequestStatus;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
+  /** the X-Request-Id the call was made with (the client's, or the one the server answered with) */
+  clientRequestId?: string;
   /** ISO timestamps, inclusive */
   from?: string;
   to?: string;
@@ -95,6 +97,7 @@ function whereOf(f: RequestFilter): SQL | undefined {
     c.push(eq(requests.abTestId, f.abTestId));
   }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.clientRequestId !== undefined) c.push(eq(requests.clientRequestId, f.clientRequestId));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
   if (f.from !== undefined) c.push(gte(requests.createdAt, f.from));

@@ -3,7 +3,7 @@ import { OnnxModel, type ModelOptions, type Prediction, type ValidRecord } from 
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { StorageHealth } from '../storage/health.ts';
-import { Batcher, batchingFor, defaultBatching, type BatchingSettings } from './batcher.ts';
+import { Batcher, batchingFor, defaultBatching, type BatchingSettings, type RunTiming } from './batcher.ts';
 import { RunPlacement, type CopySource } from './run-placement.ts';
 import { collectGarbage, readRunnableModel } from './runnable-model.ts';
 
@@ -99,9 +99,12 @@ export class ModelPool {
     return (this.sessions.get(algorithm.id) ?? this.load(algorithm)).model;
   }
 
-  /** Runs validated records through the model's batcher (concurrent requests share a run). */
-  run(model: OnnxModel, records: ValidRecord[]): Promise<Prediction[]> {
-    return (this.batchers.get(model) ?? model).run(records);
+  /** Runs validated records through the model's batcher (concurrent requests share a run); `timing` learns the wait. */
+  run(model: OnnxModel, records: ValidRecord[], timing?: RunTiming): Promise<Prediction[]> {
+    const batcher = this.batchers.get(model);
+    if (batcher) return batcher.run(records, timing);
+    if (timing) timing.queuedSeconds = 0;
+    return model.run(records);
   }
 
   batcher(model: OnnxModel): Batcher | undefined {

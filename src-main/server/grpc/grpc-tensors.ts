@@ -1,6 +1,6 @@
 import { invalidInput } from '../../core/errors.ts';
 import { decodeTensorBytes, encodeTensorBytes, isOipDatatype, type OipDatatype } from '../oip/binary-tensors.ts';
-import type { OipTensor } from '../oip/tensors.ts';
+import type { InputTensor } from '../oip/tensor-inputs.ts';
 import type { V2InferAnswer, V2InferBody } from '../oip/v2-service.ts';
 
 /**
@@ -88,7 +88,7 @@ export function inferBodyFromGrpc(request: GrpcInferRequest): V2InferBody {
   if (raw.length && raw.length !== request.inputs.length) {
     throw invalidInput(`raw_input_contents has ${raw.length} entries for ${request.inputs.length} inputs: give one per input, in order`, 'raw_input_contents');
   }
-  const inputs: OipTensor[] = request.inputs.map((input, i) => {
+  const inputs: InputTensor[] = request.inputs.map((input, i) => {
     const subject = `input "${input.name}"`;
     if (!isOipDatatype(input.datatype)) throw invalidInput(`${subject}: unknown datatype "${input.datatype}"`, `inputs[${i}].datatype`);
     const shape = input.shape.map(Number);
@@ -126,7 +126,7 @@ export function grpcFromInferAnswer(answer: V2InferAnswer, raw: boolean): GrpcIn
     // request_ids in a string (InferParameter holds scalars only): the ids to send feedback for
     parameters: {
       algorithm_id: { int64_param: answer.parameters.algorithm_id },
-      request_ids: { string_param: answer.parameters.request_ids.join(',') }
+      request_ids: { string_param: answer.parameters.request_ids }
     },
     outputs,
     raw_output_contents: raw ? answer.outputs.map((t) => encodeTensorBytes(t.data, t.datatype as OipDatatype, `output "${t.name}"`)) : []

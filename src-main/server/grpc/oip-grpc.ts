@@ -88,14 +88,11 @@ export async function startOipGrpcServer(core: Core, options: OipGrpcOptions): P
   server.addService(service, {
     ServerLive: unary(() => ({ live: true }), true),
     ServerReady: unary(() => ({ ready: true }), true),
-    ModelReady: unary((r: { name: string; version: string }) => {
-      v2.servingAlgorithm(r.name, version(r.version), null);
-      return { ready: true };
-    }),
+    ModelReady: unary((r: { name: string; version: string }) => ({ ready: core.health.model(v2.servingAlgorithm(r.name, version(r.version), null)).ready })),
     ServerMetadata: unary(() => v2.serverMetadata()),
     ModelMetadata: unary((r: { name: string; version: string }, metadata) => v2.modelMetadata(r.name, version(r.version), clientKey(metadata))),
     ModelInfer: unary(async (r: GrpcInferRequest, metadata) => {
-      const answer = await v2.infer(r.model_name, version(r.model_version), inferBodyFromGrpc(r), clientKey(metadata));
+      const answer = await v2.infer(r.model_name, version(r.model_version), inferBodyFromGrpc(r), { clientKey: clientKey(metadata) });
       return grpcFromInferAnswer(answer, (r.raw_input_contents ?? []).length > 0);
     })
   });

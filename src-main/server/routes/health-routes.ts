@@ -44,7 +44,9 @@ export const healthRoutes =
         schema: {
           tags: ['operations'],
           description:
-            'Prometheus text format: predictions by endpoint/algorithm/status, compute and queue latency, batch sizes, feedback, A/B arm counters.'
+            'Prometheus text format (checked by promtool): prediction requests by outcome, failures by reason (refusals included), latency split into queue, compute and log commit, in flight, batch sizes, loaded models, HTTP requests by route and status, feedback, A/B arm counters. Names and their Triton/MLServer equivalents: README, "Metrics".',
+          produces: ['text/plain'],
+          response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) }
         }
       },
       async (_request, reply) => reply.type(core.metrics.contentType).send(await core.metrics.text())
