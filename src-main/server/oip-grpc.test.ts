@@ -54,7 +54,7 @@ describe('Open Inference v2 over gRPC', () => {
     expect(await call('ServerMetadata')).toEqual({ name: 'modeldesk', version: expect.any(String), extensions: [] });
     expect(await call('ModelReady', { name: 'iris', version: '' })).toEqual({ ready: true });
     const meta = await call('ModelMetadata', { name: 'income_classifier', version: '' });
-    expect(meta).toMatchObject({ name: 'income_classifier', versions: ['0.0.1', '0.0.1'], platform: 'onnxruntime_onnx' });
+    expect(meta).toMatchObject({ name: 'income_classifier', versions: ['0.0.1', '0.0.1@2'], platform: 'onnxruntime_onnx' });
     expect(meta.inputs).toHaveLength(14);
     expect(meta.inputs.find((i: any) => i.name === 'workclass')).toEqual({ name: 'workclass', datatype: 'BYTES', shape: [-1, 1] });
     expect(meta.outputs.find((o: any) => o.name === 'output_probability')).toEqual({ name: 'output_probability', datatype: 'FP32', shape: [-1, 2] });
@@ -126,9 +126,9 @@ describe('Open Inference v2 over gRPC', () => {
       code: grpc.status.NOT_FOUND,
       details: 'model "nope" not found'
     });
-    expect(await failure('ModelReady', { name: 'iris', version: '9' })).toEqual({ code: grpc.status.NOT_FOUND, details: 'model "iris" has no version "9"' });
+    expect(await failure('ModelReady', { name: 'iris', version: '9' })).toEqual({ code: grpc.status.NOT_FOUND, details: 'model "iris" has no version "9"; its versions: "1.0"' });
     const wrongType = await failure('ModelInfer', { model_name: 'iris', inputs: [{ name: 'float_input', datatype: 'FP64', shape: [1, 4], contents: { fp64_contents: [1, 2, 3, 4] } }] });
-    expect(wrongType).toEqual({ code: grpc.status.INVALID_ARGUMENT, details: 'input "float_input" must have datatype FP32, got FP64' });
+    expect(wrongType).toEqual({ code: grpc.status.INVALID_ARGUMENT, details: 'input "float_input" has datatype FP64 but the model takes FP32' });
     const short = await failure('ModelInfer', { model_name: 'iris', inputs: [{ name: 'float_input', datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: [1, 2, 3, 4] } }] });
     expect(short?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(short?.details).toMatch(/has 4 elements but its shape \[2,4\] needs 8/);

@@ -34,7 +34,16 @@ const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fi
 const { age: _age, ...withoutAge } = tutorialRecord as Record<string, unknown>;
 
 /** Valid requests first for each operation, then invalid ones; in order (later steps use what earlier ones made). */
-function steps(ctx: { requestId: number; algorithmId: number; testId: number; bundle: Buffer }): (() => Step)[] {
+interface WalkContext {
+  requestId: number;
+  algorithmId: number;
+  testId: number;
+  bundle: Buffer;
+  /** a platform export's folder name */
+  platformExport: string;
+}
+
+function steps(ctx: WalkContext): (() => Step)[] {
   const admin = true;
   return [
     () => ({ op: 'GET /healthz', path: '/healthz', status: 200 }),
@@ -96,6 +105,10 @@ function steps(ctx: { requestId: number; algorithmId: number; testId: number; bu
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}`, init: { method: 'POST', admin }, status: 409 }),
     () => ({ op: 'GET /api/v1/registry/export', path: '/api/v1/registry/export', init: { admin }, status: 200 }),
     () => ({ op: 'POST /api/v1/registry/export/tickets', path: '/api/v1/registry/export/tickets', init: { method: 'POST', admin, json: {} }, status: 201 }),
+    () => ({ op: 'POST /api/v1/registry/export/platforms', path: '/api/v1/registry/export/platforms', init: { method: 'POST', admin, json: { endpoint: 'income_classifier' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/registry/export/platforms', path: '/api/v1/registry/export/platforms', init: { method: 'POST', admin, json: { endpoint: 'nope' } }, status: 404 }),
+    () => ({ op: 'GET /api/v1/registry/export/platforms/{name}', path: `/api/v1/registry/export/platforms/${ctx.platformExport}`, init: { admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/registry/export/platforms/{name}/tickets', path: `/api/v1/registry/export/platforms/${ctx.platformExport}/tickets`, init: { method: 'POST', admin }, status: 201 }),
     () => ({ op: 'POST /api/v1/registry/import', path: '/api/v1/registry/import?dry_run=true', init: { method: 'POST', admin, body: new Uint8Array(ctx.bundle), headers: { 'content-type': 'application/zip' } }, status: 200 }),
     () => ({ op: 'POST /api/v1/registry/import', path: '/api/v1/registry/import?dry_run=true', init: { method: 'POST', admin, body: 'not a zip', headers: { 'content-type': 'application/zip' } }, status: 400 }),
     () => ({ op: 'GET /api/v1/serving', path: '/api/v1/serving', status: 200 }),
@@ -129,7 +142,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('answers every step as it declares: a valid request and cheap invalid ones per operation', async () => {
-    const ctx: { requestId: number; algorithmId: number; testId: number; bundle: Buffer } = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0) };
+    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '' };
     const problems: string[] = [];
     for (const make of steps(ctx)) {
       const step = make();
@@ -146,6 +159,7 @@ describe('the OpenAPI document', () => {
       if (step.op === 'POST /api/v1/mlalgorithms' && answer.status === 201) ctx.algorithmId = json.id;
       if (step.op === 'POST /api/v1/abtests' && answer.status === 201) ctx.testId = json.id;
       if (step.op === 'GET /api/v1/registry/export') ctx.bundle = answer.body;
+      if (step.op === 'POST /api/v1/registry/export/platforms' && answer.status === 201) ctx.platformExport = json.name;
     }
     expect(problems).toEqual([]);
   });
@@ -166,7 +180,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('has a valid example in the walk for every operation (a route added without one is named here)', () => {
-    const walked = new Set(steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0) }).map((make) => make()).filter((s) => s.status < 300).map((s) => s.op));
+    const walked = new Set(steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x' }).map((make) => make()).filter((s) => s.status < 300).map((s) => s.op));
     expect(operations.map((o) => o.key).filter((key) => !walked.has(key))).toEqual([]);
   });
 

@@ -89,7 +89,8 @@ export async function startOipGrpcServer(core: Core, options: OipGrpcOptions): P
     ServerLive: unary(() => ({ live: true }), true),
     ServerReady: unary(() => ({ ready: true }), true),
     ModelReady: unary((r: { name: string; version: string }) => ({ ready: core.health.model(v2.servingAlgorithm(r.name, version(r.version), null)).ready })),
-    ServerMetadata: unary(() => v2.serverMetadata()),
+    // binary_tensor_data is an HTTP extension: over gRPC, raw contents are the protocol's own
+    ServerMetadata: unary(() => ({ ...v2.serverMetadata(), extensions: [] })),
     ModelMetadata: unary((r: { name: string; version: string }, metadata) => v2.modelMetadata(r.name, version(r.version), clientKey(metadata))),
     ModelInfer: unary(async (r: GrpcInferRequest, metadata) => {
       const answer = await v2.infer(r.model_name, version(r.model_version), inferBodyFromGrpc(r), { clientKey: clientKey(metadata) });

@@ -11,6 +11,16 @@ import { oipDatatypes } from './binary-tensors.ts';
 
 export const OipError = Type.Object({ error: Type.String() }, { description: 'inference_rest.md: the error object of every v2 route' });
 
+/** 503 of a readiness route: the protocol's error object, with what a probe and a person need (issue 20 item 6) */
+export const ServerNotReady = Type.Object(
+  { ready: Type.Literal(false), error: Type.String({ description: 'what stops the server serving, in words' }) },
+  { description: 'not ready: a storage fault or a model that cannot serve' }
+);
+export const ModelNotReady = Type.Object(
+  { name: Type.String(), ready: Type.Literal(false), error: Type.String({ description: 'why the model cannot serve' }) },
+  { description: 'not ready: its model file is missing or altered, or storage fails' }
+);
+
 export const OipParameters = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
   description: 'values are strings, numbers or booleans'
 });

@@ -120,6 +120,14 @@ function checkedTensor(t: InputTensor, spec: ModelTensor): { values: unknown[]; 
     const problem = elementProblem(v, t.datatype);
     if (problem) throw invalidInput(`input "${t.name}": element ${i} (${JSON.stringify(v)}) ${problem}`, `${field}.data`);
   });
+  // the model's rank (a per-column [N, 1] input also takes a plain [N] vector, as it always has)
+  const columnVector = spec.shape.length === 2 && spec.shape[1] === 1 && t.shape.length === 1;
+  if (t.shape.length !== spec.shape.length && !columnVector) {
+    throw invalidInput(
+      `input "${t.name}" has shape ${shapeText(t.shape)} (rank ${t.shape.length}) but the model takes ${shapeText(spec.shape)} (rank ${spec.shape.length}, the first dimension being the batch)`,
+      `${field}.shape`
+    );
+  }
   const batch = t.shape[0]!;
   if (batch === 0) throw invalidInput(`input "${t.name}" has shape ${shapeText(t.shape)}: a batch of 0 rows has nothing to predict`, `${field}.shape`);
   const width = count / batch;

@@ -35,9 +35,9 @@ export const oipRoutes =
     app.get('/v2/', { schema: { ...serverMetadata.schema, hide: true } }, async () => v2.serverMetadata());
     app.get('/v2/health/live', { schema: { tags, response: { 200: S.ServerLive } } }, async () => ({ live: true }));
     // Not ready: 503 (a Kubernetes readinessProbe reads the status code), with what stops it.
-    app.get('/v2/health/ready', { schema: { tags, response: { 200: S.ServerReady, 503: S.OipError } } }, async (_request, reply) => {
+    app.get('/v2/health/ready', { schema: { tags, response: { 200: S.ServerReady, 503: S.ServerNotReady } } }, async (_request, reply) => {
       const { ready, problems } = core.health.server();
-      return ready ? { ready } : reply.code(503).send({ error: problems.map((p) => p.message).join('; ') });
+      return ready ? { ready } : reply.code(503).send({ ready, error: problems.map((p) => p.message).join('; ') });
     });
 
     const clientKeyOf = (request: { headers: { 'x-client-key'?: string } }) => request.headers['x-client-key'] ?? null;
@@ -49,10 +49,10 @@ export const oipRoutes =
     app.get('/v2/models/:name/versions/:version', { schema: metadataSchema(VersionParams) }, async (request) =>
       v2.modelMetadata(request.params.name, request.params.version, null)
     );
-    const readySchema = <P extends TSchema>(params: P) => ({ tags, params, response: { 200: S.ModelReady, 404: S.OipError, 503: S.OipError } });
+    const readySchema = <P extends TSchema>(params: P) => ({ tags, params, response: { 200: S.ModelReady, 404: S.OipError, 503: S.ModelNotReady } });
     const modelReady = (name: string, algorithm: Algorithm, reply: FastifyReply) => {
       const { ready, problems } = core.health.model(algorithm);
-      return ready ? { name, ready } : reply.code(503).send({ error: problems.map((p) => p.message).join('; ') });
+      return ready ? { name, ready } : reply.code(503).send({ name, ready, error: problems.map((p) => p.message).join('; ') });
     };
     app.get('/v2/models/:name/ready', { schema: readySchema(ModelParams) }, async (request, reply) =>
       modelReady(request.params.name, v2.servingAlgorithm(request.params.name, undefined, null), reply)
