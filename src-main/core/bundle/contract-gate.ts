@@ -71,6 +71,6 @@ export function recordAcceptedBreaks(tx: Db, notes: Map<ContractBreak, string>):
       .where(and(eq(endpoints.name, b.endpoint), eq(algorithms.name, b.name), eq(algorithms.version, b.version)))
       .get();
     if (!row) continue;
-    applyStatusChange(tx, { algorithmId: row.id, endpointId: row.endpointId, status: row.status, createdBy: 'import', reason: `imported; ${note}` });
+    applyStatusChange(tx, { algorithmId: row.id, endpointId: row.endpointId, status: row.status, createdBy: 'import', reason: `imported; ${note}`, by: 'import' });
   }
 }

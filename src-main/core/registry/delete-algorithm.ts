@@ -1,8 +1,9 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, algorithmMetadata, algorithms, algorithmStatuses, metadataChanges, requests } from '../../../db/schema.ts';
 import { conflict } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import type { Algorithm } from './types.ts';
 
@@ -12,16 +13,27 @@ import type { Algorithm } from './types.ts';
  * that answered a request, or took part in an A/B test, is history: it can only be archived.
  * Announced as `registry.changed` (cause `deleted`); the model pool drops its session.
  */
-export function deleteAlgorithm(db: Db, store: ArtifactStore, events: CoreEvents, algorithm: Algorithm): { artifactRemoved: boolean } {
+export async function deleteAlgorithm(
+  db: Db,
+  writes: WriteGate,
+  store: ArtifactStore,
+  events: CoreEvents,
+  algorithm: Algorithm
+): Promise<{ artifactRemoved: boolean }> {
   const label = `algorithm "${algorithm.name}" version "${algorithm.version}"`;
-  db.transaction((tx) => {
+  await writes.transaction(label, (tx) => {
     const served = tx.select({ n: count() }).from(requests).where(eq(requests.algorithmId, algorithm.id)).get()?.n ?? 0;
     if (served > 0) {
       throw conflict(`${label} has served ${served} request${served === 1 ? '' : 's'}, which the log keeps: archive it instead (a served version is never deleted)`);
     }
     const arm = tx.select({ test: abTestArms.abTestId }).from(abTestArms).where(eq(abTestArms.algorithmId, algorithm.id)).get();
     if (arm) throw conflict(`${label} is an arm of A/B test ${arm.test}, whose results name it: archive it instead`);
-    if (algorithm.currentStatus === 'production') {
+    const current = tx
+      .select({ status: algorithmStatuses.status })
+      .from(algorithmStatuses)
+      .where(and(eq(algorithmStatuses.algorithmId, algorithm.id), eq(algorithmStatuses.active, true)))
+      .get()?.status;
+    if (current === 'production') {
       throw conflict(`${label} is the production algorithm of "${algorithm.endpointName}": promote another version, or move it out of production, before deleting it`);
     }
     tx.delete(metadataChanges).where(eq(metadataChanges.algorithmId, algorithm.id)).run();

@@ -54,13 +54,16 @@ export function checkMetrics(value: unknown): Metrics {
 }
 
 /** An input example must be a record this model accepts (validated as a prediction would be); null clears it. */
-export function checkInputExample(value: unknown, model: { signature: Pick<ModelSignature, 'inputs'>; featureNames: string[] | null }): unknown {
+export function checkInputExample(
+  value: unknown,
+  model: { signature: Pick<ModelSignature, 'inputs'>; featureNames: string[] | null; handlesMissing: boolean | null }
+): unknown {
   if (value === null) return null;
   if (JSON.stringify(value).length > metadataLimits.inputExampleBytes) {
     throw invalidInput(`input_example must be at most ${metadataLimits.inputExampleBytes} bytes of JSON`, 'input_example');
   }
   try {
-    new RecordEncoder(model.signature.inputs, model.featureNames).validate(value);
+    new RecordEncoder(model.signature.inputs, model.featureNames, { handlesMissing: model.handlesMissing ?? false }).validate(value);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw invalidInput(`input_example is not a record this model accepts: ${message}`, 'input_example');

@@ -4,6 +4,7 @@ import { algorithmMetadata, algorithms, endpointMetadata, endpoints, metadataCha
 import { nowIso } from '../clock.ts';
 import { FieldChecks, invalidInput } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { checkBoolean, checkInputExample, checkMetrics, checkTags, checkText, metadataLimits } from './metadata-fields.ts';
 import type { Algorithm, Endpoint } from './types.ts';
 
@@ -55,16 +56,18 @@ interface Reads {
 /**
  * Editing descriptions, owners, notes, tags, metrics and input examples (issue 12 §5). Every
  * field is checked before anything is written (all bad fields reported at once); the values and
- * one history row go in one transaction; the edit is announced as `metadata.changed`.
+ * one history row go in one write transaction (storage/write-gate.ts); the edit is announced as
+ * `metadata.changed`.
  */
 export class MetadataEditor {
   constructor(
     private readonly db: Db,
     private readonly reads: Reads,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate
   ) {}
 
-  editEndpoint(id: number, edit: EndpointEdit, author: EditAuthor): Endpoint {
+  async editEndpoint(id: number, edit: EndpointEdit, author: EditAuthor): Promise<Endpoint> {
     const endpoint = this.reads.getEndpoint(id);
     const checks = new FieldChecks();
     const next = {
@@ -79,7 +82,7 @@ export class MetadataEditor {
     const before = { description: endpoint.description, owner: endpoint.owner, notes: endpoint.notes, tags: endpoint.tags, allow_free_text_feedback: endpoint.freeTextFeedback };
     const changes = diff(before, next);
     if (!changes) return endpoint;
-    const change = this.db.transaction((tx) => {
+    const change = await this.writes.transaction(`the metadata of endpoint ${id}`, (tx) => {
       tx.update(endpoints).set({ description: next.description, owner: next.owner }).where(eq(endpoints.id, id)).run();
       const meta = { notes: next.notes, tags: next.tags, freeTextFeedback: next.allow_free_text_feedback };
       tx.insert(endpointMetadata).values({ endpointId: id, ...meta }).onConflictDoUpdate({ target: endpointMetadata.endpointId, set: meta }).run();
@@ -89,7 +92,7 @@ export class MetadataEditor {
     return this.reads.getEndpoint(id);
   }
 
-  editAlgorithm(id: number, edit: AlgorithmEdit, author: EditAuthor): Algorithm {
+  async editAlgorithm(id: number, edit: AlgorithmEdit, author: EditAuthor): Promise<Algorithm> {
     const algorithm = this.reads.getAlgorithm(id);
     const checks = new FieldChecks();
     const next = {
@@ -105,7 +108,7 @@ export class MetadataEditor {
     const before = { description: algorithm.description, owner: algorithm.owner, notes: algorithm.notes, tags: algorithm.tags, metrics: algorithm.metrics, input_example: algorithm.inputExample };
     const changes = diff(before, next);
     if (!changes) return algorithm;
-    const change = this.db.transaction((tx) => {
+    const change = await this.writes.transaction(`the metadata of algorithm ${id}`, (tx) => {
       tx.update(algorithms).set({ description: next.description, owner: next.owner }).where(eq(algorithms.id, id)).run();
       const meta = { notes: next.notes, tags: next.tags, metrics: next.metrics, inputExample: next.input_example };
       tx.insert(algorithmMetadata).values({ algorithmId: id, ...meta }).onConflictDoUpdate({ target: algorithmMetadata.algorithmId, set: meta }).run();

@@ -4,14 +4,14 @@ import { algorithmMetadata, algorithms, algorithmStatuses, endpointMetadata, end
 import { algorithmStatusValues } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { ContractCheck } from '../compatibility/index.ts';
-import { conflict, FieldChecks, notFound, requireOneOf } from '../errors.ts';
+import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
-import { OnnxModel, type ModelSignature } from '../inference/index.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { deleteAlgorithm } from './delete-algorithm.ts';
-import { checkInputExample } from './metadata-fields.ts';
 import { MetadataEditor } from './metadata.ts';
-import { validateRegistration, type RegistrationFields } from './registration.ts';
+import { checkRegistration, type CheckedRegistration } from './registration.ts';
+import { toAlgorithm, toEndpoint } from './rows.ts';
 import { applyStatusChange, type StatusTransition } from './status-transitions.ts';
 import type {
   Algorithm,
@@ -38,16 +38,17 @@ export class Registry implements RegistryReader {
   constructor(
     private readonly db: Db,
     private readonly artifacts: ArtifactStore,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate
   ) {
     this.contracts = new ContractCheck(this);
-    this.metadata = new MetadataEditor(db, this, events);
+    this.metadata = new MetadataEditor(db, this, events, writes);
   }
 
   /** Removes a version that never served (409 otherwise: archive it). */
-  deleteAlgorithm(id: number): { algorithm: Algorithm; artifactRemoved: boolean } {
+  async deleteAlgorithm(id: number): Promise<{ algorithm: Algorithm; artifactRemoved: boolean }> {
     const algorithm = this.getAlgorithm(id);
-    return { algorithm, ...deleteAlgorithm(this.db, this.artifacts, this.events, algorithm) };
+    return { algorithm, ...(await deleteAlgorithm(this.db, this.writes, this.artifacts, this.events, algorithm)) };
   }
 
   listEndpoints(): Endpoint[] {
@@ -103,91 +104,106 @@ export class Registry implements RegistryReader {
    * On any failure nothing remains: no row without its file, no new file without its row.
    */
   async register(input: RegisterAlgorithmInput): Promise<Algorithm> {
-    const checks = new FieldChecks();
-    checks.errors.push(...(input.fieldErrors ?? []));
-    const fields = validateRegistration(input, checks);
-    const model =
-      input.file.byteLength === 0
-        ? undefined
-        : await checks.runAsync(() =>
-            OnnxModel.load(input.file, {
-              featureNames: input.featureNames ?? null,
-              positiveClass: input.positiveClass ?? null,
-              threshold: input.threshold ?? null,
-              classes: input.classes ?? null
-            })
-          );
-    await model?.close();
-    const candidate = model && { signature: model.signature, featureNames: input.featureNames ?? null, task: model.signature.task, classes: model.classes };
-    const inputExample = candidate && input.inputExample !== undefined ? checks.run(() => checkInputExample(input.inputExample, candidate)) : undefined;
-    checks.throwIfAny();
-    if (!fields || !candidate) throw new Error('unreachable: registration checks passed without fields or model');
-
-    const existing = this.findEndpointByName(fields.endpoint);
-    if (existing && this.findAlgorithm(existing.id, fields.name, fields.version)) {
-      throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`, 'version');
-    }
-    const accepted =
-      existing &&
-      this.contracts.enforce(this.contracts.check(existing, candidate), input, `registering "${fields.name}" version "${fields.version}"`);
-
-    const { sha256, created } = this.artifacts.put(input.file);
-    let inserted: { id: number; transitions: StatusTransition[] };
-    try {
-      inserted = this.db.transaction((tx) =>
-        this.insertAlgorithm(tx, fields, input, { ...candidate, inputExample: inputExample ?? null }, sha256, accepted ? `registered; ${accepted}` : 'registered')
-      );
-    } catch (err) {
-      if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
-      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
-        throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists`, 'version');
-      }
-      throw err;
-    }
-    const algorithm = this.getAlgorithm(inserted.id);
-    this.events.emit('registry.changed', { cause: 'registered', algorithm });
-    this.events.emit('status.changed', { cause: 'registered', transitions: inserted.transitions });
-    return algorithm;
+    return (await this.registerAll([input]))[0]!;
   }
 
   /**
-   * A new active status for one algorithm (a new production demotes the previous one). A
-   * promotion to production is checked against the endpoint's input contract first. The change
-   * is announced as `status.changed`; the model pool closes an archived algorithm's session
-   * after the last call using it.
+   * Several algorithms, all or none (first-start seeding: a crash leaves both shipped models or
+   * neither). Every model is checked and loaded first, then every file is stored, then all rows
+   * are written in one transaction; the registrations are announced in order once it committed.
    */
-  setStatus(input: SetStatusInput): AlgorithmStatus {
+  async registerAll(inputs: RegisterAlgorithmInput[]): Promise<Algorithm[]> {
+    const checked: (CheckedRegistration & { reason: string })[] = [];
+    for (const input of inputs) checked.push(await this.check(input, checked));
+    const stored: { sha256: string; created: boolean }[] = [];
+    let inserted: { id: number; transitions: StatusTransition[] }[];
+    const what = checked.map(({ fields }) => `algorithm "${fields.name}" version "${fields.version}"`).join(', ');
+    try {
+      for (const { input } of checked) stored.push(this.artifacts.put(input.file));
+      inserted = await this.writes.transaction(what, (tx) => checked.map((c, i) => this.insertAlgorithm(tx, c, stored[i]!.sha256)));
+    } catch (err) {
+      for (const { sha256, created } of stored) if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
+      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
+        throw conflict(`${what} already exists`, 'version');
+      }
+      throw err;
+    }
+    return inserted.map(({ id, transitions }) => {
+      const algorithm = this.getAlgorithm(id);
+      this.events.emit('registry.changed', { cause: 'registered', algorithm });
+      this.events.emit('status.changed', { cause: 'registered', transitions });
+      return algorithm;
+    });
+  }
+
+  /** A registration checked (registration.ts), not a duplicate, and within the endpoint's input contract. */
+  private async check(input: RegisterAlgorithmInput, before: CheckedRegistration[]): Promise<CheckedRegistration & { reason: string }> {
+    const checked = await checkRegistration(input);
+    const { fields } = checked;
+    const existing = this.findEndpointByName(fields.endpoint);
+    const twice = before.some((b) => b.fields.endpoint === fields.endpoint && b.fields.name === fields.name && b.fields.version === fields.version);
+    if (twice || (existing && this.findAlgorithm(existing.id, fields.name, fields.version))) {
+      throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`, 'version');
+    }
+    const candidate = { signature: checked.signature, featureNames: input.featureNames ?? null, task: checked.effective.task, classes: checked.effective.classes };
+    const accepted = existing && this.contracts.enforce(this.contracts.check(existing, candidate), input, `registering "${fields.name}" version "${fields.version}"`);
+    return { ...checked, reason: accepted ? `registered; ${accepted}` : 'registered' };
+  }
+
+  /**
+   * A new active status for one algorithm (a new production demotes the previous one), with
+   * `promoteAlgorithmId` promoted first in the same transaction. Whatever goes to production is
+   * checked against the endpoint's input contract first; the rules of status-transitions.ts apply
+   * (A/B arms, production, ab_testing). The change is announced as `status.changed` before this
+   * resolves; the model pool closes an archived algorithm's session after the last call using it.
+   * Resolves with the algorithm's new status row.
+   */
+  async setStatus(input: SetStatusInput): Promise<AlgorithmStatus> {
     requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
-    let reason = input.reason ?? '';
-    if (input.status === 'production' && algorithm.currentStatus !== 'production') {
-      const endpoint = { id: algorithm.endpointId, name: algorithm.endpointName };
-      const what = `promoting "${algorithm.name}" version "${algorithm.version}" to production`;
-      reason = this.contracts.enforce(this.contracts.check(endpoint, algorithm), input, what) ?? reason;
+    let reason = input.reason?.trim() ?? '';
+    if (input.stopServing && !reason) {
+      throw invalidInput('a reason is required with stop_serving: say why the endpoint stops serving', 'reason');
     }
-    const transitions = this.db.transaction((tx) =>
-      applyStatusChange(tx, {
-        algorithmId: algorithm.id,
-        endpointId: algorithm.endpointId,
-        status: input.status,
-        createdBy: input.createdBy,
-        reason
-      })
-    );
+    const successor = input.promoteAlgorithmId === undefined ? undefined : this.successorOf(algorithm, input);
+    const promoted = successor ?? (input.status === 'production' ? algorithm : undefined);
+    let successorReason = reason || (successor ? `replaces algorithm ${algorithm.id} in production` : '');
+    if (promoted && promoted.currentStatus !== 'production') {
+      const endpoint = { id: promoted.endpointId, name: promoted.endpointName };
+      const what = `promoting "${promoted.name}" version "${promoted.version}" to production`;
+      const accepted = this.contracts.enforce(this.contracts.check(endpoint, promoted), input, what);
+      if (accepted && successor) successorReason = accepted;
+      else if (accepted) reason = accepted;
+    }
+    const change = { endpointId: algorithm.endpointId, createdBy: input.createdBy };
+    const transitions = await this.writes.transaction(`the status of algorithm ${algorithm.id}`, (tx) => [
+      ...(successor ? applyStatusChange(tx, { ...change, algorithmId: successor.id, status: 'production', reason: successorReason }) : []),
+      ...applyStatusChange(tx, { ...change, algorithmId: algorithm.id, status: input.status, reason, stopServing: input.stopServing === true })
+    ]);
     this.events.emit('status.changed', { cause: 'status', transitions });
     return this.getStatus(transitions.at(-1)!.statusId);
   }
 
-  private insertAlgorithm(
-    tx: Db,
-    fields: RegistrationFields,
-    input: RegisterAlgorithmInput,
-    model: { signature: ModelSignature; classes: (string | number)[] | null; inputExample: unknown },
-    sha256: string,
-    reason: string
-  ): { id: number; transitions: StatusTransition[] } {
+  private successorOf(algorithm: Algorithm, input: SetStatusInput): Algorithm {
+    const id = input.promoteAlgorithmId!;
+    const field = 'promote_mlalgorithm';
+    if (input.status === 'production') throw invalidInput(`${field} promotes a successor when a change takes production away; this change is to production`, field);
+    if (id === algorithm.id) throw invalidInput(`${field} must name another algorithm than parent_mlalgorithm`, field);
+    let successor: Algorithm;
+    try {
+      successor = this.getAlgorithm(id);
+    } catch {
+      throw invalidInput(`${field}: algorithm ${id} does not exist`, field);
+    }
+    if (successor.endpointId !== algorithm.endpointId) {
+      throw invalidInput(`${field}: algorithm ${id} is on endpoint "${successor.endpointName}", not "${algorithm.endpointName}"`, field);
+    }
+    return successor;
+  }
+
+  private insertAlgorithm(tx: Db, checked: CheckedRegistration & { reason: string }, sha256: string): { id: number; transitions: StatusTransition[] } {
+    const { fields, input, signature, effective } = checked;
     const createdAt = nowIso();
-    const { signature, classes } = model;
     const endpoint =
       tx.select().from(endpoints).where(eq(endpoints.name, fields.endpoint)).get() ??
       tx
@@ -207,8 +223,10 @@ export class Registry implements RegistryReader {
         artifactSha256: sha256,
         artifactBytes: input.file.byteLength,
         signature,
-        task: signature.task,
-        classes,
+        task: effective.task,
+        classes: effective.classes,
+        outputKind: effective.outputKind,
+        handlesMissing: effective.handlesMissing,
         positiveClass: input.positiveClass ?? null,
         threshold: input.threshold ?? null,
         featureNames: input.featureNames ?? null,
@@ -217,15 +235,15 @@ export class Registry implements RegistryReader {
       .returning({ id: algorithms.id })
       .get();
     const { notes, tags, metrics } = fields;
-    if (notes || tags.length || Object.keys(metrics).length || model.inputExample !== null) {
-      tx.insert(algorithmMetadata).values({ algorithmId: algorithm.id, notes, tags, metrics, inputExample: model.inputExample }).run();
+    if (notes || tags.length || Object.keys(metrics).length || checked.inputExample !== null) {
+      tx.insert(algorithmMetadata).values({ algorithmId: algorithm.id, notes, tags, metrics, inputExample: checked.inputExample }).run();
     }
     const transitions = applyStatusChange(tx, {
       algorithmId: algorithm.id,
       endpointId: endpoint.id,
       status: fields.status,
       createdBy: fields.createdBy,
-      reason
+      reason: checked.reason
     });
     return { id: algorithm.id, transitions };
   }
@@ -260,32 +278,4 @@ export class Registry implements RegistryReader {
       .from(endpoints)
       .leftJoin(endpointMetadata, eq(endpointMetadata.endpointId, endpoints.id));
   }
-}
-
-function toEndpoint(row: { endpoint: typeof endpoints.$inferSelect; meta: typeof endpointMetadata.$inferSelect | null }): Endpoint {
-  return {
-    ...row.endpoint,
-    notes: row.meta?.notes ?? '',
-    tags: row.meta?.tags ?? [],
-    freeTextFeedback: row.meta?.freeTextFeedback ?? false
-  };
-}
-
-function toAlgorithm(row: {
-  algorithm: AlgorithmRow;
-  endpointName: string;
-  status: AlgorithmStatusValue | null;
-  meta: typeof algorithmMetadata.$inferSelect | null;
-}): Algorithm {
-  const a = row.algorithm;
-  return {
-    ...a,
-    endpointName: row.endpointName,
-    signature: a.signature as ModelSignature,
-    currentStatus: row.status,
-    notes: row.meta?.notes ?? '',
-    tags: row.meta?.tags ?? [],
-    metrics: row.meta?.metrics ?? {},
-    inputExample: row.meta?.inputExample ?? null
-  };
 }

@@ -41,20 +41,23 @@ export function planRollback(registry: Registry, endpointId: number): RollbackPl
   return { current, target, since: previous.createdAt, description, compatibility: registry.contracts.check(endpoint, target) };
 }
 
-/** Rolls back as planned, through the ordinary status change (so the contract check applies). */
-export function rollback(
+/**
+ * Rolls back as planned, through the ordinary status change, so the contract check and the status
+ * rules apply (status-transitions.ts: an arm of a running A/B test is refused). With a production
+ * today it is the same change as `promote_mlalgorithm`: today's production moves to staging and
+ * the target is promoted in one transaction.
+ */
+export async function rollback(
   registry: Registry,
   endpointId: number,
   request: { createdBy: string; reason: string; allowBreakingChange?: boolean }
-): { plan: RollbackPlan; status: AlgorithmStatus } {
+): Promise<{ plan: RollbackPlan; status: AlgorithmStatus }> {
   const plan = planRollback(registry, endpointId);
   if (!plan.target) throw conflict(plan.description);
-  const status = registry.setStatus({
-    algorithmId: plan.target.id,
-    status: 'production',
-    createdBy: request.createdBy,
-    reason: request.reason,
-    ...(request.allowBreakingChange === undefined ? {} : { allowBreakingChange: request.allowBreakingChange })
-  });
+  const consent = request.allowBreakingChange === undefined ? {} : { allowBreakingChange: request.allowBreakingChange };
+  const common = { createdBy: request.createdBy, reason: request.reason, ...consent };
+  const status = plan.current
+    ? await registry.setStatus({ ...common, algorithmId: plan.current.id, status: 'staging', promoteAlgorithmId: plan.target.id })
+    : await registry.setStatus({ ...common, algorithmId: plan.target.id, status: 'production' });
   return { plan, status };
 }

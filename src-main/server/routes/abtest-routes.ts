@@ -6,6 +6,7 @@ import { invalidInput } from '../../core/errors.ts';
 import type { StopPlan } from '../../core/experiments/stop-plan.ts';
 import type { AbTest, StopAbTestInput } from '../../core/experiments/types.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -55,7 +56,7 @@ export const abTestRoutes =
             'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction. ' +
             'Every arm is checked against the endpoint\'s input contract: 409 with `differences` unless allow_breaking_change=true with a reason.',
           body: CreateAbTestRequest,
-          response: { 201: AbTestBody, ...errors }
+          response: { 201: AbTestBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -63,7 +64,7 @@ export const abTestRoutes =
         const arms =
           b.arms?.map((a) => ({ algorithmId: a.algorithm_id, ...(a.weight === undefined ? {} : { weight: a.weight }) })) ??
           pairArms(b.parent_mlalgorithm_1, b.parent_mlalgorithm_2);
-        const test = core.abTests.create({
+        const test = await core.abTests.create({
           title: b.title,
           createdBy: b.created_by,
           arms,
@@ -97,12 +98,12 @@ export const abTestRoutes =
             title: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
             created_by: Type.Optional(Type.String({ minLength: 1, maxLength: 128 }))
           }),
-          response: { 200: AbTestBody, ...errors }
+          response: { 200: AbTestBody, ...errors, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'ABTest');
           const b = request.body;
-          const test = core.abTests.rename(id, {
+          const test = await core.abTests.rename(id, {
             ...(b.title === undefined ? {} : { title: b.title }),
             ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
           });
@@ -135,7 +136,7 @@ export const abTestRoutes =
           params: IdParams,
           querystring: StopQuery,
           body: StopRequest,
-          response: { 200: StopResponse, ...errors }
+          response: { 200: StopResponse, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
@@ -151,7 +152,7 @@ export const abTestRoutes =
           const plan = core.abTests.planStop(id, input);
           return { message: 'Dry run: nothing was changed.', dry_run: true, ...planBody(plan) };
         }
-        const { stored, plan } = core.abTests.stop(id, input);
+        const { stored, plan } = await core.abTests.stop(id, input);
         const test = core.abTests.get(id);
         return { message: 'AB Test finished.', summary: test.summary ?? '', result: stored.results, dry_run: false, ...planBody(plan) };
       }

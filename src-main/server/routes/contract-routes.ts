@@ -6,6 +6,7 @@ import { invalidInput } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import type { Algorithm } from '../../core/registry/types.ts';
 import { planRollback, rollback } from '../../core/registry/rollback.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -57,7 +58,7 @@ export const contractRoutes =
           params: IdParams,
           querystring: RollbackQuery,
           body: RollbackRequest,
-          response: { 200: RollbackBody, ...errors }
+          response: { 200: RollbackBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
@@ -69,7 +70,7 @@ export const contractRoutes =
         }
         const reason = body.reason?.trim();
         if (!reason) throw invalidInput('reason is required: why roll back (kept in the status history)', 'reason');
-        const { plan } = rollback(core.registry, endpointId, {
+        const { plan } = await rollback(core.registry, endpointId, {
           createdBy: body.created_by?.trim() || 'api',
           reason,
           ...(body.allow_breaking_change === undefined ? {} : { allowBreakingChange: body.allow_breaking_change })

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AlgorithmBody, EndpointBody, ErrorBody } from '../../contract/classic.ts';
 import { AlgorithmPatchRequest, DeleteAlgorithmBody, EndpointPatchRequest, MetadataChangeBody, MetadataHistoryQuery } from '../../contract/metadata.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 import { algorithmBody, endpointBody, metadataChangeBody } from '../serializers.ts';
 
@@ -30,12 +31,12 @@ export const metadataRoutes =
           description: 'Edits an endpoint\'s description, owner, notes, tags or the free-text feedback setting. Only the fields sent change; the edit is kept in the metadata history.',
           params: IdParams,
           body: EndpointPatchRequest,
-          response: { 200: EndpointBody, ...errors }
+          response: { 200: EndpointBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
         const { created_by, reason, ...edit } = request.body;
-        const endpoint = core.registry.metadata.editEndpoint(idParam(request.params.id, 'endpoint'), edit, authorOf({ created_by, reason }));
+        const endpoint = await core.registry.metadata.editEndpoint(idParam(request.params.id, 'endpoint'), edit, authorOf({ created_by, reason }));
         return { ...endpointBody(endpoint), contract: core.registry.contracts.contract(endpoint.id) };
       }
     );
@@ -52,12 +53,12 @@ export const metadataRoutes =
             'Only the fields sent change; the edit is kept in the metadata history. The model file and signature never change.',
           params: IdParams,
           body: AlgorithmPatchRequest,
-          response: { 200: AlgorithmBody, ...errors }
+          response: { 200: AlgorithmBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
         const { created_by, reason, ...edit } = request.body;
-        const algorithm = core.registry.metadata.editAlgorithm(idParam(request.params.id, 'algorithm'), edit, authorOf({ created_by, reason }));
+        const algorithm = await core.registry.metadata.editAlgorithm(idParam(request.params.id, 'algorithm'), edit, authorOf({ created_by, reason }));
         return algorithmBody(algorithm);
       }
     );
@@ -73,11 +74,11 @@ export const metadataRoutes =
             'Deletes an algorithm version that never served a request (a typo upload): the algorithm, its statuses and metadata, and its model file when no other version uses it. ' +
             'A version that served, took part in an A/B test or is in production: 409 (archive it instead).',
           params: IdParams,
-          response: { 200: DeleteAlgorithmBody, ...errors, 409: ErrorBody }
+          response: { 200: DeleteAlgorithmBody, ...errors, 409: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request) => {
-        const { algorithm, artifactRemoved } = core.registry.deleteAlgorithm(idParam(request.params.id, 'algorithm'));
+        const { algorithm, artifactRemoved } = await core.registry.deleteAlgorithm(idParam(request.params.id, 'algorithm'));
         return {
           deleted: algorithm.id,
           artifact_removed: artifactRemoved,

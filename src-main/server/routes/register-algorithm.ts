@@ -3,9 +3,12 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic.ts';
 import { OnnxModel } from '../../core/inference/index.ts';
-import { FieldChecks, invalidInput } from '../../core/errors.ts';
+import { outputKindValues, type OutputKind } from '../../contract/enums.ts';
+import { FieldChecks, invalidInput, requireOneOf } from '../../core/errors.ts';
+import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { algorithmBody } from '../serializers.ts';
 
 type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by' | 'notes' | 'reason';
@@ -40,10 +43,22 @@ export const registerAlgorithmRoute =
             notes: { type: 'string' },
             tags: { type: 'string', description: 'JSON array of short labels' },
             allow_breaking_change: { type: 'string', description: '"true" to register although the model breaks the endpoint\'s input contract (needs reason)' },
-            reason: { type: 'string', description: 'why a breaking change is accepted (kept in the status history)' }
+            reason: { type: 'string', description: 'why a breaking change is accepted (kept in the status history)' },
+            output_kind: {
+              type: 'string',
+              enum: [...outputKindValues],
+              description:
+                'what the score output holds: probabilities, logits (softmax, or sigmoid for one column, is applied) or scores (label only). ' +
+                'Given (or classes given) for a tensor model such as a PyTorch export, the model answers as a classifier; default: suggested from the graph'
+            },
+            handles_missing: {
+              type: 'string',
+              enum: ['true', 'false'],
+              description: 'whether the model handles missing values (null in a record); default: true when the graph has an Imputer, IsNaN or trees that route NaN'
+            }
           }
         },
-        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, ...storageErrorResponses }
       }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
@@ -67,10 +82,12 @@ export const registerAlgorithmRoute =
           classes: parsed(() => parseClasses(fields.get('classes'))) ?? null,
           positiveClass: parseScalar(fields.get('positive_class')),
           threshold: parsed(() => parseThreshold(fields.get('threshold'))) ?? null,
+          outputKind: parsed(() => parseOutputKind(fields.get('output_kind'))) ?? null,
+          handlesMissing: parsed(() => parseBoolean(fields.get('handles_missing'), 'handles_missing')) ?? null,
           ...optional(parsed(() => jsonField(fields.get('metrics'), 'metrics', (metrics) => ({ metrics: metrics as Record<string, number> })))),
           ...optional(parsed(() => jsonField(fields.get('input_example'), 'input_example', (inputExample) => ({ inputExample })))),
           ...optional(parsed(() => jsonField(fields.get('tags'), 'tags', (tags) => ({ tags: tags as string[] })))),
-          ...optional(parsed(() => booleanField(fields.get('allow_breaking_change'), 'allow_breaking_change'))),
+          ...optional(parsed(() => breakingChangeField(fields.get('allow_breaking_change')))),
           ...(get('reason') === undefined ? {} : { reason: get('reason') }),
           fieldErrors: checks.errors
         });
@@ -136,13 +153,17 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   let unexpected: string | undefined;
   // Every part is read to its end, even a wrong one: throwing mid-stream would leave the
   // request half-consumed and its connection hanging.
-  for await (const part of request.parts()) {
-    if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
-    else if (part.fieldname === 'file') file = await readFile(part);
-    else {
-      unexpected ??= part.fieldname;
-      part.file.resume();
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
+      else if (part.fieldname === 'file') file = await readFile(part);
+      else {
+        unexpected ??= part.fieldname;
+        part.file.resume();
+      }
     }
+  } catch (err) {
+    throw malformedUpload(err);
   }
   if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };
@@ -176,11 +197,9 @@ function jsonField<T>(value: string | undefined, field: string, wrap: (parsed: u
   return wrap(parseJsonField(value, field));
 }
 
-function booleanField(value: string | undefined, field: 'allow_breaking_change'): { allowBreakingChange: boolean } | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const text = value.trim().toLowerCase();
-  if (text !== 'true' && text !== 'false') throw invalidInput(`${field} must be true or false`, field);
-  return { allowBreakingChange: text === 'true' };
+function breakingChangeField(value: string | undefined): { allowBreakingChange: boolean } | undefined {
+  const allowed = parseBoolean(value, 'allow_breaking_change');
+  return allowed === null ? undefined : { allowBreakingChange: allowed };
 }
 
 function parseFeatureNames(value: string | undefined): string[] | null {
@@ -213,4 +232,17 @@ function parseThreshold(value: string | undefined): number | null {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw invalidInput('threshold must be a number from 0 to 1', 'threshold');
   return n;
+}
+
+function parseOutputKind(value: string | undefined): OutputKind | null {
+  if (value === undefined || value.trim() === '') return null;
+  return requireOneOf(outputKindValues, value.trim(), 'output_kind');
+}
+
+function parseBoolean(value: string | undefined, field: string): boolean | null {
+  if (value === undefined || value.trim() === '') return null;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw invalidInput(`${field} must be true or false`, field);
 }

@@ -10,6 +10,7 @@ import { BreakingConsent, consentGiven, ContractDiff, type Consent } from './Con
 import { FilePicker } from './FilePicker.tsx';
 import { IconChevronDown } from './icons.tsx';
 import { metricsOf, MetricsInput, type MetricRow } from './MetricsInput.tsx';
+import { ClassifierFields, MissingValuesField, type ChoiceProps } from './ClassifierFields.tsx';
 import { SignaturePreview } from './SignaturePreview.tsx';
 
 const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
@@ -19,7 +20,7 @@ const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
 ];
 
 /** Fields with a place in the form: a server error about one of them is shown under it. */
-const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold', 'metrics', 'reason']);
+const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold', 'output_kind', 'handles_missing', 'metrics', 'reason']);
 
 interface Props { opened: boolean; defaultEndpoint?: string | undefined; onClose: () => void; onRegistered: (a: Algorithm) => void }
 
@@ -48,7 +49,7 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const [consent, setConsent] = useState<Consent>({ accepted: false, reason: '' });
   const [fields, setFields] = useState<RegisterFields>({
     endpoint: defaultEndpoint ?? '', name: '', version: '1.0.0', description: '', owner: user, code: '',
-    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', created_by: user,
+    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', output_kind: '', handles_missing: '', created_by: user,
     metrics: '', allow_breaking_change: '', reason: ''
   });
 
@@ -70,6 +71,12 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
     const fromInspection = key === 'file' && inspection.error instanceof ApiError ? inspection.error.message : undefined;
     return serverError?.messageFor(key) ?? fromInspection;
   };
+  const choice = (key: keyof RegisterFields): ChoiceProps => ({
+    value: fields[key],
+    onChange: (value) => set(key)(value ?? ''),
+    allowDeselect: false,
+    error: fieldError(key)
+  });
   const input = (key: keyof RegisterFields) => ({
     value: fields[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key)(e.currentTarget.value),
@@ -111,6 +118,8 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const signature = inspection.data?.signature;
   const input0 = signature?.inputs.length === 1 ? signature.inputs[0] : undefined;
   const wantsFeatureNames = input0?.shape?.length === 2 && input0.shape[1] !== 1;
+  // a tensor model (PyTorch, Keras) whose output may be a classifier's scores: ask for classes up front
+  const tensorClassifier = signature?.task !== 'classification' && !!signature?.outputKindHint;
   const generalErrors = serverError ? serverError.errors.filter((e) => !fieldsShown.has(e.field)) : [];
   const generalError = register.error && (!serverError || (serverError.errors.length === 0 && !serverError.differences.length) || generalErrors.length > 0);
   const inspectError = inspection.error && !(inspection.error instanceof ApiError && inspection.error.field) ? errorMessage(inspection.error) : undefined;
@@ -178,10 +187,11 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
                 data-testid="register-feature-names"
               />
             )}
+            {tensorClassifier && <ClassifierFields input={input} choice={choice} suggested={signature!.outputKindHint!.kind} />}
             <UnstyledButton onClick={() => setAdvanced((o) => !o)} aria-expanded={advanced} data-testid="register-advanced">
               <Group gap={4}>
                 <IconChevronDown size={14} style={{ transform: advanced ? 'rotate(180deg)' : undefined }} />
-                <Text size="sm" c="dimmed">Advanced: metrics, training notes, classes, threshold</Text>
+                <Text size="sm" c="dimmed">Advanced: metrics, training notes, {tensorClassifier ? '' : 'classes, '}threshold, missing values</Text>
               </Group>
             </UnstyledButton>
             <Collapse expanded={advanced}>
@@ -189,10 +199,11 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
                 <MetricsInput rows={metrics} onChange={setMetrics} error={fieldError('metrics')} />
                 <Textarea label="Training notes or code link" autosize minRows={2} {...input('code')} />
                 <SimpleGrid cols={3}>
-                  <TextInput label="Classes" description="JSON array, if the model has none" {...input('classes')} />
+                  {!tensorClassifier && <TextInput label="Classes" description="JSON array, if the model has none" {...input('classes')} />}
                   <TextInput label="Positive class" description="Binary classifiers" {...input('positive_class')} />
                   <TextInput label="Threshold" description="0 to 1, binary" {...input('threshold')} />
                 </SimpleGrid>
+                <MissingValuesField signature={signature} choice={choice('handles_missing')} />
               </Stack>
             </Collapse>
           </Stack>

@@ -25,6 +25,12 @@ export function SignaturePreview({ pending, inspection }: { pending: boolean; in
     <Stack gap={6} data-testid="signature-preview">
       <Text size="sm" fw={500}>Signature read from the file · {formatBytes(inspection.bytes)}</Text>
       <SignatureTable signature={inspection.signature} />
+      {inspection.signature.outputKindHint && inspection.signature.task !== 'classification' && (
+        <Text size="xs" c="dimmed" data-testid="output-kind-hint">
+          Output <span className="md-mono">{inspection.signature.outputKindHint.output}</span> looks like{' '}
+          <b>{inspection.signature.outputKindHint.kind}</b>: {inspection.signature.outputKindHint.because}. Give classes to serve it as a classifier.
+        </Text>
+      )}
     </Stack>
   );
 }

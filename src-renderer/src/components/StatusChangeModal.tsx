@@ -17,6 +17,8 @@ export interface StatusChange {
   consequence?: string;
   title?: string;
   defaultReason?: string;
+  /** the production algorithm leaves production with no successor: the endpoint stops serving (the server asks for this explicitly) */
+  stopServing?: boolean;
 }
 
 /** Confirms a status change with who and why, then POSTs /mlalgorithmstatuses. */
@@ -50,7 +52,8 @@ function StatusChangeForm({ change, title, onClose }: { change: StatusChange; ti
         created_by: name.trim(),
         parent_mlalgorithm: change.algorithm.id,
         reason: reason.trim(),
-        ...(breaking && consent.accepted ? { allow_breaking_change: true } : {})
+        ...(breaking && consent.accepted ? { allow_breaking_change: true } : {}),
+        ...(change.stopServing ? { stop_serving: true } : {})
       },
       { onSuccess: onClose }
     );

@@ -2,17 +2,20 @@ import type { Algorithm } from '../api/types.ts';
 import { keyFinder } from '../../../src-main/contract/record-keys.ts';
 import { recordLayout } from '../../../src-main/contract/record-layout.ts';
 import { fieldKindOf, isNumericString, type FieldKind } from '../../../src-main/contract/record-values.ts';
+import { inputExampleOf, startValues, tensorInputsOf, type TensorInputSpec } from './tensor-form.ts';
 
 export type ExampleRecord = Record<string, string | number>;
 
 const isRecord = (value: unknown): value is ExampleRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The record the Playground's form starts from: the algorithm's input example (set at
+ * The record of fields the Playground's form starts from: the algorithm's input example (set at
  * registration or edited on the Models page; the seeded income models carry the tutorial's).
  */
-export const algorithmExample = (algorithm: Algorithm | undefined): ExampleRecord =>
-  isRecord(algorithm?.input_example) ? algorithm.input_example : {};
+export const algorithmExample = (algorithm: Algorithm | undefined): ExampleRecord => {
+  const example = inputExampleOf(algorithm);
+  return isRecord(example) ? example : {};
+};
 
 export interface FieldSpec {
   /** the record key sent to the server */
@@ -22,41 +25,42 @@ export interface FieldSpec {
 
 export type FormSpec =
   | { kind: 'fields'; fields: FieldSpec[]; source: 'columns' | 'feature_names' }
+  /** one editor per input, each holding that input's tensor (issue 21) */
+  | { kind: 'tensors'; inputs: TensorInputSpec[] }
   | { kind: 'json'; hint: string; example: unknown };
 
 export type FieldValues = Record<string, string | number>;
 
-const repeat = <T>(value: T, width: number | null): T[] => Array.from({ length: width ?? 1 }, () => value);
-
 /**
  * A form from the input signature, laid out by the server's own rule (contract/record-layout):
- * one field per feature name or per one-value input; otherwise one JSON field with an example.
+ * one field per feature name or per one-value input; otherwise one editor per input tensor.
  */
 export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
   if (!algorithm) return { kind: 'json', hint: 'a JSON record', example: {} };
   const layout = recordLayout(algorithm.signature.inputs, algorithm.feature_names);
-  const stored = algorithm.input_example ?? null;
   if (layout.mode === 'vector') {
     const slot = layout.slots[0]!;
     if (slot.fields) {
       return { kind: 'fields', source: 'feature_names', fields: slot.fields.map((key) => ({ key, kind: fieldKindOf(slot.type) })) };
     }
-    // a top-level array is a batch, so one array-of-numbers record travels as a batch of one
-    return { kind: 'json', hint: 'a batch: an array of records, each an array of numbers', example: [Array.isArray(stored) ? stored : repeat(0, slot.width)] };
+    return { kind: 'tensors', inputs: tensorInputsOf(algorithm) };
   }
-  if (stored !== null && !layout.slots.every((slot) => slot.width === 1)) {
-    return { kind: 'json', hint: 'a JSON record with one key per input', example: stored };
-  }
-  if (layout.slots.every((slot) => slot.width === 1)) {
+  if (layout.slots.every((slot) => slot.width === 1 && slot.dims.every((d) => d === 1 || d === null))) {
     return { kind: 'fields', source: 'columns', fields: layout.slots.map((slot) => ({ key: slot.input, kind: fieldKindOf(slot.type) })) };
   }
-  const example = Object.fromEntries(
-    layout.slots.map((slot) => {
-      const empty = fieldKindOf(slot.type) === 'string' ? '' : 0;
-      return [slot.input, slot.width === 1 ? empty : repeat(empty, slot.width)];
-    })
-  );
-  return { kind: 'json', hint: 'a JSON record with one key per input', example };
+  return { kind: 'tensors', inputs: tensorInputsOf(algorithm) };
+}
+
+/**
+ * The first record to show for an algorithm (the Server page's and the Playground's snippets):
+ * its input example, or zeros, in the shape its records take.
+ */
+export function firstRecord(algorithm: Algorithm | undefined): unknown {
+  const spec = formSpecOf(algorithm);
+  if (spec.kind === 'tensors') return startValues(spec.inputs, inputExampleOf(algorithm));
+  if (spec.kind === 'json') return spec.example;
+  const { keys, values } = exampleValues(spec, algorithmExample(algorithm));
+  return buildRecord(spec, keys, values);
 }
 
 /**
@@ -77,10 +81,9 @@ export function exampleValues(spec: FormSpec, example: ExampleRecord): { keys: R
   return { keys, values };
 }
 
-/** The JSON editor's starting text: a batch of arrays on one line, a record one key per line. */
+/** The JSON editor's starting text for a spec without fields or tensors. */
 export function exampleJson(spec: FormSpec): string {
-  if (spec.kind !== 'json') return '{}';
-  return Array.isArray(spec.example) ? JSON.stringify(spec.example) : JSON.stringify(spec.example, null, 2);
+  return spec.kind === 'json' ? JSON.stringify(spec.example, null, 2) : '{}';
 }
 
 /**
