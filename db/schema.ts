@@ -188,3 +188,4 @@ export const apiKeys = sqliteTable('api_keys', {
 
 export * from './schema/bundles.ts';
 export * from './schema/refusals.ts';
+export * from './schema/metadata.ts';

@@ -58,7 +58,10 @@ describe('modeldesk export / import (CLI)', { timeout: 120_000 }, () => {
     const refused = await cli('import', path('c.modeldesk'), '--data', path('c'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/modeldesk: import refused, nothing was changed: .*"income_classifier\/random forest" version "0\.0\.1"/);
-    const renamed = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename');
+    // the bundle's forest and regression do not read what the diabetes model here reads (issue 12 §1)
+    const breaking = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename');
+    expect(breaking.stderr).toMatch(/would break the input contract/);
+    const renamed = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename', '--allow-breaking-change', 'replacing the diabetes test model');
     expect(renamed.code, renamed.stderr).toBe(0);
     expect(renamed.stdout).toMatch(/imports the bundle's model as version "0\.0\.1-imported-1"/);
     expect(await listing(path('c'))).toContain('income_classifier/random forest/0.0.1-imported-1/staging');

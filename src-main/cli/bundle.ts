@@ -103,11 +103,12 @@ export function addBundleCommands(program: Command): void {
         .default('fail')
     )
     .option('--rename-suffix <suffix>', 'with --on-conflict rename: import as <version>-<suffix>')
+    .option('--allow-breaking-change <reason>', "import algorithms that break an endpoint's input contract anyway, for this reason (kept in the status history)")
     .option('--json', 'print the plan as JSON', false)
     .action(
       async (
         file: string,
-        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; json: boolean }
+        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; allowBreakingChange?: string; json: boolean }
       ) => {
         await withCore(options.data, async (core) => {
           const bar = progressBar('verifying');
@@ -117,6 +118,7 @@ export function addBundleCommands(program: Command): void {
               dryRun: options.dryRun,
               onConflict: options.onConflict,
               ...(options.renameSuffix === undefined ? {} : { renameSuffix: options.renameSuffix }),
+              ...(options.allowBreakingChange === undefined ? {} : { allowBreakingChange: true, reason: options.allowBreakingChange }),
               onProgress: (done, total) => bar.update(done, total)
             });
           } finally {

@@ -38,6 +38,11 @@ export function describePlan(r: ImportResult): string {
   }
   lines.push('', `Model files to add: ${r.artifacts.new} (${(r.artifacts.bytes / 1024 / 1024).toFixed(1)} MB)`);
   for (const note of r.notes) lines.push(`Note: ${note}`);
+  for (const b of r.breaking_changes) {
+    lines.push(`  ! ${b.endpoint}/${b.name} ${b.version} breaks the endpoint's input contract: ${b.summary}`);
+    for (const d of b.differences.filter((x) => x.severity === 'breaking')) lines.push(`    - ${d.message}`);
+  }
+  if (r.dry_run && r.breaking_changes.length) lines.push('The import would be refused: pass --allow-breaking-change "<reason>" to import them anyway.');
   const refused = r.algorithms.conflicts.filter((c) => c.resolution === 'fail').length;
   if (r.dry_run && refused) lines.push(`The import would be refused (${refused} conflict(s)): choose --on-conflict skip or rename.`);
   lines.push(

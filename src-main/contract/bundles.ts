@@ -1,4 +1,5 @@
 import { Type, type Static, type TProperties } from 'typebox';
+import { ContractDifference } from './input-contract.ts';
 
 /**
  * Registry bundles over HTTP (DESIGN §6, issue #5; format in docs/BUNDLE.md). The UI imports
@@ -48,7 +49,11 @@ export const OnConflictValue = Type.Enum(['fail', 'skip', 'rename'], {
 export const ImportQuery = Type.Object({
   dry_run: Type.Optional(Type.Boolean({ default: false, description: 'verify the bundle and return the plan; change nothing' })),
   on_conflict: Type.Optional(OnConflictValue),
-  rename_suffix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }))
+  rename_suffix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })),
+  allow_breaking_change: Type.Optional(
+    Type.Boolean({ description: 'import algorithms that break the input contract of an endpoint already here; needs reason' })
+  ),
+  reason: Type.Optional(Type.String({ maxLength: 1000, description: 'why a breaking change is accepted (kept in the status history)' }))
 });
 
 const AlgorithmKey = { endpoint: Type.String(), name: Type.String(), version: Type.String() };
@@ -125,7 +130,11 @@ export const ImportResultBody = Type.Object({
     { description: 'the lists above, counted (statuses and requests in rows)' }
   ),
   artifacts: Type.Object({ new: Type.Integer(), bytes: Type.Integer() }),
-  notes: Type.Array(Type.String())
+  notes: Type.Array(Type.String()),
+  /** new algorithms that would break the input contract of an endpoint already here (409 unless allow_breaking_change) */
+  breaking_changes: Type.Array(
+    Type.Object({ ...AlgorithmKey, summary: Type.String(), differences: Type.Array(ContractDifference) })
+  )
 });
 
 export type ExportQuery = Static<typeof ExportQuery>;

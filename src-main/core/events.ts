@@ -1,5 +1,6 @@
 import type { ImportResult } from './bundle/import.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
+import type { MetadataChange } from './registry/metadata.ts';
 import type { StatusTransition } from './registry/status-transitions.ts';
 import type { Algorithm } from './registry/types.ts';
 import type { LoggedRequest } from './requests/request-log.ts';
@@ -14,11 +15,21 @@ import type { EffectiveServingSettings } from './serving/serving-settings.ts';
  */
 export interface CoreEventMap {
   /**
-   * Endpoints or algorithms were added. A registration names its algorithm (its first status is
-   * announced as status.changed too); an applied import announces itself once, for everything
-   * it brought (statuses and A/B tests included), with its report.
+   * Endpoints or algorithms were added or removed. A registration names its algorithm (its first
+   * status is announced as status.changed too); an applied import announces itself once, for
+   * everything it brought (statuses and A/B tests included), with its report; a deletion (of a
+   * version that never served) names what was removed, statuses and metadata included.
    */
-  'registry.changed': { cause: 'registered'; algorithm: Algorithm } | { cause: 'imported'; result: ImportResult };
+  'registry.changed':
+    | { cause: 'registered'; algorithm: Algorithm }
+    | { cause: 'imported'; result: ImportResult }
+    | { cause: 'deleted'; algorithm: Algorithm; artifactRemoved: boolean };
+  /**
+   * An endpoint's or an algorithm's metadata was edited (description, owner, notes, tags,
+   * metrics, input example, the free-text feedback setting): the history row written, with
+   * each changed field's value before and after, who and why.
+   */
+  'metadata.changed': { change: MetadataChange };
   /**
    * Active statuses changed in one transaction, in the order they were written (a promotion's
    * demotion of the previous production comes first). `cause` says who changed them.

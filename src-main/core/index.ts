@@ -110,7 +110,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEvents((err, event) => log.error({ err, event }, `a listener of "${event}" failed`));
   const artifacts = new ArtifactStore(config.dataDir, storage);
   const registry = new Registry(database.db, artifacts, events, writes);
-  const requests = new RequestLog(database.db, events, writes);
+  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
+  const servingRegistry = new CachedRegistry(registry, database.sqlite);
+  // feedback is checked against the request's algorithm and endpoint, read through the serving cache
+  const requests = new RequestLog(database.db, events, writes, (request) => {
+    const algorithm = servingRegistry.getAlgorithm(request.algorithmId);
+    return { algorithm, endpoint: servingRegistry.findEndpointByName(algorithm.endpointName) ?? registry.getEndpoint(request.endpointId) };
+  });
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -127,11 +133,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const refusals = new RefusalCounter(database.sqlite, events);
   const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
-  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
-  const servingRegistry = new CachedRegistry(registry, database.sqlite);
   let maxLoggedRecordBytes = serving.current.maxLoggedRecordBytes;
   const inference = new Inference(servingRegistry, pool, writer, router, events, () => maxLoggedRecordBytes);
-  const bundles = new BundleService(database.db, database.sqlite, writes, artifacts, config.dataDir, ensureRegistryId(database.db), events, storage);
+  const bundles = new BundleService(
+    database.db,
+    database.sqlite,
+    writes,
+    artifacts,
+    config.dataDir,
+    ensureRegistryId(database.db),
+    events,
+    storage,
+    registry.contracts
+  );
   const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
   const metrics = new Metrics({
     endpointName: endpointNames(registry),
@@ -146,7 +160,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     servingRegistry.invalidate();
     // an imported running A/B test must reach the router like one started here
     if (change.cause === 'imported') router.reload();
+    if (change.cause === 'deleted') void pool.retire(change.algorithm.id);
   });
+  events.on('metadata.changed', () => servingRegistry.invalidate());
   events.on('status.changed', ({ transitions }) => {
     servingRegistry.invalidate();
     // an archived algorithm's session is closed, after the calls already using it

@@ -9,6 +9,8 @@ import { installPredictionAccounting } from './prediction-accounting.ts';
 import { declareImpliedResponses } from './route-responses.ts';
 import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
+import { metadataRoutes } from './routes/metadata-routes.ts';
+import { contractRoutes } from './routes/contract-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
@@ -78,6 +80,8 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
         return Object.fromEntries(names.map((n) => [n, `${base}/${n}`]));
       });
       await api.register(registryRoutes(core));
+      await api.register(metadataRoutes(core));
+      await api.register(contractRoutes(core));
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isModelDeskError, type ErrorKind } from '../core/errors.ts';
+import { isModelDeskError, type ErrorDetails, type ErrorKind } from '../core/errors.ts';
 import { tensorDataProblem } from './oip/tensor-inputs.ts';
 import { faultError, faultKindOf } from '../core/storage/faults.ts';
 import { ErrorBody } from '../contract/classic.ts';
@@ -29,6 +29,7 @@ export interface DescribedError {
   status: number;
   message: string;
   field?: string;
+  details?: ErrorDetails;
   /** seconds, for the Retry-After header (a locked database) */
   retryAfter?: number;
 }
@@ -42,6 +43,7 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
       status,
       message: err.message,
       ...(err.field === undefined ? {} : { field: err.field }),
+      ...(err.details === undefined ? {} : { details: err.details }),
       ...(err.retryAfterSeconds === undefined ? {} : { retryAfter: err.retryAfterSeconds })
     };
   }
@@ -80,12 +82,13 @@ export function describeError(err: FastifyError, request: FastifyRequest): Descr
 /**
  * The one place errors become HTTP: on /v2 the Open Inference Protocol's `{"error": "…"}`
  * (unknown routes and wrong methods included), elsewhere the classic API's
- * `{"status":"Error","message":…}` (plus `field` when one field is at fault).
+ * `{"status":"Error","message":…}` (plus `field` when one field is at fault, `errors` when
+ * several are, and `differences` when a change would break an endpoint's input contract).
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, message, field, retryAfter } = describeError(err, request);
-    return sendError(request, reply, status, message, field, retryAfter);
+    const { status, message, field, retryAfter, details } = describeError(err, request);
+    return sendError(request, reply, status, message, field, retryAfter, details);
   });
 }
 
@@ -93,14 +96,22 @@ export function installErrorHandler(app: FastifyInstance): void {
 export const isOipPath = (url: string): boolean => url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?');
 
 /** An error answer in the shape of the request's API. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, field?: string, retryAfter?: number) {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  field?: string,
+  retryAfter?: number,
+  details?: ErrorDetails
+) {
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   // An error answered before the request's body was read to its end (an upload cut short, a disk
   // that filled mid-stream, a size refused up front) closes the connection after the answer: the
   // rest of the body would otherwise be taken for the next request, or leave the keep-alive
   // connection waiting for bytes nobody reads (issue 20, item 11).
   if (!request.raw.complete) reply.header('connection', 'close');
-  return reply.code(status).send(isOipPath(request.url) ? { error: message } : errorBody(message, field));
+  return reply.code(status).send(isOipPath(request.url) ? { error: message } : { ...errorBody(message, field), ...details });
 }
 
 export const errorBody = (message: string, field?: string) =>

@@ -23,11 +23,13 @@ describe('Open Inference v2 during an A/B test', () => {
   beforeAll(async () => {
     server = await startTestServer({ seed: false });
     const a = await server.register('iris_lr', { endpoint: 'mixed', name: 'iris', version: '1', status: 'production', feature_names: JSON.stringify(iris.featureNames) });
-    const b = await server.register('income_lr', { endpoint: 'mixed', name: 'income', version: '2', status: 'testing' });
+    // two models with different inputs on one endpoint: a breaking change, accepted explicitly (issue 12 §1)
+    const breaking = { allow_breaking_change: 'true', reason: 'two input shapes on purpose' };
+    const b = await server.register('income_lr', { endpoint: 'mixed', name: 'income', version: '2', status: 'testing', ...breaking });
     const test = await server.json('/api/v1/abtests', {
       method: 'POST',
       admin: true,
-      json: { title: 'iris vs income', created_by: 'ana', parent_mlalgorithm_1: a.body.id, parent_mlalgorithm_2: b.body.id }
+      json: { title: 'iris vs income', created_by: 'ana', parent_mlalgorithm_1: a.body.id, parent_mlalgorithm_2: b.body.id, allow_breaking_change: true, reason: breaking.reason }
     });
     expect(test.status).toBe(201);
   });

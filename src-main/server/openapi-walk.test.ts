@@ -70,13 +70,25 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'GET /api/v1/endpoints', path: '/api/v1/endpoints', status: 200 }),
     () => ({ op: 'GET /api/v1/endpoints/{id}', path: '/api/v1/endpoints/1', init: { admin }, status: 200 }),
     () => ({ op: 'GET /api/v1/endpoints/{id}', path: '/api/v1/endpoints/999', init: { admin }, status: 404 }),
+    () => ({ op: 'PATCH /api/v1/endpoints/{id}', path: '/api/v1/endpoints/1', init: { method: 'PATCH', admin, json: { created_by: 'walk', notes: 'walked', tags: ['walk'] } }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/endpoints/{id}', path: '/api/v1/endpoints/1', init: { method: 'PATCH', admin, json: { created_by: 'walk', tags: 'walk' } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility?algorithm=2', status: 200 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility', status: 400 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/999/compatibility?algorithm=1', status: 404 }),
     () => ({ op: 'GET /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', status: 200 }),
     () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ endpoint: 'iris', name: 'lr', version: '1', feature_names: JSON.stringify(fixtureSample('iris_lr').featureNames) }) }, status: 201 }),
     () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ endpoint: 'iris', name: 'lr', version: '1' }) }, status: 409 }),
     () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ name: 'lr', version: '2' }) }, status: 400 }),
+    // the iris model under the income endpoint would break its clients: 409 with the differences
+    () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ endpoint: 'income_classifier', name: 'iris', version: '1' }) }, status: 409 }),
     () => ({ op: 'GET /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { admin }, status: 200 }),
     () => ({ op: 'GET /api/v1/mlalgorithms/{id}', path: '/api/v1/mlalgorithms/999', init: { admin }, status: 404 }),
     () => ({ op: 'POST /api/v1/mlalgorithms/inspect', path: '/api/v1/mlalgorithms/inspect', init: { method: 'POST', admin, body: irisForm({}) }, status: 200 }),
+    () => ({ op: 'POST /api/v1/mlalgorithms/inspect', path: '/api/v1/mlalgorithms/inspect', init: { method: 'POST', admin, body: irisForm({ endpoint: 'income_classifier' }) }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'PATCH', admin, json: { created_by: 'walk', metrics: { accuracy: 0.97 }, input_example: [5.1, 3.5, 1.4, 0.2] } }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'PATCH', admin, json: { created_by: 'walk', metrics: { accuracy: 'high' } } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=1', status: 200 }),
+    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=one', status: 400 }),
     () => ({ op: 'GET /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', status: 200 }),
     () => ({ op: 'POST /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', init: { method: 'POST', admin, json: { status: 'staging', created_by: 'walk', parent_mlalgorithm: ctx.algorithmId } }, status: 201 }),
     () => ({ op: 'POST /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', init: { method: 'POST', admin, json: { status: 'famous', created_by: 'walk', parent_mlalgorithm: ctx.algorithmId } }, status: 400 }),
@@ -101,8 +113,17 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'PUT /api/v1/abtests/{id}', path: `/api/v1/abtests/${ctx.testId}`, init: { method: 'PUT', admin, json: { title: 'walked' } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/abtests/{id}', path: `/api/v1/abtests/${ctx.testId}`, init: { method: 'PATCH', admin, json: { created_by: 'walker' } }, status: 200 }),
     () => ({ op: 'GET /api/v1/abtests/{id}/timeline', path: `/api/v1/abtests/${ctx.testId}/timeline`, status: 200 }),
+    () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}?dry_run=true`, init: { method: 'POST', admin, json: { keep_production: true } }, status: 200 }),
+    () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}?dry_run=true`, init: { method: 'POST', admin, json: { keep_production: true, force_winner: 1 } }, status: 400 }),
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}`, init: { method: 'POST', admin, json: { force_winner: 1, reason: 'the walk', created_by: 'walk' } }, status: 200 }),
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}`, init: { method: 'POST', admin }, status: 409 }),
+    // algorithm 2 to production, then back: a rollback puts algorithm 1 back
+    () => ({ op: 'POST /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', init: { method: 'POST', admin, json: { status: 'production', created_by: 'walk', parent_mlalgorithm: 2, reason: 'walk' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/endpoints/{id}/rollback', path: '/api/v1/endpoints/1/rollback?dry_run=true', init: { method: 'POST', admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/endpoints/{id}/rollback', path: '/api/v1/endpoints/1/rollback', init: { method: 'POST', admin, json: { created_by: 'walk' } }, status: 400 }),
+    () => ({ op: 'POST /api/v1/endpoints/{id}/rollback', path: '/api/v1/endpoints/1/rollback', init: { method: 'POST', admin, json: { created_by: 'walk', reason: 'the walk' } }, status: 200 }),
+    () => ({ op: 'POST /api/v1/endpoints/{id}/rollback', path: `/api/v1/endpoints/2/rollback`, init: { method: 'POST', admin, json: { created_by: 'walk', reason: 'nothing before' } }, status: 409 }),
+    () => ({ op: 'POST /api/v1/endpoints/{id}/rollback', path: '/api/v1/endpoints/999/rollback?dry_run=true', init: { method: 'POST', admin }, status: 404 }),
     () => ({ op: 'GET /api/v1/registry/export', path: '/api/v1/registry/export', init: { admin }, status: 200 }),
     () => ({ op: 'POST /api/v1/registry/export/tickets', path: '/api/v1/registry/export/tickets', init: { method: 'POST', admin, json: {} }, status: 201 }),
     () => ({ op: 'POST /api/v1/registry/export/platforms', path: '/api/v1/registry/export/platforms', init: { method: 'POST', admin, json: { endpoint: 'income_classifier' } }, status: 201 }),
@@ -114,7 +135,10 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'GET /api/v1/serving', path: '/api/v1/serving', status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 32 } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 0 } }, status: 400 }),
-    () => ({ op: 'PUT /api/v1/serving', path: '/api/v1/serving', init: { method: 'PUT', admin, json: {} }, status: 200 })
+    () => ({ op: 'PUT /api/v1/serving', path: '/api/v1/serving', init: { method: 'PUT', admin, json: {} }, status: 200 }),
+    // last: the iris version never served, so it may be deleted; a version that served may not
+    () => ({ op: 'DELETE /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'DELETE', admin }, status: 200 }),
+    () => ({ op: 'DELETE /api/v1/mlalgorithms/{id}', path: '/api/v1/mlalgorithms/1', init: { method: 'DELETE', admin }, status: 409 })
   ];
 }
 

@@ -10,9 +10,12 @@ import { countPlan, type ImportRequestEntry, type PlanCounts, type PlanKind } fr
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { ContractCheck } from '../compatibility/index.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
+import { consentToBreaks, findContractBreaks, recordAcceptedBreaks, type ContractBreak } from './contract-gate.ts';
 import { ensureDiskRoom } from './disk-room.ts';
+import { insertMetadata } from './metadata.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
 import { ModelProver } from './model-proof.ts';
 import { planImport, type Decisions, type ImportReport, type OnConflict, type PlanOptions } from './plan.ts';
@@ -33,6 +36,9 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** free bytes for unprivileged writers on the disk holding dir (default: statfs) */
   freeSpace?: (dir: string) => number;
+  /** import algorithms that break an endpoint's input contract anyway (with a reason, kept in their status history) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 /** Where an import reads and writes. */
@@ -47,6 +53,8 @@ export interface ImportTarget {
   tmpRoot: string;
   /** this registry's id (registry/identity.ts) */
   registryId: string;
+  /** new algorithms of endpoints already here are checked against their input contract */
+  contracts: ContractCheck;
 }
 
 export interface ImportResult extends ImportReport {
@@ -63,6 +71,8 @@ export interface ImportResult extends ImportReport {
   counts: PlanCounts;
   /** model files this registry does not have yet */
   artifacts: { new: number; bytes: number };
+  /** new algorithms that would break the input contract of an endpoint already here (contract-gate.ts) */
+  breaking_changes: ContractBreak[];
 }
 
 const maxManifestBytes = 64 * 1024 * 1024;
@@ -112,9 +122,11 @@ export async function importBundle(target: ImportTarget, file: string, options: 
     const planner = new RequestPlanner(manifest, decisions, lookup);
     await verifyRequests(bundle, manifest, dryRun ? null : requestsFile, planner, progress);
 
-    const result = describe(manifest, onConflict, dryRun, report, planner.report(), { new: toStore.size, bytes: newBytes });
+    const breaks = findContractBreaks(db, target.contracts, decisions);
+    const result = describe(manifest, onConflict, dryRun, report, planner.report(), { new: toStore.size, bytes: newBytes }, breaks);
     if (dryRun) return result;
     if (decisions.conflictsRefused.length) throw refusal(decisions.conflictsRefused);
+    const accepted = consentToBreaks(target.contracts, breaks, options);
     if (nothingNew(decisions, result)) return result; // the idempotent re-import: not even an empty transaction
 
     const created: string[] = [];
@@ -130,9 +142,12 @@ export async function importBundle(target: ImportTarget, file: string, options: 
           throw conflict('the registry changed while the bundle was being verified; run the import again');
         }
         const rows = requestsFile ? { file: requestsFile, planner: new RequestPlanner(manifest, again.decisions, lookup) } : null;
-        return applyDecisions(tx, manifest, again.decisions, { requests: rows, signatures, now });
+        const written = applyDecisions(tx, manifest, again.decisions, { requests: rows, signatures, now });
+        insertMetadata(tx, manifest, again.decisions);
+        recordAcceptedBreaks(tx, accepted);
+        return written;
       });
-      return describe(manifest, onConflict, false, report, requests, result.artifacts, true);
+      return describe(manifest, onConflict, false, report, requests, result.artifacts, breaks, true);
     } catch (err) {
       for (const sha of created) {
         const used = db.select({ id: algorithms.id }).from(algorithms).where(eq(algorithms.artifactSha256, sha)).get();
@@ -153,6 +168,7 @@ function describe(
   report: ImportReport,
   requests: PlanKind<ImportRequestEntry>,
   artifacts: ImportResult['artifacts'],
+  breakingChanges: ContractBreak[],
   applied = false
 ): ImportResult {
   const lists = { ...report, requests };
@@ -166,7 +182,8 @@ function describe(
     on_conflict: onConflict,
     ...lists,
     counts: countPlan(lists),
-    artifacts
+    artifacts,
+    breaking_changes: breakingChanges
   };
 }
 

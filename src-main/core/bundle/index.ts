@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type Database from 'better-sqlite3';
 import type { Db } from '../../../db/open.ts';
 import { endpoints } from '../../../db/schema.ts';
+import type { ContractCheck } from '../compatibility/index.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import type { StorageHealth } from '../storage/health.ts';
@@ -43,7 +44,9 @@ export class BundleService {
     /** an applied import is announced as `registry.changed` (the serving cache and the A/B router reload) */
     private readonly events: CoreEvents,
     /** a full or unwritable disk met while importing is answered 507/503 and reported (area `data`) */
-    private readonly health: StorageHealth
+    private readonly health: StorageHealth,
+    /** new algorithms of endpoints already here are checked against their input contract */
+    private readonly contracts: ContractCheck
   ) {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
@@ -78,7 +81,7 @@ export class BundleService {
 
   import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
     const run = this.queue.then(async () => {
-      const target = { db: this.db, sqlite: this.sqlite, writes: this.writes, store: this.store, tmpRoot: this.tmpDir, registryId: this.registryId };
+      const target = { db: this.db, sqlite: this.sqlite, writes: this.writes, store: this.store, tmpRoot: this.tmpDir, registryId: this.registryId, contracts: this.contracts };
       let result: ImportResult;
       try {
         result = await importBundle(target, file, options);

@@ -72,8 +72,19 @@ const Signature = Type.Object(
   { additionalProperties: true }
 );
 
+const tags = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 });
+
 export const ManifestEndpoint = Type.Object(
-  { name: endpointName, description: text, owner: text, created_at: timestamp },
+  {
+    name: endpointName,
+    description: text,
+    owner: text,
+    created_at: timestamp,
+    // issue 12 §5; optional so bundles written before them still read
+    notes: Type.Optional(text),
+    tags: Type.Optional(tags),
+    free_text_feedback: Type.Optional(Type.Boolean({ description: "feedback may be any text, not only one of a classifier's classes" }))
+  },
   { additionalProperties: false }
 );
 
@@ -94,6 +105,11 @@ export const ManifestAlgorithm = Type.Object(
     threshold: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
     feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
     created_at: timestamp,
+    // issue 12 §5; optional so bundles written before them still read
+    notes: Type.Optional(text),
+    tags: Type.Optional(tags),
+    metrics: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Number(), { description: 'name → number, e.g. accuracy' })),
+    input_example: Type.Optional(Type.Unknown({ description: 'a record the model accepts (JSON), or null' })),
     // optional: bundles written before ModelDesk stored them read as null (decided when loaded)
     output_kind: Type.Optional(Type.Union([OutputKindSchema, Type.Null()], { description: "classifiers: what the score output holds" })),
     handles_missing: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'whether null in a record reaches the model as missing' }))
@@ -136,6 +152,19 @@ export const ManifestAbTest = Type.Object(
   { additionalProperties: false }
 );
 
+export const ManifestMetadataChange = Type.Object(
+  {
+    endpoint: endpointName,
+    /** null: an edit of the endpoint's own metadata */
+    algorithm: Type.Union([AlgorithmRef, Type.Null()]),
+    changes: Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() }), { description: 'field → value before and after' }),
+    created_by: text,
+    reason: text,
+    created_at: timestamp
+  },
+  { additionalProperties: false, description: 'one edit of an endpoint\'s or an algorithm\'s metadata, in original order' }
+);
+
 export const ManifestRequests = Type.Object(
   {
     path: Type.Literal(requestsEntry),
@@ -156,7 +185,9 @@ export const Manifest = Type.Object(
     algorithms: Type.Array(ManifestAlgorithm),
     statuses: Type.Array(ManifestStatus),
     ab_tests: Type.Array(ManifestAbTest),
-    requests: Type.Union([ManifestRequests, Type.Null()])
+    requests: Type.Union([ManifestRequests, Type.Null()]),
+    /** the metadata history (issue 12 §5); optional so bundles written before it still read */
+    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange))
   },
   { additionalProperties: false }
 );
@@ -201,6 +232,7 @@ export type ManifestAlgorithm = Static<typeof ManifestAlgorithm>;
 export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
+export type ManifestMetadataChange = Static<typeof ManifestMetadataChange>;
 export type RequestLine = Static<typeof RequestLine>;
 export type RequestOrigin = NonNullable<RequestLine['origin']>;
 

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { notFound } from '../errors.ts';
+import { readMetadata } from './metadata.ts';
 import { originOf } from './request-merge.ts';
 import type { ModelSignature } from '../inference/index.ts';
 import {
@@ -51,6 +52,7 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       ? tx.select().from(abTestArms).where(inArray(abTestArms.abTestId, testRows.map((t) => t.id))).orderBy(asc(abTestArms.abTestId), asc(abTestArms.position)).all()
       : [];
     const lastRequestId = tx.select({ id: max(requests.id) }).from(requests).get()?.id ?? 0;
+    const metadata = readMetadata(tx, endpointIds, refOf, endpointName);
 
     const abTestsOut: ManifestAbTest[] = testRows.map((t) => ({
       endpoint: endpointName.get(t.endpointId)!,
@@ -76,7 +78,7 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
         app_version: appVersion,
         registry_id: registryId,
         created_at: createdAt,
-        endpoints: chosen.map((e) => ({ name: e.name, description: e.description, owner: e.owner, created_at: e.createdAt })),
+        endpoints: chosen.map((e) => ({ name: e.name, description: e.description, owner: e.owner, created_at: e.createdAt, ...metadata.endpointsMeta.get(e.id) })),
         algorithms: algorithmRows.map((a) => ({
           ...refOf.get(a.id)!,
           description: a.description,
@@ -92,7 +94,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           feature_names: a.featureNames,
           created_at: a.createdAt,
           output_kind: a.outputKind,
-          handles_missing: a.handlesMissing
+          handles_missing: a.handlesMissing,
+          ...metadata.algorithmsMeta.get(a.id)
         })),
         statuses: statusRows.map((s) => ({
           algorithm: refOf.get(s.algorithmId)!,
@@ -102,7 +105,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           reason: s.reason,
           created_at: s.createdAt
         })),
-        ab_tests: abTestsOut
+        ab_tests: abTestsOut,
+        metadata_changes: metadata.changes
       }
     };
   });

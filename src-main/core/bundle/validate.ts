@@ -125,4 +125,10 @@ function checkReferences(m: Manifest): void {
       positions.add(arm.position);
     }
   }
+  for (const c of m.metadata_changes ?? []) {
+    if (!endpointNames.has(c.endpoint)) throw bad(`a metadata change refers to endpoint "${c.endpoint}", which the bundle does not list`);
+    if (c.algorithm && (c.algorithm.endpoint !== c.endpoint || !algorithms.has(refKey(c.algorithm)))) {
+      throw bad(`a metadata change refers to algorithm ${describeRef(c.algorithm)}, which the bundle does not list on "${c.endpoint}"`);
+    }
+  }
 }

@@ -13,8 +13,9 @@ import type { Algorithm } from '../registry/types.ts';
 import { validateWeights } from './assignment.ts';
 import { observe, readTestRequests } from './observations.ts';
 import { classicSummary, computeResults } from './results.ts';
+import { planStop, type StopPlan } from './stop-plan.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
-import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInput, StopOutcome, StoredResult } from './types.ts';
+import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInput, StoredResult } from './types.ts';
 
 type TestRow = typeof abTests.$inferSelect;
 
@@ -51,12 +52,17 @@ export class AbTestService {
   async create(input: CreateAbTestInput): Promise<AbTest> {
     const algorithms = this.checkArms(input);
     const first = algorithms[0]!;
+    // every arm answers clients: each must take what they send today (issue 12 §1)
+    const endpoint = { id: first.endpointId, name: first.endpointName };
+    const accepted = algorithms.map((a) =>
+      this.registry.contracts.enforce(this.registry.contracts.check(endpoint, a), input, `testing "${a.name}" version "${a.version}" in an A/B test`)
+    );
     const metric = input.metric ?? defaultMetricFor(first.task);
     checkMetric(metric, algorithms);
     if (input.minimumDetectableDifference !== undefined && !(input.minimumDetectableDifference > 0)) {
       throw invalidInput('minimum_detectable_difference must be a positive number', 'minimum_detectable_difference');
     }
-    const arms = input.arms.map((arm, i) => ({ ...arm, algorithm: algorithms[i]!, weight: arm.weight ?? 1 }));
+    const arms = input.arms.map((arm, i) => ({ ...arm, algorithm: algorithms[i]!, weight: arm.weight ?? 1, accepted: accepted[i] ?? null }));
     // Shadow mode answers with its first arm: the endpoint's production algorithm when it is one.
     if (input.mode === 'shadow') arms.sort((a, b) => Number(b.algorithm.currentStatus === 'production') - Number(a.algorithm.currentStatus === 'production'));
 
@@ -91,7 +97,7 @@ export class AbTestService {
           endpointId: arm.algorithm.endpointId,
           status: 'ab_testing',
           createdBy: input.createdBy,
-          reason: `arm ${position + 1} of A/B test ${test.id}`,
+          reason: `arm ${position + 1} of A/B test ${test.id}${arm.accepted ? `; ${arm.accepted}` : ''}`,
           by: 'experiment'
         });
         // the status it had when the test started, read in this transaction (it is restored at a stop without winner)
@@ -131,11 +137,18 @@ export class AbTestService {
     return buildTimeline(readTestRequests(this.sqlite, test.id), arms, test.metric);
   }
 
-  async stop(id: number, input: StopAbTestInput): Promise<{ test: AbTest; stored: StoredResult }> {
+  /** What stopping would do now, without doing it (the UI shows this before the user confirms). */
+  planStop(id: number, input: StopAbTestInput): StopPlan {
     const test = this.get(id);
-    if (test.state === 'stopped') throw conflict('AB Test already finished.');
+    return planStop(test, this.evaluate(test).view, input, this.stopContext(test), true);
+  }
+
+  /** Stops the test as planStop describes: promotes a proven (or forced) winner, else restores every arm. */
+  async stop(id: number, input: StopAbTestInput): Promise<{ test: AbTest; stored: StoredResult; plan: StopPlan }> {
+    const test = this.get(id);
     const { view } = this.evaluate(test);
-    const outcome = decideOutcome(test, view, input);
+    const plan = planStop(test, view, input, this.stopContext(test), false);
+    const { outcome } = plan;
     const createdBy = input.createdBy?.trim() || test.createdBy;
     const endedAt = nowIso();
     const summary = `${classicSummary(test.metric, view)}${outcome.promotedAlgorithmId === null ? `. No winner promoted: ${outcome.reason}` : ''}`;
@@ -148,14 +161,12 @@ export class AbTestService {
       if (tx.select({ state: abTests.state }).from(abTests).where(eq(abTests.id, test.id)).get()?.state !== 'running') {
         throw conflict('AB Test already finished.');
       }
-      for (const arm of test.arms) {
-        const won = arm.algorithmId === outcome.promotedAlgorithmId;
-        const status =
-          outcome.promotedAlgorithmId === null ? (arm.previousStatus ?? 'testing') : won ? 'production' : 'testing';
+      for (const change of plan.changes) {
+        const won = change.algorithmId === outcome.promotedAlgorithmId;
         transitions.push(...applyStatusChange(tx, {
-          algorithmId: arm.algorithmId,
+          algorithmId: change.algorithmId,
           endpointId: test.endpointId,
-          status: status === 'ab_testing' ? 'testing' : status,
+          status: change.to,
           createdBy,
           reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000),
           by: 'experiment'
@@ -169,7 +180,14 @@ export class AbTestService {
     const stopped = this.get(id);
     this.events.emit('status.changed', { cause: 'experiment.stopped', transitions });
     this.events.emit('experiment.stopped', { test: stopped, outcome });
-    return { test: stopped, stored };
+    return { test: stopped, stored, plan };
+  }
+
+  private stopContext(test: AbTest) {
+    const arms = test.arms.map((a) => this.registry.getAlgorithm(a.algorithmId));
+    const armIds = new Set(test.arms.map((a) => a.algorithmId));
+    const production = this.registry.listAlgorithms({ endpointId: test.endpointId, status: 'production' }).find((a) => !armIds.has(a.id));
+    return { arms, production };
   }
 
   private evaluate(test: AbTest) {
@@ -244,25 +262,4 @@ function checkMetric(metric: AbMetric, algorithms: Algorithm[]): void {
   const wanted = metricTask[metric];
   const off = algorithms.find((a) => a.task !== wanted);
   if (off) throw invalidInput(`metric "${metric}" needs ${wanted} models; algorithm ${off.id} is ${off.task}`, 'metric');
-}
-
-function decideOutcome(test: AbTest, view: AbResultsView, input: StopAbTestInput): StopOutcome {
-  if (input.forceWinner !== undefined) {
-    if (!test.arms.some((a) => a.algorithmId === input.forceWinner)) {
-      throw invalidInput(`force_winner ${input.forceWinner} is not an arm of this test`, 'force_winner');
-    }
-    const reason = input.reason?.trim();
-    if (!reason) throw invalidInput('a reason is required to override the verdict with force_winner', 'reason');
-    return { promotedAlgorithmId: input.forceWinner, forced: true, reason: `forced by the user: ${reason}` };
-  }
-  const idle = view.arms.find((a) => a.requests === 0);
-  if (idle) {
-    throw conflict(
-      `arm ${idle.arm} (${idle.name}) has had no traffic, so there is nothing to compare; send traffic, or stop with force_winner and a reason`
-    );
-  }
-  if (view.verdict.code === 'better') {
-    return { promotedAlgorithmId: view.verdict.winner_algorithm_id, forced: false, reason: view.verdict.text };
-  }
-  return { promotedAlgorithmId: null, forced: false, reason: view.verdict.text };
 }

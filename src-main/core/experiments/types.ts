@@ -47,9 +47,14 @@ export interface CreateAbTestInput {
   mode?: AbMode;
   metric?: AbMetric;
   minimumDetectableDifference?: number;
+  /** start although an arm breaks the endpoint's input contract (with a reason, kept in its status history) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 export interface StopAbTestInput {
+  /** stop without promoting any arm, whatever the verdict: each arm gets its previous status back */
+  keepProduction?: boolean;
   forceWinner?: number;
   reason?: string;
   createdBy?: string;

@@ -15,6 +15,10 @@ interface SeedManifest {
       owner?: string;
       description?: string;
       code?: string;
+      /** name → number, shown and compared on the Models page */
+      metrics?: Record<string, number>;
+      /** a record the model accepts: where the Playground and the snippets start */
+      input_example?: unknown;
     }[];
   }[];
 }
@@ -40,6 +44,8 @@ export async function seedIfEmpty(registry: Registry, modelsDir: string): Promis
         owner: a.owner ?? endpoint.owner ?? '',
         description: a.description ?? '',
         code: a.code ?? '',
+        ...(a.metrics ? { metrics: a.metrics } : {}),
+        ...(a.input_example === undefined ? {} : { inputExample: a.input_example }),
         createdBy: a.owner ?? 'modeldesk'
       });
     }

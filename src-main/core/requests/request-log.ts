@@ -6,6 +6,7 @@ import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
+import { checkFeedback, type FeedbackContext } from './feedback-rule.ts';
 
 export type LoggedRequest = typeof requests.$inferSelect;
 
@@ -37,7 +38,9 @@ export class RequestLog {
     private readonly db: Db,
     /** stored feedback is announced as `feedback.recorded` */
     private readonly events: CoreEvents,
-    private readonly writes: WriteGate
+    private readonly writes: WriteGate,
+    /** the algorithm and endpoint a logged request belongs to, for the feedback rule */
+    private readonly contextOf: (request: LoggedRequest) => FeedbackContext
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -64,11 +67,15 @@ export class RequestLog {
     return row;
   }
 
-  /** Stores (or overwrites) the ground truth; null clears it. */
-  async setFeedback(id: number, feedback: string | null): Promise<LoggedRequest> {
-    if (feedback !== null && feedback.length > 10000) {
+  /**
+   * Stores (or overwrites) the ground truth; null clears it. A classifier's feedback must be one
+   * of its classes unless the endpoint allows free-text labels (feedback-rule.ts).
+   */
+  async setFeedback(id: number, value: string | null): Promise<LoggedRequest> {
+    if (value !== null && value.length > 10000) {
       throw invalidInput('feedback must be at most 10000 characters', 'feedback');
     }
+    const feedback = value === null ? null : checkFeedback(value, this.contextOf(this.get(id)));
     const updated = await this.writes.transaction(`the feedback of request ${id}`, (tx) =>
       tx
         .update(requests)

@@ -139,7 +139,9 @@ export const bundleRoutes =
           return await core.bundles.import(file, {
             dryRun: q.dry_run ?? false,
             onConflict: q.on_conflict ?? 'fail',
-            ...(q.rename_suffix === undefined ? {} : { renameSuffix: q.rename_suffix })
+            ...(q.rename_suffix === undefined ? {} : { renameSuffix: q.rename_suffix }),
+            ...(q.allow_breaking_change === undefined ? {} : { allowBreakingChange: q.allow_breaking_change }),
+            ...(q.reason === undefined ? {} : { reason: q.reason })
           });
         } finally {
           rmSync(file, { force: true });

@@ -28,7 +28,10 @@ export const registryRoutes =
     app.get(
       '/endpoints/:id',
       { schema: { tags: ['registry'], params: IdParams, response: { 200: EndpointBody, ...errors } } },
-      async (request) => endpointBody(core.registry.getEndpoint(idParam(request.params.id, 'endpoint')))
+      async (request) => {
+        const endpoint = core.registry.getEndpoint(idParam(request.params.id, 'endpoint'));
+        return { ...endpointBody(endpoint), contract: core.registry.contracts.contract(endpoint.id) };
+      }
     );
 
     app.get(
@@ -92,6 +95,8 @@ export const registryRoutes =
           tags: ['registry'],
           description:
             'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction. ' +
+            'A promotion to production is checked against the endpoint\'s input contract: 409 with `differences` when it would break ' +
+            'existing clients, unless allow_breaking_change=true with a reason. ' +
             'Refused with 409: a change to an arm of a running A/B test (stop the test first), and a change that takes the ' +
             'endpoint\'s production away unless promote_mlalgorithm names its successor or stop_serving is true with a reason. ' +
             'ab_testing is set only by starting an A/B test (400).',
@@ -107,6 +112,7 @@ export const registryRoutes =
           status: body.status,
           createdBy: body.created_by,
           ...(body.reason === undefined ? {} : { reason: body.reason }),
+          ...(body.allow_breaking_change === undefined ? {} : { allowBreakingChange: body.allow_breaking_change }),
           ...(body.promote_mlalgorithm === undefined ? {} : { promoteAlgorithmId: Number(body.promote_mlalgorithm) }),
           ...(body.stop_serving === undefined ? {} : { stopServing: body.stop_serving })
         });

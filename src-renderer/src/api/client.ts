@@ -1,18 +1,33 @@
 import type { ApiError as ApiErrorBody } from '../../../src-main/contract/classic.ts';
 
-/** An error answer from the API: its message and, when one field is at fault, that field. */
+type FieldErrors = NonNullable<ApiErrorBody['errors']>;
+type Differences = NonNullable<ApiErrorBody['differences']>;
+
+/**
+ * An error answer from the API: its message and, when one field is at fault, that field; every
+ * bad field when there are several; the contract's differences for a breaking change.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly field: string | undefined;
+  readonly errors: FieldErrors;
+  readonly differences: Differences;
   /** the whole error answer, for routes that say more than a message (e.g. a 409's list) */
   readonly body: unknown;
 
-  constructor(status: number, message: string, field?: string, body?: unknown) {
+  constructor(status: number, message: string, field?: string, body?: Partial<ApiErrorBody> | null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.field = field;
+    this.errors = body?.errors ?? (field === undefined ? [] : [{ field, message }]);
+    this.differences = body?.differences ?? [];
     this.body = body;
+  }
+
+  /** The message about `field`, when the answer names it (alone or among several). */
+  messageFor(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
   }
 }
 

@@ -24,8 +24,18 @@ export type {
   AbTestTimeline,
   CreateAbTest,
   StopAbTest,
+  StopAbTestChange,
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
+
+export type {
+  Compatibility,
+  ContractDifferenceBody as ContractDifference,
+  InputContract,
+  RollbackInput,
+  RollbackResult
+} from '../../../src-main/contract/input-contract.ts';
+export type { AlgorithmPatch, DeletedAlgorithm, EndpointPatch, MetadataChange } from '../../../src-main/contract/metadata.ts';
 
 export type {
   SavedServingSettingsBody as SavedServingSettings,

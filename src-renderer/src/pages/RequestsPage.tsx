@@ -7,7 +7,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Empty, QueryState } from '../components/QueryState.tsx';
 import { RefusalSummary } from '../components/RefusalSummary.tsx';
 import { RequestDrawer } from '../components/RequestDrawer.tsx';
-import { filterKeys, RequestFilters, type RequestFilterValues } from '../components/RequestFilters.tsx';
+import { filterKeys, RequestFilters, timeRanges, type RequestFilterValues } from '../components/RequestFilters.tsx';
 import { RequestTable } from '../components/RequestTable.tsx';
 import { useSetParam, type Route } from '../lib/router.ts';
 
@@ -28,6 +28,9 @@ export function RequestsPage({ route }: { route: Route }) {
   const page = Math.max(1, Number(route.params.get('page')) || 1);
   const openId = Number(route.params.get('id')) || null;
 
+  // a preset counts back from now, to the minute (a query key that changes each minute, not each render)
+  const preset = timeRanges[values.range];
+  const since = preset ? new Date(Math.floor((Date.now() - preset.ms) / 60_000) * 60_000).toISOString() : undefined;
   const query: RequestQuery = {
     page,
     page_size: pageSize,
@@ -36,7 +39,7 @@ export function RequestsPage({ route }: { route: Route }) {
     ...(values.algorithm ? { algorithm: Number(values.algorithm) } : {}),
     ...(isOneOf(requestStatusValues, values.status) ? { status: values.status } : {}),
     ...(values.feedback ? { feedback: values.feedback === 'true' } : {}),
-    ...(isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
+    ...(since ? { from: since } : isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
     ...(isoOf(values.to) ? { to: isoOf(values.to)! } : {})
   };
   const log = useRequestLog(query);
