@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
 import { buildServer } from './app.ts';
+import { startOipGrpcServer, type OipGrpcServer } from './grpc/oip-grpc.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,6 +34,10 @@ export interface StartServerOptions {
   jobInputDirs?: string[];
   /** the built job worker (the desktop app's out/main/job-worker.js); omitted: the TypeScript source through tsx */
   jobWorkerEntry?: string;
+  /** Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when absent */
+  grpcPort?: number;
+  /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
+  lockWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -42,6 +47,8 @@ export interface RunningServer {
   token: string;
   dataDir: string;
   endpoints: number;
+  /** the gRPC port (grpc/oip-grpc.ts), or null when gRPC is off */
+  grpcPort: number | null;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.serving === undefined ? {} : { serving: options.serving }),
     ...(options.jobInputDirs ? { jobInputDirs: options.jobInputDirs } : {}),
     ...(options.jobWorkerEntry ? { jobWorkerEntry: options.jobWorkerEntry } : {}),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);
@@ -88,6 +97,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await core.close();
     throw err;
   }
+  let grpc: OipGrpcServer | null = null;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpc = await startOipGrpcServer(core, {
+        host,
+        port: options.grpcPort,
+        protoPath: join(repoRoot, 'proto', 'grpc_predict_v2.proto'),
+        ...(exposed ? { requireToken: token } : {})
+      });
+    } catch (err) {
+      await app.close();
+      await core.close();
+      throw new Error(`cannot serve gRPC on ${host}:${options.grpcPort}: ${(err as Error).message}`);
+    }
+  }
   // jobs left queued or running by the previous run resume now
   core.jobs.start();
   const address = app.server.address();
@@ -100,7 +124,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     token,
     dataDir,
     endpoints: core.registry.listEndpoints().length,
+    grpcPort: grpc?.port ?? null,
     async close() {
+      await grpc?.close();
       await app.close();
       await core.close();
     }
