@@ -165,6 +165,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const jobs = new JobService({
     db: database.db,
+    writes,
     sqlite: database.sqlite,
     registry,
     artifacts,

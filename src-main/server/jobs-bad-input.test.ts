@@ -125,6 +125,35 @@ describe('ids and states', () => {
   });
 });
 
+describe('refused job requests', () => {
+  it('are counted with the refused predictions, by endpoint and reason; accepted jobs and lookups are not', async () => {
+    const heard: [string, string | null, number][] = [];
+    const off = server.core.events.on('request.refused', (r) => heard.push([r.reason, r.endpoint?.name ?? null, r.status]));
+    try {
+      await uploadJob(server, 'no-age.csv', adultCsv(3).replace(/^age, /, 'years, '), { endpoint: 'income_classifier' });
+      await uploadJob(server, 'adult.csv', adultCsv(2), { endpoint: 'nope' });
+      await server.json('/api/v1/jobs/replay', { method: 'POST', admin: true, json: { endpoint: 'income_classifier', candidate_algorithm_id: 999, last: 10 } });
+      await server.json('/api/v1/jobs', { method: 'POST', json: { endpoint: 'income_classifier', path: '/x.csv' } });
+      const accepted = await uploadJob(server, 'adult.csv', adultCsv(5), { endpoint: 'income_classifier' });
+      expect(accepted.status).toBe(202);
+      await waitForJob(server, accepted.body.id);
+      await server.json('/api/v1/jobs/999', { admin: true });
+    } finally {
+      off();
+    }
+    expect(heard).toEqual([
+      ['validation', 'income_classifier', 400],
+      ['unknown_endpoint', null, 400],
+      ['no_algorithm', 'income_classifier', 400],
+      // refused before its body is read: the endpoint it named is not known
+      ['auth', null, 401]
+    ]);
+    server.core.refusals.flush();
+    const summary = await server.json('/api/v1/refusals?endpoint=income_classifier', { admin: true });
+    expect(summary.body.by_reason).toMatchObject({ validation: expect.any(Number), no_algorithm: expect.any(Number), auth: expect.any(Number) });
+  });
+});
+
 function writeAndReturn(path: string): string {
   writeFileSync(path, adultCsv(5));
   return path;

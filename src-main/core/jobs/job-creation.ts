@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultMaxFailedFraction, type InputFormat } from '../../contract/jobs.ts';
-import type { Db } from '../../../db/open.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput } from '../errors.ts';
 import type { SelectOptions, Selection } from '../serving/algorithm-selector.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { chunkSpecFor, inspectInput } from './input-inspection.ts';
 import type { ReceivedFile } from './input-files.ts';
 import type { JobRow, JobStore } from './job-store.ts';
@@ -62,7 +62,7 @@ const extensionOf = (format: InputFormat): string => (format === 'csv' ? 'csv' :
  * moves into `<jobsDir>/<id>/` in the same transaction; a refused job leaves no row and no file.
  */
 export async function createPredictJob(
-  deps: { db: Db; store: JobStore; jobsDir: string; select: (endpoint: string, options: SelectOptions) => Selection },
+  deps: { writes: WriteGate; store: JobStore; jobsDir: string; select: (endpoint: string, options: SelectOptions) => Selection },
   request: PredictJobRequest,
   input: JobInput,
   output?: JobOutput,
@@ -83,39 +83,46 @@ export async function createPredictJob(
       ...(runner ? { runner } : {}),
       ...(input.kind === 'path' ? { inputMtimeMs: input.mtimeMs } : {})
     };
-    return deps.db.transaction(() => {
-      const row = deps.store.insert({
-        kind: 'predict',
-        state: 'queued',
-        endpointId: endpoint.id,
-        algorithmId: algorithm.id,
-        createdBy: (request.createdBy ?? '').trim().slice(0, 200),
-        createdAt: nowIso(),
-        inputPath: path,
-        inputName: input.name,
-        inputFormat: facts.format,
-        inputBytes: bytes,
-        inputSha256: input.kind === 'upload' ? input.file.sha256 : input.sha256,
-        inputUploaded: input.kind === 'upload',
-        dataOffset: facts.dataOffset,
-        inputOffset: facts.dataOffset,
-        outputFormat,
-        maxFailedFraction,
-        options
+    let folder = null as string | null;
+    try {
+      return await deps.writes.transaction('a new job', (tx) => {
+        const row = deps.store.insertIn(tx, {
+          kind: 'predict',
+          state: 'queued',
+          endpointId: endpoint.id,
+          algorithmId: algorithm.id,
+          createdBy: (request.createdBy ?? '').trim().slice(0, 200),
+          createdAt: nowIso(),
+          inputPath: path,
+          inputName: input.name,
+          inputFormat: facts.format,
+          inputBytes: bytes,
+          inputSha256: input.kind === 'upload' ? input.file.sha256 : input.sha256,
+          inputUploaded: input.kind === 'upload',
+          dataOffset: facts.dataOffset,
+          inputOffset: facts.dataOffset,
+          outputFormat,
+          maxFailedFraction,
+          options
+        });
+        folder = join(deps.jobsDir, String(row.id));
+        const ext = extensionOf(outputFormat);
+        const paths = output ?? { result: join(folder, `result.${ext}`), errors: join(folder, `errors.${ext}`) };
+        let inputPath = path;
+        if (input.kind === 'upload') {
+          mkdirSync(folder, { recursive: true });
+          inputPath = join(folder, `input.${extensionOf(facts.format)}`);
+          renameSync(path, inputPath);
+        } else {
+          mkdirSync(dirname(paths.result), { recursive: true });
+        }
+        return deps.store.updateIn(tx, row.id, { inputPath, outputPath: paths.result, errorsPath: paths.errors });
       });
-      const folder = join(deps.jobsDir, String(row.id));
-      const ext = extensionOf(outputFormat);
-      const paths = output ?? { result: join(folder, `result.${ext}`), errors: join(folder, `errors.${ext}`) };
-      let inputPath = path;
-      if (input.kind === 'upload') {
-        mkdirSync(folder, { recursive: true });
-        inputPath = join(folder, `input.${extensionOf(facts.format)}`);
-        renameSync(path, inputPath);
-      } else {
-        mkdirSync(dirname(paths.result), { recursive: true });
-      }
-      return deps.store.update(row.id, { inputPath, outputPath: paths.result, errorsPath: paths.errors });
-    });
+    } catch (err) {
+      // the row was rolled back (a full disk at commit): so is the folder its upload moved into
+      if (folder && input.kind === 'upload') rmSync(folder, { recursive: true, force: true });
+      throw err;
+    }
   } finally {
     // an accepted upload was moved; a refused one is deleted
     if (input.kind === 'upload') rmSync(input.file.path, { force: true });

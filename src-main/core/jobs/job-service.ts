@@ -19,9 +19,13 @@ import { defaultJobWorkers, JobWorkerPool, type JobWorkerEntry } from './job-wor
 import { runPredictJob, type PredictOptions, type StopReason } from './predict-runner.ts';
 import { createReplayJob, runReplayJob, type ReplayRequest } from './replay/replay-runner.ts';
 import { WorkerFeed, workerModelOptions } from './worker-feed.ts';
+import { faultError, faultKindOf } from '../storage/faults.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 
 export interface JobServiceDeps {
   db: Db;
+  /** every write of the jobs table goes through the core's WriteGate */
+  writes: WriteGate;
   sqlite: Database.Database;
   registry: Registry;
   artifacts: ArtifactStore;
@@ -65,7 +69,7 @@ export class JobService {
   private serving = false;
 
   constructor(private readonly deps: JobServiceDeps) {
-    this.store = new JobStore(deps.db);
+    this.store = new JobStore(deps.db, deps.writes);
     this.allowance = new InputAllowance(deps.inputDirs);
     this.pool = new JobWorkerPool(deps.workerEntry);
     this.jobsDir = join(deps.dataDir, 'jobs');
@@ -116,7 +120,7 @@ export class JobService {
     const job = this.store.unfinished().find((j) => isCliJob(j) && j.inputPath === path && j.outputPath === output && j.algorithmId === algorithm.id);
     if (!job || (request.outputFormat !== undefined && job.outputFormat !== request.outputFormat)) return null;
     if ((await sha256OfFile(path)) === job.inputSha256) return job;
-    this.finish(job.id, { state: 'failed', message: 'the input file changed before this job could resume; a new job scores it' });
+    await this.finish(job.id, { state: 'failed', message: 'the input file changed before this job could resume; a new job scores it' });
     return null;
   }
 
@@ -125,8 +129,8 @@ export class JobService {
     if (this.running?.id === id) this.running.controller.abort('shutdown' satisfies StopReason);
   }
 
-  createReplay(request: ReplayRequest): JobRow {
-    return this.enqueue(createReplayJob({ db: this.deps.db, sqlite: this.deps.sqlite, store: this.store, registry: this.deps.registry, select: this.deps.select }, request));
+  async createReplay(request: ReplayRequest): Promise<JobRow> {
+    return this.enqueue(await createReplayJob({ sqlite: this.deps.sqlite, store: this.store, registry: this.deps.registry, select: this.deps.select }, request));
   }
 
   list(limit = 200): JobRow[] {
@@ -189,7 +193,7 @@ export class JobService {
   }
 
   private creation() {
-    return { db: this.deps.db, store: this.store, jobsDir: this.jobsDir, select: this.deps.select };
+    return { writes: this.deps.writes, store: this.store, jobsDir: this.jobsDir, select: this.deps.select };
   }
 
   private enqueue(job: JobRow): JobRow {
@@ -202,7 +206,10 @@ export class JobService {
     if (!this.serving || this.running) return;
     const id = this.queue.shift();
     if (id === undefined) return;
-    void this.execute(this.store.get(id)).finally(() => this.pump());
+    // a job whose end could not be written (a storage fault) stays unfinished and resumes at the next start
+    void this.execute(this.store.get(id))
+      .catch(() => undefined)
+      .finally(() => this.pump());
   }
 
   private execute(job: JobRow, onChunk?: (live: LiveProgress) => void): Promise<JobRow> {
@@ -230,10 +237,10 @@ export class JobService {
       return { ...readRunnableModel(this.deps.artifacts, target), options: workerModelOptions(target) };
     });
     const runStarted = Date.now();
-    const save = (changes: JobChanges): JobRow => this.store.update(queued.id, { ...changes, runningMs: queued.runningMs + (Date.now() - runStarted) });
+    const save = (changes: JobChanges): Promise<JobRow> => this.store.update(queued.id, { ...changes, runningMs: queued.runningMs + (Date.now() - runStarted) });
     let job: JobRow;
     try {
-      job = this.store.update(queued.id, { state: 'running', startedAt: queued.startedAt ?? nowIso(), workers: feed.size, message: null });
+      job = await this.store.update(queued.id, { state: 'running', startedAt: queued.startedAt ?? nowIso(), workers: feed.size, message: null });
     } catch (err) {
       return this.finish(queued.id, { state: 'failed', message: (err as Error).message });
     }
@@ -255,15 +262,19 @@ export class JobService {
       await feed.warm([hooks.modelKey]);
       job = job.kind === 'predict' ? await runPredictJob(job, hooks) : await runReplayJob(job, hooks, this.deps);
     } catch (err) {
-      return this.finish(queued.id, { state: 'failed', message: (err as Error).message, runningMs: queued.runningMs + (Date.now() - runStarted) });
+      return this.finish(queued.id, { state: 'failed', message: failureMessage(queued, err), runningMs: queued.runningMs + (Date.now() - runStarted) });
     }
     if (!finishedJobStates.includes(job.state)) return job;
     return this.finish(job.id, {});
   }
 
-  /** Ends a job: its final state and time, the uploaded input removed (only a resume needed it), announced. */
-  private finish(id: number, changes: JobChanges): JobRow {
-    const job = this.store.update(id, { ...changes, finishedAt: nowIso() });
+  /**
+   * Ends a job: its final state and time, the uploaded input removed (only a resume needed it),
+   * announced. When even this row cannot be written (the database's disk is full), the job stays
+   * unfinished in the table and resumes from its last saved chunk at the next start.
+   */
+  private async finish(id: number, changes: JobChanges): Promise<JobRow> {
+    const job = await this.store.update(id, { ...changes, finishedAt: nowIso() });
     if (job.inputUploaded && job.inputPath) rmSync(job.inputPath, { force: true });
     this.deps.events.emit('job.finished', { job });
     return job;
@@ -295,4 +306,13 @@ async function keepFinishedRows(job: JobRow, by: string): Promise<string> {
   await parts.finish();
   return `cancelled${who} after ${job.rowsDone} rows: the result holds rows 1 to ${job.rowsDone}`;
 }
+
+/** Why a job failed, in words: a storage fault (a full disk) says what could not be written where. */
+function failureMessage(job: JobRow, err: unknown): string {
+  const kind = faultKindOf(err);
+  if (!kind) return (err as Error).message;
+  const where = (err as NodeJS.ErrnoException).path ?? job.outputPath ?? 'the data directory';
+  return faultError(kind, { what: `the result of job ${job.id}`, where }, err).message;
+}
+
 const isCliJob = (job: JobRow): boolean => job.kind === 'predict' && (job.options as PredictOptions).runner === 'cli';

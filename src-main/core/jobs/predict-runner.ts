@@ -26,7 +26,7 @@ export interface RunHooks {
   modelKey: string;
   signal: AbortSignal;
   /** saves progress (and the end) to the job row */
-  save(changes: JobChanges): JobRow;
+  save(changes: JobChanges): Promise<JobRow>;
   /** after each chunk written */
   onChunk?(job: { rowsDone: number; rowsFailed: number; inputOffset: number }): void;
 }
@@ -58,12 +58,12 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
   }
   const output = files;
   let savedAt = 0;
-  const save = (force: boolean): JobRow | null => {
+  const save = async (force: boolean): Promise<JobRow | null> => {
     if (!force && Date.now() - savedAt < saveEveryMs) return null;
     savedAt = Date.now();
     return hooks.save({ ...state, outputBytes: output.resultBytes, errorsBytes: output.errorsBytes });
   };
-  save(true);
+  await save(true);
 
   try {
     const inFlight: { chunk: InputChunk; scored: Promise<ScoredChunk> }[] = [];
@@ -78,7 +78,7 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
       state.rowsDone += result.records;
       state.rowsFailed += result.failures.length;
       state.inputOffset = chunk.end;
-      save(false);
+      await save(false);
       hooks.onChunk?.(state);
     };
     for await (const chunk of readChunks(job.inputPath!, options.spec.format, state.inputOffset, jobChunkRows)) {
@@ -99,7 +99,7 @@ export async function runPredictJob(job: JobRow, hooks: RunHooks): Promise<JobRo
   const reason = hooks.signal.aborted ? (hooks.signal.reason as StopReason) : null;
   if (reason === 'shutdown') {
     await output.close();
-    return save(true)!;
+    return (await save(true))!;
   }
   await output.finish();
   return hooks.save({ ...state, outputBytes: output.resultBytes, errorsBytes: output.errorsBytes, ...ending(job, state, reason) });

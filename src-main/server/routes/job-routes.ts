@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { basename, extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifySchema } from 'fastify';
@@ -10,9 +11,13 @@ import type { Core } from '../../core/index.ts';
 import type { JobRow } from '../../core/jobs/job-store.ts';
 import { jobView } from '../../core/jobs/job-view.ts';
 import type { DownloadTickets } from '../download-tickets.ts';
+import { storageErrorResponses } from '../error-handler.ts';
+import { countJobRefusals, nameJobEndpoint } from './job-refusals.ts';
 import { predictRequestOf, readPathBody, readUploadJob } from './job-upload.ts';
 
 const admin = { config: { admin: true } } as const;
+/** a request for predictions: a refusal (4xx) is counted with the refused predictions */
+const jobRequest = { config: { admin: true, jobRequest: true } } as const;
 const tags = ['jobs'];
 const security = [{ bearer: [] }];
 
@@ -25,11 +30,12 @@ export const jobRoutes =
   async (app) => {
     const links = (id: number) => ({ result: `${app.prefix}/jobs/${id}/result`, errors: `${app.prefix}/jobs/${id}/errors` });
     const view = (job: JobRow) => jobView(job, core.registry, core.jobs.live(job.id), links(job.id));
+    countJobRefusals(app, core);
 
     app.post(
       '/jobs',
       {
-        ...admin,
+        ...jobRequest,
         // the body is multipart (streamed to disk) or JSON: checked in the handler, which names the field
         validatorCompiler: () => () => true,
         schema: {
@@ -53,13 +59,14 @@ export const jobRoutes =
               'application/json': { schema: CreatePathJobBody }
             }
           } as unknown as FastifySchema['body'],
-          response: { 202: JobBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody }
+          response: { 202: JobBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
         let job: JobRow;
         if (request.isMultipart()) {
           const upload = await readUploadJob(core, request);
+          nameJobEndpoint(request, upload.fields.endpoint);
           job = await core.jobs.createFromUpload(upload.file, upload.name, upload.fields);
         } else {
           const body = readPathBody(request.body ?? {});
@@ -72,7 +79,7 @@ export const jobRoutes =
     app.post(
       '/jobs/replay',
       {
-        ...admin,
+        ...jobRequest,
         schema: {
           tags,
           security,
@@ -81,12 +88,12 @@ export const jobRoutes =
             'Its report: agreement with the answers given, per answering model (an A/B arm counts its own requests), and on requests with ' +
             'feedback a paired comparison (McNemar for accuracy, a paired t-test on absolute errors for regressors) with a verdict.',
           body: CreateReplayBody,
-          response: { 202: JobBody, 400: ErrorBody, 401: ErrorBody }
+          response: { 202: JobBody, 400: ErrorBody, 401: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
         const { endpoint, candidate_algorithm_id, last, from, to, created_by } = request.body;
-        const job = core.jobs.createReplay({
+        const job = await core.jobs.createReplay({
           endpoint,
           candidateAlgorithmId: candidate_algorithm_id,
           ...(last === undefined ? {} : { last }),
@@ -130,7 +137,7 @@ export const jobRoutes =
             'Cancels a queued or running job. A running job finishes the chunks it handed out and keeps what it finished: its result holds ' +
             'those rows and its message says so. A finished job cannot be cancelled (409).',
           params: JobIdParams,
-          response: { 200: JobBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+          response: { 200: JobBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request) => view(await core.jobs.cancel(request.params.id))
@@ -204,7 +211,8 @@ export const jobRoutes =
         core.jobs.get(id);
         reply.hijack();
         const out = reply.raw;
-        out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        // the headers hooks set so far (X-Request-Id and the like) go out with the stream, which Fastify no longer sends
+        out.writeHead(200, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
         let last = '';
         const send = (): boolean => {
           const job = core.jobs.get(id);

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { jobChunkRows } from '../../../contract/jobs.ts';
-import type { Db } from '../../../../db/open.ts';
 import { nowIso } from '../../clock.ts';
 import { invalidInput } from '../../errors.ts';
 import type { Registry } from '../../registry/registry.ts';
@@ -29,9 +28,9 @@ const latencySample = 200;
 
 /** Checks the request, fixes the requests it covers, and writes the job row (queued). */
 export function createReplayJob(
-  deps: { db: Db; sqlite: Database.Database; store: JobStore; registry: Registry; select(endpoint: string, options: SelectOptions): Selection },
+  deps: { sqlite: Database.Database; store: JobStore; registry: Registry; select(endpoint: string, options: SelectOptions): Selection },
   request: ReplayRequest
-): JobRow {
+): Promise<JobRow> {
   if (typeof request.endpoint !== 'string' || request.endpoint === '') throw invalidInput('endpoint is required', 'endpoint');
   // the candidate must be one of the endpoint's versions (select refuses an unknown endpoint or version)
   const { endpoint, algorithm } = deps.select(request.endpoint, { algorithmId: request.candidateAlgorithmId });
@@ -77,11 +76,11 @@ export async function runReplayJob(job: JobRow, hooks: RunHooks, deps: { sqlite:
       }
     });
     rowsDone += calls.length;
-    hooks.save({ rowsDone, rowsSkipped: skippedCount() });
+    await hooks.save({ rowsDone, rowsSkipped: skippedCount() });
     hooks.onChunk?.({ rowsDone, rowsFailed: 0, inputOffset: 0 });
   };
   const skippedCount = (): number => [...tally.skipped.values()].reduce((a, n) => a + n, 0);
-  hooks.save({ rowsDone: 0, rowsSkipped: 0 });
+  await hooks.save({ rowsDone: 0, rowsSkipped: 0 });
   for (;;) {
     if (hooks.signal.aborted) break;
     const calls = readCalls(deps.sqlite, job.endpointId, range, afterId, jobChunkRows);
