@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { InputFormat } from '../../contract/jobs.ts';
 import { keyFinder } from '../../contract/record-keys.ts';
 import { recordLayout } from '../../contract/record-layout.ts';
+import { inputShapeText, takesScalar } from '../../contract/record-tensors.ts';
 import { invalidInput } from '../errors.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { ChunkSpec } from './chunk-scorer.ts';
@@ -117,8 +118,16 @@ export function chunkSpecFor(algorithm: Algorithm, facts: InputFacts, outputForm
     const find = keyFinder(byName);
     const missing: string[] = [];
     for (const slot of layout.slots) {
-      if (!slot.fields) {
+      // a tensor input (an image, a sequence) takes many values per record; a CSV cell holds one
+      const tensor = slot.dims.length > 1 || slot.dims.some((d) => d === null);
+      if (!slot.fields && !tensor) {
         throw invalidInput(`"${algorithm.endpointName}" ${algorithm.version} takes arrays of numbers: register it with feature_names to score CSV files, or send JSON Lines`, 'file');
+      }
+      if (!slot.fields || (layout.mode === 'columns' && !takesScalar(slot))) {
+        throw invalidInput(
+          `"${algorithm.endpointName}" ${algorithm.version} reads input "${slot.input}" as a tensor (${inputShapeText(slot)}), which a CSV cell cannot hold: send JSON Lines (format=jsonl), one record per line as predict takes it`,
+          'format'
+        );
       }
       for (const field of slot.fields) {
         const column = find(field);

@@ -1,3 +1,5 @@
+import type { OutputKind } from '../../contract/enums.ts';
+import { resolveSettings } from '../inference/model-settings.ts';
 import { columnWidth, type ModelSignature, type Prediction } from '../inference/signature.ts';
 
 /**
@@ -14,23 +16,30 @@ export type OutputPlan =
 
 export const errorColumn = 'error';
 
-/** What the plan needs of an algorithm: its signature and the classes it was registered with. */
+/**
+ * What the plan needs of an algorithm: its signature and the options it was registered with that
+ * decide how it answers (a tensor model is a classifier when given classes or an output kind).
+ */
 export interface PlannedModel {
   signature: ModelSignature;
   classes: (string | number)[] | null;
+  outputKind?: OutputKind | null;
 }
 
-export function outputPlanOf({ signature, classes }: PlannedModel): OutputPlan {
-  if (signature.task === 'classification') {
-    const probs = signature.outputs.find((o) => o.name === signature.probabilityOutput);
-    if (!probs) return { kind: 'classification', probabilityKeys: [] };
-    // the decoder's keys: the model's classes, else those given at registration, else column numbers
-    const known = signature.classes ?? classes;
-    const width = columnWidth(probs);
-    const keys = known ? known.map(String) : width === null ? [] : Array.from({ length: width }, (_, j) => String(j));
+export function outputPlanOf({ signature, classes, outputKind }: PlannedModel): OutputPlan {
+  // the serving model's own reading of its options (model-settings.ts): the same task, score output and classes
+  const settings = resolveSettings(signature, { classes, outputKind: outputKind ?? null });
+  if (settings.task === 'classification') {
+    const probs = signature.outputs.find((o) => o.name === settings.probabilityOutput);
+    // raw scores answer a label only; no probabilities to write
+    if (!probs || settings.outputKind === 'scores') return { kind: 'classification', probabilityKeys: [] };
+    // the decoder's keys: the classes, else column numbers (one score column stands for two classes)
+    const width = probs.shape?.length === 1 ? 1 : columnWidth(probs);
+    const columns = width === 1 ? 2 : width;
+    const keys = settings.classes ? settings.classes.map(String) : columns === null ? [] : Array.from({ length: columns }, (_, j) => String(j));
     return { kind: 'classification', probabilityKeys: keys };
   }
-  if (signature.task === 'regression') {
+  if (settings.task === 'regression') {
     const [output] = signature.outputs;
     return { kind: 'regression', width: (output && columnWidth(output)) ?? 1 };
   }

@@ -20,6 +20,8 @@ export function workerModelOptions(algorithm: Algorithm): ModelOptions {
     positiveClass: algorithm.positiveClass,
     threshold: algorithm.threshold,
     classes: algorithm.classes,
+    outputKind: algorithm.outputKind,
+    handlesMissing: algorithm.handlesMissing,
     intraOpThreads: 1,
     allowSpinning: false
   };
