@@ -96,7 +96,9 @@ describe('replaying logged traffic against a candidate', () => {
   }, 120_000);
 
   it('skips, with the reason, the requests a candidate cannot read', async () => {
-    const iris = await server.register('iris_lr', { endpoint: 'income_classifier', name: 'iris', version: '1', status: 'testing' });
+    // a model its clients could not call: registered only with the breaking change accepted (issue 12 §1)
+    const iris = await server.register('iris_lr', { endpoint: 'income_classifier', name: 'iris', version: '1', status: 'testing', allow_breaking_change: 'true', reason: 'a replay test' });
+    expect(iris.status, JSON.stringify(iris.body)).toBe(201);
     const job = await replay({ candidate_algorithm_id: iris.body.id, last: 10 });
     expect(job).toMatchObject({ state: 'completed', rows_done: 10, rows_skipped: 10 });
     expect(job.report.compared).toBe(0);
