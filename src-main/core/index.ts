@@ -2,6 +2,10 @@ import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.ts';
+import { AccessSettingsService } from './access/access-settings.ts';
+import { ApiKeys } from './access/api-keys.ts';
+import { auditChanges } from './access/audit-events.ts';
+import { AuditLog } from './access/audit-log.ts';
 import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
@@ -14,7 +18,7 @@ import { startCheckpointer } from './requests/checkpointer.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
+import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
@@ -23,7 +27,10 @@ import { ServingSettingsService } from './serving/settings-service.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-export type { InferInput, InferResult } from './serving/infer.ts';
+export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Actor } from './access/actor.ts';
+export type { ApiKeyRecord } from './access/api-keys.ts';
+export type { AuditRecord } from './access/audit-log.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
 
 export interface CoreConfig {
@@ -37,6 +44,8 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /** `serve --strict`: requests without a credential reach only health, whatever access.json says */
+  strict?: boolean;
 }
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
@@ -56,6 +65,12 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** API keys: created, listed, revoked, checked on each request that presents one */
+  readonly keys: ApiKeys;
+  /** every change, who made it and from where (written from the event bus: access/audit-events.ts) */
+  readonly audit: AuditLog;
+  /** the access switches (access.json): LAN mode at the next start, strict at once */
+  readonly access: AccessSettingsService;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -64,7 +79,7 @@ export interface Core {
   /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
   select(endpointName: string, options?: SelectOptions): Selection;
   /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
-  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  infer(endpointName: string, input: InferInput, options?: InferOptions): Promise<InferResult>;
   /** Waits for calls in flight and the request log, then closes everything. */
   close(): Promise<void>;
 }
@@ -98,6 +113,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const inference = new Inference(servingRegistry, pool, writer, router);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
   const metrics = new Metrics(endpointNames(registry));
+  const keys = new ApiKeys(database.db, events, (name) => registry.findEndpointByName(name) !== undefined);
+  const audit = new AuditLog(database.db);
+  const access = new AccessSettingsService(config.dataDir, config.strict ?? false, events);
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -116,6 +134,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
+  events.on('key.used', ({ key }) => metrics.recordKeyRequest(key.name));
+  auditChanges(events, audit, {
+    endpointName: endpointNames(registry),
+    algorithmLabel: (id) => {
+      const a = registry.getAlgorithm(id);
+      return `${a.name} ${a.version} (#${a.id})`;
+    }
+  });
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
 
@@ -129,6 +155,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    keys,
+    audit,
+    access,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -138,6 +167,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();
+      keys.flush();
       await checkpointer.close();
       database.close();
     }

@@ -1,73 +1,164 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AsyncResource } from 'node:async_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { scopeAllows, type AccessMode } from '../contract/access.ts';
+import { runAs, type Actor } from '../core/access/actor.ts';
+import type { Core } from '../core/index.ts';
+import { CredentialReader, type Credential } from './access/credentials.ts';
+import { allowedHosts, hostnameOf } from './access/hosts.ts';
+import { ruleOf, type RouteRule } from './access/route-table.ts';
 import type { DownloadTickets } from './download-tickets.ts';
 import { errorBody } from './error-handler.ts';
 
 export interface SecurityOptions {
   adminToken: string;
-  /** host names the server answers to besides loopback (the bound interface when not loopback) */
-  extraHosts?: string[];
-  /** when the server is reachable beyond loopback, predict and feedback need a token too */
-  protectPredict?: boolean;
+  /** serving the LAN: a credential on every route but health (the server also serves HTTPS) */
+  lan?: boolean;
+  /** the interface the server binds (its address is an accepted Host) */
+  bound?: string;
+  /** more names the Host check accepts when serving the LAN: the certificate's, `--allow-host` */
+  hostNames?: string[];
+}
+
+/** A route as registered, with the rule the access hook applies to it (for the enumeration test). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  rule: RouteRule;
+  /** what the route's own config still says (`admin: true`…), a hint for classifying it */
+  legacyFlags: string[];
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** admin routes: everything that changes the registry or reads the request log */
+    /**
+     * @deprecated Ignored: who may call a route is decided by access/route-table.ts alone. Kept so
+     * that routes written before issue 17 still compile; the enumeration test names them until
+     * they are classified in the table.
+     */
     admin?: boolean;
-    /** predict/feedback: open on loopback, token required when exposed */
+    /** @deprecated ignored, as `admin` */
     open?: boolean;
-    /** an admin download that also opens with a one-time `?ticket=` (download-tickets.ts) */
+    /** @deprecated ignored: a rule's `ticket` in access/route-table.ts */
     ticket?: boolean;
+  }
+  interface FastifyRequest {
+    /** who the request is, once the access hook let it in; null = no credential (an open route) */
+    credential: Credential | null;
+  }
+  interface FastifyInstance {
+    /** every route registered so far and its access rule */
+    registeredRoutes(): readonly RegisteredRoute[];
+    /** the protection mode requests are judged in now */
+    accessMode(): AccessMode;
   }
 }
 
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const anonymous = (request: FastifyRequest): Actor => ({ name: 'anonymous', apiKeyId: null, address: request.ip });
 
 /**
- * DESIGN §4.4: refuse foreign Host headers (DNS rebinding), refuse any Origin but our own
- * (a web page cannot post to localhost, even form-encoded), and require the admin token on
- * admin routes (or, on download routes, a one-time ticket). Scripts send no Origin and keep working.
+ * DESIGN §4.4, decided in one place for every route, in this order: the `Host` must be one of
+ * this server's names (else 400: DNS rebinding); an `Origin`, when sent, must be the server's own
+ * (else 403: a web page cannot post here, even form-encoded); then the route's rule in the one
+ * table (access/route-table.ts) and the mode say whether a credential is needed, and the
+ * credential presented decides: none where one is needed, or a wrong, revoked or expired one:
+ * 401; one without the scope or the endpoint: 403; over its key's rate limit: 429.
+ *
+ * Each request then runs as its credential (core/access/actor.ts), so the audit log knows who
+ * made a change. Nothing is cached per connection: a key revoked or expired is refused on the
+ * next request, also on a keep-alive connection.
  */
-export function installSecurity(app: FastifyInstance, options: SecurityOptions, tickets?: DownloadTickets): void {
-  const allowedHosts = new Set([...loopbackHosts, ...(options.extraHosts ?? [])]);
-  const expected = Buffer.from(options.adminToken);
+export function installSecurity(app: FastifyInstance, core: Core, options: SecurityOptions, tickets?: DownloadTickets): void {
+  const hosts = allowedHosts({ lan: options.lan === true, bound: options.bound ?? '127.0.0.1', names: options.hostNames ?? [] });
+  const credentials = new CredentialReader(options.adminToken, core);
+  const mode = (): AccessMode => (options.lan ? 'lan' : core.access.strict ? 'strict' : 'loopback');
+  const registered: RegisteredRoute[] = [];
+  const scopes = new WeakMap<FastifyRequest, AsyncResource>();
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.decorateRequest('credential', null);
+  app.decorate('registeredRoutes', () => registered);
+  app.decorate('accessMode', mode);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as Record<string, unknown>;
+    const legacyFlags = ['admin', 'open', 'ticket'].filter((flag) => config[flag] === true);
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url, rule: ruleOf(method, route.url), legacyFlags });
+  });
+
+  /** the rest of the request (body, handler, its events) runs as `actor` */
+  const enter = (request: FastifyRequest, actor: Actor, done: HookHandlerDoneFunction) =>
+    runAs(actor, () => {
+      const scope = new AsyncResource('modeldesk-request');
+      scopes.set(request, scope);
+      scope.runInAsyncScope(done, request.raw);
+    });
+
+  app.addHook('onRequest', (request, reply, done) => {
     const host = request.headers.host ?? '';
-    if (!allowedHosts.has(hostnameOf(host))) {
-      return reply.code(400).send(errorBody(`host "${host}" is not allowed; use http://127.0.0.1`));
-    }
+    if (!hosts.has(hostnameOf(host))) return refuse(request, reply, 400, `host "${host}" is not allowed: use this machine's own name or address`);
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) {
-      return reply.code(403).send(errorBody(`cross-origin request from "${origin}" refused`));
+    if (origin !== undefined && origin !== `${request.protocol}://${host}`) {
+      return refuse(request, reply, 403, `cross-origin request from "${origin}" refused`);
     }
-    const config = request.routeOptions.config;
-    const needsToken = config.admin === true || (config.open === true && options.protectPredict === true);
-    if (needsToken && !hasToken(request, expected) && !ticketOpens(request, tickets)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send(errorBody('admin token required: send "Authorization: Bearer <token>" (printed at start, or MODELDESK_ADMIN_TOKEN)'));
+    // no route matched: the 404 answer says nothing a credential would protect
+    const url = request.routeOptions.url;
+    const rule = url === undefined ? null : ruleOf(request.method, url);
+    if (rule === null || rule.class === 'public') return enter(request, anonymous(request), done);
+
+    const presented = credentials.read(request);
+    if (presented.kind === 'refused') return refuse(request, reply, 401, presented.message);
+    if (presented.kind === 'none') {
+      if (rule.class === 'open' && mode() === 'loopback') return enter(request, anonymous(request), done);
+      if (rule.ticket && ticketOpens(request, tickets)) return enter(request, anonymous(request), done);
+      return refuse(request, reply, 401, credentialNeeded(mode()));
     }
+
+    const credential = presented.credential;
+    if (!scopeAllows(credential.scope, rule.scope)) {
+      return refuse(request, reply, 403, `${describe(credential)} may not do this: it needs the ${rule.scope} scope (or admin)`);
+    }
+    if (credential.endpoints !== null && rule.endpoint) {
+      const endpoint = rule.endpoint(request, core);
+      if (endpoint !== undefined && !credential.endpoints.includes(endpoint)) {
+        const allowed = credential.endpoints.map((e) => `"${e}"`).join(', ');
+        return refuse(request, reply, 403, `${describe(credential)} may only call ${allowed}, not "${endpoint}"`);
+      }
+    }
+    if (credential.key) {
+      const wait = core.keys.throttle(credential.key);
+      if (wait > 0) {
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
+        return refuse(request, reply, 429, `${describe(credential)} is limited to ${credential.key.rateLimit} requests per second; retry in ${wait.toFixed(1)} s`);
+      }
+    }
+    request.credential = credential;
+    enter(request, { name: credential.name, apiKeyId: credential.keyId, address: request.ip }, done);
+  });
+
+  // The body is parsed on the socket's events, outside the context set above: re-enter it, so
+  // the handler and the events it emits run as the request's credential (as @fastify/request-context does).
+  app.addHook('preValidation', (request, _reply, done) => {
+    const scope = scopes.get(request);
+    if (scope) scope.runInAsyncScope(done, request.raw);
+    else done();
   });
 }
 
-function hostnameOf(host: string): string {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  const colon = host.lastIndexOf(':');
-  return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
+function credentialNeeded(mode: AccessMode): string {
+  const how = 'send "Authorization: Bearer <API key or admin token>"';
+  if (mode === 'lan') return `serving the LAN: every route but health needs a credential; ${how}`;
+  if (mode === 'strict') return `strict mode: every route but health needs a credential; ${how}`;
+  return `this route needs a credential; ${how} (the admin token is printed at start, or set MODELDESK_ADMIN_TOKEN)`;
+}
+
+const describe = (c: Credential): string => (c.keyId === null ? 'the admin token' : `API key "${c.name}" (${c.scope})`);
+
+/** A refusal in the protocol's own error shape: `{"error": …}` on /v2, the classic body elsewhere. */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, message: string): void {
+  if (status === 401) void reply.header('www-authenticate', 'Bearer');
+  const v2 = request.url === '/v2' || request.url.startsWith('/v2/');
+  void reply.code(status).send(v2 ? { error: message } : errorBody(message));
 }
 
 function ticketOpens(request: FastifyRequest, tickets: DownloadTickets | undefined): boolean {
-  if (!tickets || request.routeOptions.config.ticket !== true || request.method !== 'GET') return false;
+  if (!tickets || request.method !== 'GET') return false;
   return tickets.redeem((request.query as { ticket?: unknown } | undefined)?.ticket, request.url);
-}
-
-function hasToken(request: FastifyRequest, expected: Buffer): boolean {
-  const header = request.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (!match?.[1]) return false;
-  const given = Buffer.from(match[1].trim());
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -135,6 +135,19 @@ export const ManifestRequests = Type.Object(
   { additionalProperties: false, description: 'the request log, one JSON object per line in requests.jsonl' }
 );
 
+/** One audit log entry (issue 17 §4): carried for the record; an import does not replay it. */
+export const ManifestAuditEntry = Type.Object(
+  {
+    created_at: timestamp,
+    actor: Type.String(),
+    client_address: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    endpoint: Type.Union([endpointName, Type.Null()]),
+    summary: Type.String()
+  },
+  { additionalProperties: false }
+);
+
 export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
@@ -144,7 +157,10 @@ export const Manifest = Type.Object(
     algorithms: Type.Array(ManifestAlgorithm),
     statuses: Type.Array(ManifestStatus),
     ab_tests: Type.Array(ManifestAbTest),
-    requests: Type.Union([ManifestRequests, Type.Null()])
+    requests: Type.Union([ManifestRequests, Type.Null()]),
+    audit: Type.Optional(
+      Type.Array(ManifestAuditEntry, { description: 'the audit log at export (of the exported endpoints when some were chosen), oldest first' })
+    )
   },
   { additionalProperties: false }
 );
@@ -178,6 +194,7 @@ export type ManifestAlgorithm = Static<typeof ManifestAlgorithm>;
 export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
+export type ManifestAuditEntry = Static<typeof ManifestAuditEntry>;
 export type RequestLine = Static<typeof RequestLine>;
 
 /** The document written to manifest.schema.json: the manifest, with a requests.jsonl line under definitions. */

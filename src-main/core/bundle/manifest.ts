@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
+import { abTestArms, abTests, algorithms, algorithmStatuses, auditLog, endpoints, requests } from '../../../db/schema.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { notFound } from '../errors.ts';
 import type { ModelSignature } from '../inference/index.ts';
@@ -50,6 +50,12 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       ? tx.select().from(abTestArms).where(inArray(abTestArms.abTestId, testRows.map((t) => t.id))).orderBy(asc(abTestArms.abTestId), asc(abTestArms.position)).all()
       : [];
     const lastRequestId = tx.select({ id: max(requests.id) }).from(requests).get()?.id ?? 0;
+    const auditRows = tx
+      .select()
+      .from(auditLog)
+      .where(only?.length ? inArray(auditLog.endpoint, chosen.map((e) => e.name)) : undefined)
+      .orderBy(asc(auditLog.id))
+      .all();
 
     const abTestsOut: ManifestAbTest[] = testRows.map((t) => ({
       endpoint: endpointName.get(t.endpointId)!,
@@ -98,7 +104,15 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           reason: s.reason,
           created_at: s.createdAt
         })),
-        ab_tests: abTestsOut
+        ab_tests: abTestsOut,
+        audit: auditRows.map((r) => ({
+          created_at: r.createdAt,
+          actor: r.actor,
+          client_address: r.clientAddress,
+          action: r.action,
+          endpoint: r.endpoint,
+          summary: r.summary
+        }))
       }
     };
   });

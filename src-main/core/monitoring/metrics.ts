@@ -21,6 +21,7 @@ export class Metrics {
   private readonly batchSize: Histogram<'endpoint' | 'algorithm'>;
   private readonly feedback: Counter<'endpoint'>;
   private readonly abRequests: Counter<'ab_test' | 'algorithm' | 'shadow'>;
+  private readonly keyRequests: Counter<'key'>;
   private readonly loggedSeries = new Map<string, LoggedSeries>();
 
   constructor(private readonly endpointName: (id: number) => string) {
@@ -65,6 +66,16 @@ export class Metrics {
       labelNames: ['ab_test', 'algorithm', 'shadow'],
       registers
     });
+    this.keyRequests = new Counter({
+      name: 'modeldesk_api_key_requests_total',
+      help: 'Requests that presented a valid API key, by key name (any route; refused for scope or rate included)',
+      labelNames: ['key'],
+      registers
+    });
+  }
+
+  recordKeyRequest(keyName: string): void {
+    this.keyRequests.inc({ key: keyName });
   }
 
   recordLogged(rows: readonly RequestRow[]): void {

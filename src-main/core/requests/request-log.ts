@@ -13,6 +13,8 @@ export interface RequestFilter {
   algorithmId?: number;
   abTestId?: number;
   status?: RequestStatus;
+  /** only the calls made with this API key (no index: it scans what the other filters leave) */
+  apiKeyId?: number;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
   /** ISO timestamps, inclusive */
@@ -91,6 +93,7 @@ function whereOf(f: RequestFilter): SQL | undefined {
     c.push(eq(requests.abTestId, f.abTestId));
   }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.apiKeyId !== undefined) c.push(eq(requests.apiKeyId, f.apiKeyId));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
   if (f.from !== undefined) c.push(gte(requests.createdAt, f.from));

@@ -16,6 +16,8 @@ export interface RequestRow {
   status: 'OK' | 'Error';
   latencyUs: number;
   clientKey: string | null;
+  /** the API key that made the call (null: the admin token, or none on loopback) */
+  apiKeyId?: number | null;
   createdAt: string;
 }
 
@@ -42,8 +44,8 @@ export const largeCommitRows = 256;
 const workerIdleMs = 10_000;
 
 const columns = `(endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-   label, status, latency_us, client_key, feedback, created_at)`;
-const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
+   label, status, latency_us, client_key, api_key_id, feedback, created_at)`;
+const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
 const insertSql = `insert into requests ${columns} values ${rowValues}`;
 
 /**
@@ -202,6 +204,7 @@ function paramsOf(r: RequestRow): LogParams {
     r.status,
     r.latencyUs,
     r.clientKey,
+    r.apiKeyId ?? null,
     r.createdAt
   ];
 }

@@ -12,6 +12,7 @@ export type PredictionAnswer = Static<typeof PredictionResponse>;
 export interface CallFacts {
   selection: Selection;
   clientKey: string | null;
+  apiKeyId: number | null;
   createdAt: string;
 }
 
@@ -54,6 +55,7 @@ export function rowOf(call: CallFacts, algorithm: Algorithm, record: unknown, an
     status: ok ? 'OK' : 'Error',
     latencyUs,
     clientKey: call.clientKey,
+    apiKeyId: call.apiKeyId,
     createdAt: call.createdAt
   };
 }

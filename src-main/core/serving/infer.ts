@@ -32,6 +32,12 @@ export interface InferResult {
   answerJson(i: number): string;
 }
 
+/** A call's options: how its algorithm is chosen, and who makes it (the request log records the key). */
+export interface InferOptions extends SelectOptions {
+  /** the API key that made the call, recorded on each of its rows; null or absent = none */
+  apiKeyId?: number | null;
+}
+
 export const maxRecordsPerRequest = 10_000;
 
 /**
@@ -53,7 +59,7 @@ export class Inference {
     return selectAlgorithm(this.registry, this.router, endpointName, options);
   }
 
-  async infer(endpointName: string, input: InferInput, options: SelectOptions = {}): Promise<InferResult> {
+  async infer(endpointName: string, input: InferInput, options: InferOptions = {}): Promise<InferResult> {
     const many = input.kind === 'decode' || Array.isArray(input.body);
     const given = input.kind === 'body' ? recordsOf(input.body) : null;
     const selection = this.select(endpointName, options);
@@ -68,7 +74,7 @@ export class Inference {
 
       // A large call runs in parts: while the model computes one part (on the inference worker,
       // run-placement.ts), this thread turns the previous part's predictions into answers and rows.
-      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, createdAt: nowIso() };
+      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, apiKeyId: options.apiKeyId ?? null, createdAt: nowIso() };
       const answers: PredictionAnswer[] = new Array(records.length);
       const rows: RequestRow[] = new Array(records.length);
       await Promise.all(

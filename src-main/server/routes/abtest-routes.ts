@@ -46,7 +46,6 @@ export const abTestRoutes =
     app.post(
       '/abtests',
       {
-        config: { admin: true },
         schema: {
           tags: ['abtests'],
           security: [{ bearer: [] }],
@@ -83,7 +82,6 @@ export const abTestRoutes =
       app.route({
         method,
         url: '/abtests/:id',
-        config: { admin: true },
         schema: {
           tags: ['abtests'],
           security: [{ bearer: [] }],
@@ -116,7 +114,6 @@ export const abTestRoutes =
     app.post(
       '/stop_ab_test/:id',
       {
-        config: { admin: true },
         // the tutorial stops a test with an empty POST
         preValidation: async (request) => {
           request.body ??= {};

@@ -26,7 +26,6 @@ export const bundleRoutes =
     app.get(
       '/registry/export',
       {
-        config: { admin: true, ticket: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -67,7 +66,6 @@ export const bundleRoutes =
     app.post(
       '/registry/export/tickets',
       {
-        config: { admin: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -93,7 +91,6 @@ export const bundleRoutes =
     app.post(
       '/registry/import',
       {
-        config: { admin: true },
         validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : queryValidator(schema)),
         schema: {
           tags: ['bundles'],

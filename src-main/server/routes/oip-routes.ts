@@ -83,12 +83,18 @@ export const oipRoutes =
       return { name: request.params.name, ready: true };
     });
 
-    const infer = async (name: string, version: string | undefined, body: { id?: string; inputs: OipTensor[]; outputs?: { name: string }[] }, clientKey: string | null) => {
+    const infer = async (
+      name: string,
+      version: string | undefined,
+      body: { id?: string; inputs: OipTensor[]; outputs?: { name: string }[] },
+      clientKey: string | null,
+      apiKeyId: number | null
+    ) => {
       // the tensors are read with the signature of the algorithm that runs, chosen once by the core
       const decode = (algorithm: Algorithm) => recordsFromTensors(body.inputs, algorithm.signature.inputs);
       let result: InferResult;
       try {
-        result = await core.infer(name, { kind: 'decode', decode }, { ...selectVersion(version), clientKey });
+        result = await core.infer(name, { kind: 'decode', decode }, { ...selectVersion(version), clientKey, apiKeyId });
       } catch (err) {
         throw inV2Words(err, name, version);
       }
@@ -109,13 +115,13 @@ export const oipRoutes =
 
     app.post(
       '/v2/models/:name/infer',
-      { config: { open: true }, schema: { tags, params: ModelParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, undefined, request.body, clientKeyOf(request))
+      { schema: { tags, params: ModelParams, headers: clientKeyHeader, body: InferRequest } },
+      async (request) => infer(request.params.name, undefined, request.body, clientKeyOf(request), request.credential?.keyId ?? null)
     );
     app.post(
       '/v2/models/:name/versions/:version/infer',
-      { config: { open: true }, schema: { tags, params: VersionParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, request.params.version, request.body, clientKeyOf(request))
+      { schema: { tags, params: VersionParams, headers: clientKeyHeader, body: InferRequest } },
+      async (request) => infer(request.params.name, request.params.version, request.body, clientKeyOf(request), request.credential?.keyId ?? null)
     );
   };
 

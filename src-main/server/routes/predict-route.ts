@@ -10,7 +10,6 @@ export const predictRoute =
     app.post(
       '/:endpoint_name/predict',
       {
-        config: { open: true },
         schema: {
           tags: ['predict'],
           description:
@@ -35,7 +34,8 @@ export const predictRoute =
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.version === undefined ? {} : { version: q.version }),
           ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
-          clientKey: request.headers['x-client-key'] ?? q.client_key ?? null
+          clientKey: request.headers['x-client-key'] ?? q.client_key ?? null,
+          apiKeyId: request.credential?.keyId ?? null
         });
         // The answers' JSON was already written for the request log (InferResult.answerJson):
         // the body is assembled from it rather than stringifying every answer again. Fastify

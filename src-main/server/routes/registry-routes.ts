@@ -86,7 +86,6 @@ export const registryRoutes =
     app.post(
       '/mlalgorithmstatuses',
       {
-        config: { admin: true },
         schema: {
           tags: ['registry'],
           description:

@@ -15,7 +15,6 @@ export const requestRoutes =
     app.get(
       '/mlrequests',
       {
-        config: { admin: true },
         schema: {
           tags: ['requests'],
           security: [{ bearer: [] }],
@@ -33,6 +32,7 @@ export const requestRoutes =
           ...(q.algorithm === undefined ? {} : { algorithmId: q.algorithm }),
           ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
           ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.api_key === undefined ? {} : { apiKeyId: q.api_key }),
           ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
           ...(q.from === undefined ? {} : { from: q.from }),
           ...(q.to === undefined ? {} : { to: q.to }),
@@ -40,7 +40,7 @@ export const requestRoutes =
         };
         const result = core.requests.list(filter, page, pageSize);
         const link = (p: number) => {
-          const url = new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`);
+          const url = new URL(request.url, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
           url.searchParams.set('page', String(p));
           return url.toString();
         };
@@ -56,7 +56,6 @@ export const requestRoutes =
     app.get(
       '/mlrequests/:id',
       {
-        config: { admin: true },
         schema: {
           tags: ['requests'],
           security: [{ bearer: [] }],
@@ -71,7 +70,6 @@ export const requestRoutes =
       app.route({
         method,
         url: '/mlrequests/:id',
-        config: { open: true },
         schema: {
           tags: ['requests'],
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',

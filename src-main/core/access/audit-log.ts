@@ -1,0 +1,91 @@
+import { and, asc, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/open.ts';
+import { auditLog } from '../../../db/schema.ts';
+import { nowIso } from '../clock.ts';
+import { invalidInput } from '../errors.ts';
+import type { Page } from '../requests/request-log.ts';
+import { currentActor, type Actor } from './actor.ts';
+
+export type AuditRecord = typeof auditLog.$inferSelect;
+
+/** What a change says of itself; who made it comes from the actor. */
+export interface AuditEntryInput {
+  /** `area.verb`, e.g. algorithm.registered, key.revoked */
+  action: string;
+  summary: string;
+  /** the endpoint the change concerns, if one */
+  endpoint?: string | null;
+}
+
+export interface AuditFilter {
+  /** an exact action, or a family when it ends in "." (`key.`) */
+  action?: string;
+  actor?: string;
+  endpoint?: string;
+  /** ISO timestamps, inclusive */
+  from?: string;
+  to?: string;
+  order?: 'asc' | 'desc';
+}
+
+export const maxAuditPageSize = 1000;
+
+/** The audit log: appended to by audit-events.ts, read by the API, the app and bundles. */
+export class AuditLog {
+  constructor(private readonly db: Db) {}
+
+  /** Appends one entry, by the actor of the call in progress unless told otherwise. */
+  record(entry: AuditEntryInput, actor: Actor = currentActor()): AuditRecord {
+    return this.db
+      .insert(auditLog)
+      .values({
+        createdAt: nowIso(),
+        actor: actor.name,
+        apiKeyId: actor.apiKeyId,
+        clientAddress: actor.address,
+        action: entry.action,
+        endpoint: entry.endpoint ?? null,
+        summary: entry.summary
+      })
+      .returning()
+      .get();
+  }
+
+  list(filter: AuditFilter, page: number, pageSize: number): Page<AuditRecord> {
+    if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxAuditPageSize) {
+      throw invalidInput(`page_size must be an integer from 1 to ${maxAuditPageSize}`, 'page_size');
+    }
+    const where = whereOf(filter);
+    const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+    const results = this.db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(filter.order === 'asc' ? asc(auditLog.id) : desc(auditLog.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .all();
+    return { count: total, results };
+  }
+
+  /** the actions and actors recorded so far, for the app's filters */
+  facets(): { actions: string[]; actors: string[] } {
+    const actions = this.db.selectDistinct({ v: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action)).all();
+    const actors = this.db.selectDistinct({ v: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor)).all();
+    return { actions: actions.map((r) => r.v), actors: actors.map((r) => r.v) };
+  }
+}
+
+function whereOf(f: AuditFilter): SQL | undefined {
+  const c: SQL[] = [];
+  if (f.action !== undefined) {
+    // a family ("key.") is a prefix, compared as text (LIKE would read its "_" as a wildcard)
+    c.push(f.action.endsWith('.') ? sql`substr(${auditLog.action}, 1, ${f.action.length}) = ${f.action}` : eq(auditLog.action, f.action));
+  }
+  if (f.actor !== undefined) c.push(eq(auditLog.actor, f.actor));
+  if (f.endpoint !== undefined) c.push(eq(auditLog.endpoint, f.endpoint));
+  if (f.from !== undefined) c.push(gte(auditLog.createdAt, f.from));
+  if (f.to !== undefined) c.push(lte(auditLog.createdAt, f.to));
+  return c.length ? and(...c) : undefined;
+}
