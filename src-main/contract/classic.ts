@@ -104,6 +104,7 @@ export const MLRequestBody = Type.Object({
   status: RequestStatusSchema,
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
+  api_key: Type.Union([Type.Integer(), Type.Null()], { description: 'id of the API key that made the prediction (GET /api/v1/keys); null: the admin token or none' }),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
   shadow: Type.Boolean()
 });
@@ -122,6 +123,7 @@ export const MLRequestQuery = Type.Object({
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
   status: Type.Optional(RequestStatusSchema),
+  api_key: Type.Optional(Type.Integer({ description: 'only predictions made with this API key (its id)' })),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
