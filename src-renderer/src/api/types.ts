@@ -27,6 +27,7 @@ export type {
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
 
+export type { ApiKey } from '../../../src-main/contract/access.ts';
 export type {
   SavedServingSettingsBody as SavedServingSettings,
   ServingSettingsBody as ServingSettings,
