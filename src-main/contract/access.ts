@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PageOf } from './classic.ts';
 
 /**
  * Access control's facts (issue 17, DESIGN §4.4), declared once for the server, the CLI, the
@@ -103,12 +104,7 @@ export const AuditEntryBody = Type.Object({
   summary: Type.String()
 });
 
-export const AuditPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(AuditEntryBody)
-});
+export const AuditPage = PageOf(AuditEntryBody);
 
 /** What the Server page shows of access: the mode now, the saved switches, TLS. */
 export const AccessStateBody = Type.Object({

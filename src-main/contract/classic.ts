@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { AlgorithmStatusSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
 
 /**
@@ -109,12 +109,16 @@ export const MLRequestBody = Type.Object({
   shadow: Type.Boolean()
 });
 
-export const MLRequestPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(MLRequestBody)
-});
+/** A page in Django REST framework's shape, as the tutorial's request log (and the audit log) answer. */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: Type.Union([Type.String(), Type.Null()]),
+    previous: Type.Union([Type.String(), Type.Null()]),
+    results: Type.Array(item)
+  });
+
+export const MLRequestPage = PageOf(MLRequestBody);
 
 export const MLRequestQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),

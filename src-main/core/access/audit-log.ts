@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../../db/open.ts';
 import { auditLog } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
-import { invalidInput } from '../errors.ts';
+import { checkPage } from '../paging.ts';
 import type { Page } from '../requests/request-log.ts';
 import { currentActor, type Actor } from './actor.ts';
 
@@ -52,10 +52,7 @@ export class AuditLog {
   }
 
   list(filter: AuditFilter, page: number, pageSize: number): Page<AuditRecord> {
-    if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxAuditPageSize) {
-      throw invalidInput(`page_size must be an integer from 1 to ${maxAuditPageSize}`, 'page_size');
-    }
+    checkPage(page, pageSize, maxAuditPageSize);
     const where = whereOf(filter);
     const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
     const results = this.db

@@ -5,6 +5,7 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import { checkPage } from '../paging.ts';
 
 export type LoggedRequest = typeof requests.$inferSelect;
 
@@ -39,10 +40,7 @@ export class RequestLog {
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
-    if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
-      throw invalidInput(`page_size must be an integer from 1 to ${maxPageSize}`, 'page_size');
-    }
+    checkPage(page, pageSize, maxPageSize);
     const where = whereOf(filter);
     const total = this.db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
     const results = this.db

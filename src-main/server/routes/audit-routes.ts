@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuditPage, AuditQuery, type AuditEntry } from '../../contract/access.ts';
 import { ErrorBody } from '../../contract/classic.ts';
 import type { AuditRecord, Core } from '../../core/index.ts';
+import { drfPage } from '../pagination.ts';
 
 /** The audit log (issue 17 §4), newest first, paginated like the request log. Admin only. */
 export const auditRoutes =
@@ -37,17 +38,7 @@ export const auditRoutes =
           page,
           pageSize
         );
-        const link = (p: number) => {
-          const url = new URL(request.url, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
-          url.searchParams.set('page', String(p));
-          return url.toString();
-        };
-        return {
-          count: result.count,
-          next: page * pageSize < result.count ? link(page + 1) : null,
-          previous: page > 1 ? link(page - 1) : null,
-          results: result.results.map(auditBody)
-        };
+        return drfPage(request, page, pageSize, result.count, result.results.map(auditBody));
       }
     );
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
+import { drfPage } from '../pagination.ts';
 import { idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
 
@@ -39,17 +40,7 @@ export const requestRoutes =
           ...(q.order === undefined ? {} : { order: q.order })
         };
         const result = core.requests.list(filter, page, pageSize);
-        const link = (p: number) => {
-          const url = new URL(request.url, `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`);
-          url.searchParams.set('page', String(p));
-          return url.toString();
-        };
-        return {
-          count: result.count,
-          next: page * pageSize < result.count ? link(page + 1) : null,
-          previous: page > 1 ? link(page - 1) : null,
-          results: result.results.map(requestBody)
-        };
+        return drfPage(request, page, pageSize, result.count, result.results.map(requestBody));
       }
     );
 
