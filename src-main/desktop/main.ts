@@ -1,4 +1,5 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startServer, type RunningServer } from '../server/start.ts';
@@ -94,10 +95,18 @@ function createWindow(server: RunningServer): BrowserWindow {
  */
 function trustOwnCertificate(server: RunningServer): void {
   if (!server.tls) return;
-  const own = `sha256/${Buffer.from(server.tls.fingerprint256.replaceAll(':', ''), 'hex').toString('base64')}`;
+  const own = server.tls.fingerprint256;
   const host = new URL(server.url).host;
+  // compared from the certificate itself (PEM in `data`), not from Electron's fingerprint string
+  const fingerprintOf = (pem: string) => {
+    try {
+      return new X509Certificate(pem).fingerprint256;
+    } catch {
+      return null;
+    }
+  };
   app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
-    const ours = new URL(url).host === host && certificate.fingerprint === own;
+    const ours = new URL(url).host === host && fingerprintOf(certificate.data) === own;
     if (ours) event.preventDefault();
     callback(ours);
   });
