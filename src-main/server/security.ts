@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { scopeAllows, type AccessMode } from '../contract/access.ts';
-import { runAs, type Actor } from '../core/access/actor.ts';
+import { holdActorContext, runAs, type Actor } from '../core/access/actor.ts';
 import type { Core } from '../core/index.ts';
 import { CredentialReader, type Credential } from './access/credentials.ts';
 import { allowedHosts, hostnameOf } from './access/hosts.ts';
@@ -53,8 +53,6 @@ declare module 'fastify' {
   }
 }
 
-const anonymous = (request: FastifyRequest): Actor => ({ name: 'anonymous', apiKeyId: null, address: request.ip });
-
 /**
  * DESIGN §4.4, decided in one place for every route, in this order: the `Host` must be one of
  * this server's names (else 400: DNS rebinding); an `Origin`, when sent, must be the server's own
@@ -77,19 +75,39 @@ export function installSecurity(app: FastifyInstance, core: Core, options: Secur
   app.decorateRequest('credential', null);
   app.decorate('registeredRoutes', () => registered);
   app.decorate('accessMode', mode);
+  // The body is parsed on the socket's events, outside the context `enter` sets: routes that
+  // may change something re-enter it before validation, so the handler and the events it emits
+  // run as the request's credential (as @fastify/request-context does). Other routes get no hook.
+  const reenter = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const scope = scopes.get(request);
+    if (scope) scope.runInAsyncScope(done, request.raw);
+    else done();
+  };
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as Record<string, unknown>;
     const legacyFlags = ['admin', 'open', 'ticket'].filter((flag) => config[flag] === true);
-    for (const method of [route.method].flat()) registered.push({ method, url: route.url, rule: ruleOf(method, route.url), legacyFlags });
+    const methods = [route.method].flat();
+    for (const method of methods) registered.push({ method, url: route.url, rule: ruleOf(method, route.url), legacyFlags });
+    if (methods.some((method) => changes(method, ruleOf(method, route.url)))) {
+      route.preValidation = [reenter, ...[route.preValidation ?? []].flat()];
+    }
   });
 
-  /** the rest of the request (body, handler, its events) runs as `actor` */
-  const enter = (request: FastifyRequest, actor: Actor, done: HookHandlerDoneFunction) =>
+  /**
+   * The rest of a request that may change something (an admin write: body, handler, the events
+   * it emits) runs as `actor`, for the audit log; any other request goes on outside any context,
+   * so predictions never pay for one (core/access/actor.ts).
+   */
+  const enter = (request: FastifyRequest, reply: FastifyReply, rule: RouteRule, actor: Actor, done: HookHandlerDoneFunction) => {
+    if (!changes(request.method, rule)) return done();
+    // held until the response is over (sent, or the connection gone)
+    reply.raw.once('close', holdActorContext());
     runAs(actor, () => {
       const scope = new AsyncResource('modeldesk-request');
       scopes.set(request, scope);
       scope.runInAsyncScope(done, request.raw);
     });
+  };
 
   app.addHook('onRequest', (request, reply, done) => {
     const host = request.headers.host ?? '';
@@ -101,13 +119,13 @@ export function installSecurity(app: FastifyInstance, core: Core, options: Secur
     // no route matched: the 404 answer says nothing a credential would protect
     const url = request.routeOptions.url;
     const rule = url === undefined ? null : ruleOf(request.method, url);
-    if (rule === null || rule.class === 'public') return enter(request, anonymous(request), done);
+    if (rule === null || rule.class === 'public') return done();
 
     const presented = credentials.read(request);
     if (presented.kind === 'refused') return refuse(request, reply, 401, presented.message);
     if (presented.kind === 'none') {
-      if (rule.class === 'open' && mode() === 'loopback') return enter(request, anonymous(request), done);
-      if (rule.ticket && ticketOpens(request, tickets)) return enter(request, anonymous(request), done);
+      if (rule.class === 'open' && mode() === 'loopback') return done();
+      if (rule.ticket && ticketOpens(request, tickets)) return done();
       return refuse(request, reply, 401, credentialNeeded(mode()));
     }
 
@@ -130,17 +148,14 @@ export function installSecurity(app: FastifyInstance, core: Core, options: Secur
       }
     }
     request.credential = credential;
-    enter(request, { name: credential.name, apiKeyId: credential.keyId, address: request.ip }, done);
+    enter(request, reply, rule, { name: credential.name, apiKeyId: credential.keyId, address: request.ip }, done);
   });
 
-  // The body is parsed on the socket's events, outside the context set above: re-enter it, so
-  // the handler and the events it emits run as the request's credential (as @fastify/request-context does).
-  app.addHook('preValidation', (request, _reply, done) => {
-    const scope = scopes.get(request);
-    if (scope) scope.runInAsyncScope(done, request.raw);
-    else done();
-  });
+
 }
+
+/** an admin write: what may change something, and so runs as its credential */
+const changes = (method: string, rule: RouteRule): boolean => rule.scope === 'admin' && method !== 'GET' && method !== 'HEAD';
 
 function credentialNeeded(mode: AccessMode): string {
   const how = 'send "Authorization: Bearer <API key or admin token>"';

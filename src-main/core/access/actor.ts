@@ -20,10 +20,31 @@ export interface Actor {
 export const systemActor: Actor = Object.freeze({ name: 'system', apiKeyId: null, address: null });
 
 const storage = new AsyncLocalStorage<Actor>();
+let holders = 0;
 
-/** Runs `fn` (and everything it starts, awaits included) as `actor`. */
+/**
+ * Runs `fn` (and everything it starts, awaits included) as `actor`. Call it only for work that
+ * may change something (the server does for admin writes, not for predictions), inside
+ * `holdActorContext`: on Node 20 an enabled AsyncLocalStorage runs a hook for every promise the
+ * process creates, and left on it cost the predict path about 45% of its requests per second
+ * (docs/DECISIONS.md, "Who made a change").
+ */
 export function runAs<T>(actor: Actor, fn: () => T): T {
   return storage.run(actor, fn);
+}
+
+/**
+ * Keeps the actor context on until the returned function is called (once per holder); when the
+ * last holder lets go, the storage is disabled, and with it the per-promise hook.
+ */
+export function holdActorContext(): () => void {
+  holders++;
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    if (--holders === 0) storage.disable();
+  };
 }
 
 /** the actor of the call in progress, or `system` */
