@@ -11,7 +11,9 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'Serve ONNX models on your own machine. Compatible with the classic "my_ml_service" tutorial API. ' +
-          'Admin routes need "Authorization: Bearer <token>".'
+          'On loopback, predictions, feedback, the tutorial\'s registry reads, /metrics and the docs need no credential; every other route ' +
+          '(and, in strict or LAN mode, every route but health) needs "Authorization: Bearer <admin token or API key>" with the scope the route names: ' +
+          'predict, read or admin (README "Access control").'
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }
     }
