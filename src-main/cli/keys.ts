@@ -24,7 +24,7 @@ export function addKeyCommands(program: Command): void {
     .option('--json', 'print the record and the secret as JSON (as POST /api/v1/keys answers)', false)
     .action(async (name: string, o: { scope: KeyScope; endpoint: string[]; expires?: string; rateLimit?: number; data: string; json: boolean }) => {
       await withCore(o.data, async (core) => {
-        const { key, secret } = core.keys.create({
+        const { key, secret } = await core.keys.create({
           name,
           scope: o.scope,
           endpoints: o.endpoint.length ? o.endpoint : null,
@@ -72,7 +72,7 @@ export function addKeyCommands(program: Command): void {
     .addOption(dataOption())
     .action(async (id: number, o: { data: string }) => {
       await withCore(o.data, async (core) => {
-        const key = core.keys.revoke(id);
+        const key = await core.keys.revoke(id);
         console.log(`Revoked API key "${key.name}" (#${key.id}, ${key.prefix}…) at ${key.revokedAt}.`);
       });
     });

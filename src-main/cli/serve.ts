@@ -18,6 +18,7 @@ interface ServeOptions {
   insecureHttp: boolean;
   strict: boolean;
   allowHost: string[];
+  grpcPort?: number;
 }
 
 /** `modeldesk serve`: the prediction server and web UI without the desktop window. */
@@ -37,7 +38,8 @@ export function addServeCommand(program: Command): void {
     .option('--insecure-http', 'serve the LAN over plain HTTP (credentials and data cross the network readable)', false)
     .option('--strict', 'requests without a credential reach only health, also on loopback', false)
     .option('--allow-host <name>', 'another name this machine is reached by (certificate and Host check); repeat for several', (v: string, all: string[]) => [...all, v], [])
-    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier');
+    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--grpc-port <port>', 'also serve Open Inference v2 over gRPC on this port of the same host (off by default; 0 = any free port); the same credentials as HTTP', port);
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
     if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
@@ -50,7 +52,8 @@ export function addServeCommand(program: Command): void {
       strict: options.strict,
       allowHosts: options.allowHost,
       seed: options.seed,
-      serving: servingFlags(options)
+      serving: servingFlags(options),
+      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort })
     });
     printStartup(server);
     const stop = async (signal: string) => {
@@ -67,6 +70,10 @@ export function addServeCommand(program: Command): void {
 function printStartup(server: RunningServer): void {
   console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
   for (const warning of server.warnings) console.warn(warning);
+  if (server.grpcPort !== null) {
+    const host = new URL(server.url).hostname;
+    console.log(`Open Inference v2 over gRPC: ${host}:${server.grpcPort} (inference.GRPCInferenceService; the credentials of HTTP${server.tls ? ', over TLS with its certificate' : ''})`);
+  }
   if (server.mode === 'lan') {
     console.log('LAN mode: every route but health needs an API key or the admin token.');
     for (const url of server.lanUrls) console.log(`  On the LAN: ${url}`);

@@ -1,13 +1,15 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { scopeAllows, type AccessMode } from '../contract/access.ts';
+import type { AccessMode } from '../contract/access.ts';
 import { holdActorContext, runAs, type Actor } from '../core/access/actor.ts';
 import type { Core } from '../core/index.ts';
+import { authorize } from './access/authorize.ts';
 import { CredentialReader, type Credential } from './access/credentials.ts';
 import { allowedHosts, hostnameOf } from './access/hosts.ts';
 import { ruleOf, type RouteRule } from './access/route-table.ts';
 import type { DownloadTickets } from './download-tickets.ts';
-import { errorBody } from './error-handler.ts';
+import { sendError } from './error-handler.ts';
+import { markRefusal } from './prediction-accounting.ts';
 
 export interface SecurityOptions {
   adminToken: string;
@@ -111,66 +113,46 @@ export function installSecurity(app: FastifyInstance, core: Core, options: Secur
 
   app.addHook('onRequest', (request, reply, done) => {
     const host = request.headers.host ?? '';
-    if (!hosts.has(hostnameOf(host))) return refuse(request, reply, 400, `host "${host}" is not allowed: use this machine's own name or address`);
+    if (!hosts.has(hostnameOf(host))) return refuse(request, reply, 400, `host "${host}" is not allowed: use this machine's own name or address`, 'Host');
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `${request.protocol}://${host}`) {
-      return refuse(request, reply, 403, `cross-origin request from "${origin}" refused`);
+      return refuse(request, reply, 403, `cross-origin request from "${origin}" refused`, 'Origin');
     }
     // no route matched: the 404 answer says nothing a credential would protect
     const url = request.routeOptions.url;
     const rule = url === undefined ? null : ruleOf(request.method, url);
     if (rule === null || rule.class === 'public') return done();
 
-    const presented = credentials.read(request);
-    if (presented.kind === 'refused') return refuse(request, reply, 401, presented.message);
-    if (presented.kind === 'none') {
-      if (rule.class === 'open' && mode() === 'loopback') return done();
-      if (rule.ticket && ticketOpens(request, tickets)) return done();
-      return refuse(request, reply, 401, credentialNeeded(mode()));
+    const decision = authorize(core, {
+      rule,
+      mode: mode(),
+      presented: credentials.read(request),
+      endpoint: () => rule.endpoint?.(request, core),
+      ticketOpens: () => ticketOpens(request, tickets)
+    });
+    if (!decision.allowed) {
+      if (decision.challenge) void reply.header('www-authenticate', decision.challenge);
+      return refuse(request, reply, decision.status, decision.message, decision.status === 429 ? undefined : 'Authorization', decision.retryAfter);
     }
-
-    const credential = presented.credential;
-    if (!scopeAllows(credential.scope, rule.scope)) {
-      return refuse(request, reply, 403, `${describe(credential)} may not do this: it needs the ${rule.scope} scope (or admin)`);
-    }
-    if (credential.endpoints !== null && rule.endpoint) {
-      const endpoint = rule.endpoint(request, core);
-      if (endpoint !== undefined && !credential.endpoints.includes(endpoint)) {
-        const allowed = credential.endpoints.map((e) => `"${e}"`).join(', ');
-        return refuse(request, reply, 403, `${describe(credential)} may only call ${allowed}, not "${endpoint}"`);
-      }
-    }
-    if (credential.key) {
-      const wait = core.keys.throttle(credential.key);
-      if (wait > 0) {
-        void reply.header('retry-after', String(Math.max(1, Math.ceil(wait))));
-        return refuse(request, reply, 429, `${describe(credential)} is limited to ${credential.key.rateLimit} requests per second; retry in ${wait.toFixed(1)} s`);
-      }
-    }
+    const credential = decision.credential;
+    if (credential === null) return done();
     request.credential = credential;
     enter(request, reply, rule, { name: credential.name, apiKeyId: credential.keyId, address: request.ip }, done);
   });
-
-
 }
 
 /** an admin write: what may change something, and so runs as its credential */
 const changes = (method: string, rule: RouteRule): boolean => rule.scope === 'admin' && method !== 'GET' && method !== 'HEAD';
 
-function credentialNeeded(mode: AccessMode): string {
-  const how = 'send "Authorization: Bearer <API key or admin token>"';
-  if (mode === 'lan') return `serving the LAN: every route but health needs a credential; ${how}`;
-  if (mode === 'strict') return `strict mode: every route but health needs a credential; ${how}`;
-  return `this route needs a credential; ${how} (the admin token is printed at start, or set MODELDESK_ADMIN_TOKEN)`;
-}
-
-const describe = (c: Credential): string => (c.keyId === null ? 'the admin token' : `API key "${c.name}" (${c.scope})`);
-
-/** A refusal in the protocol's own error shape: `{"error": …}` on /v2, the classic body elsewhere. */
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, message: string): void {
-  if (status === 401) void reply.header('www-authenticate', 'Bearer');
-  const v2 = request.url === '/v2' || request.url.startsWith('/v2/');
-  void reply.code(status).send(v2 ? { error: message } : errorBody(message));
+/**
+ * A refusal in the protocol's own error shape (`{"error": …}` on /v2, the classic body elsewhere),
+ * counted on a prediction route as refused for `auth` (prediction-accounting.ts), whatever its
+ * status: a foreign Host or Origin, no or a wrong credential, a scope or endpoint it lacks, its
+ * key's rate limit.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, message: string, field?: string, retryAfter?: number): void {
+  markRefusal(request, 'auth');
+  void sendError(request, reply, status, message, field, retryAfter);
 }
 
 function ticketOpens(request: FastifyRequest, tickets: DownloadTickets | undefined): boolean {

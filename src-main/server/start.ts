@@ -8,7 +8,9 @@ import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { readAccessFile } from '../core/access/access-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
 import { isLoopback, machineNames, urlHost } from './access/hosts.ts';
+import { CredentialReader } from './access/credentials.ts';
 import { buildServer } from './app.ts';
+import { startOipGrpcServer, type OipGrpcServer } from './grpc/oip-grpc.ts';
 import type { ServerIdentity } from './routes/access-routes.ts';
 import { localCertificate, ownCertificate, type TlsSetup } from './tls/certificates.ts';
 
@@ -49,6 +51,13 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /**
+   * Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when
+   * absent. It takes the HTTP server's credentials and mode, and its certificate when it has one.
+   */
+  grpcPort?: number;
+  /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
+  lockWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -67,6 +76,8 @@ export interface RunningServer {
   lanUrls: string[];
   /** things the person starting the server must read (plain HTTP on the LAN…) */
   warnings: string[];
+  /** the gRPC port (grpc/oip-grpc.ts), or null when gRPC is off */
+  grpcPort: number | null;
   close(): Promise<void>;
 }
 
@@ -109,6 +120,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
     ...(options.strict ? { strict: true } : {}),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    // never in the log: the admin token (API key secrets, `mdk_…`, are removed by their pattern)
+    secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const scheme = tls ? 'https' : 'http';
@@ -130,6 +144,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await core.close();
     throw err;
   }
+  let grpc: OipGrpcServer | null = null;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpc = await startOipGrpcServer(core, {
+        host,
+        port: options.grpcPort,
+        protoPath: join(repoRoot, 'proto', 'grpc_predict_v2.proto'),
+        access: { credentials: new CredentialReader(token, core), mode: () => app.accessMode() },
+        tls
+      });
+    } catch (err) {
+      await app.close();
+      await core.close();
+      throw new Error(`cannot serve gRPC on ${host}:${options.grpcPort}: ${(err as Error).message}`);
+    }
+  }
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   // on every interface, this machine reaches the server on loopback (a name the certificate holds)
@@ -145,7 +175,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tls,
     lanUrls: lanUrls(),
     warnings,
+    grpcPort: grpc?.port ?? null,
     async close() {
+      await grpc?.close();
       await app.close();
       await core.close();
     }

@@ -22,6 +22,7 @@ export const expected = {
     'PUT /api/v1/mlrequests/:id',
     'PATCH /api/v1/mlrequests/:id',
     'GET /v2',
+    'GET /v2/',
     'GET /v2/models/:name',
     'GET /v2/models/:name/ready',
     'GET /v2/models/:name/versions/:version',
@@ -49,10 +50,14 @@ export const expected = {
     'GET /api/v1/abtests/:id/timeline',
     'GET /api/v1/serving',
     'GET /api/v1/access',
+    'GET /api/v1/refusals',
     'GET /api/v1/registry/export',
-    'POST /api/v1/registry/export/tickets'
+    'POST /api/v1/registry/export/tickets',
+    'GET /api/v1/registry/export/platforms/:name',
+    'POST /api/v1/registry/export/platforms/:name/tickets'
   ]
-  // everything else: an admin credential in every mode
+  // everything else: an admin credential in every mode (the platform export's POST, which
+  // writes a folder on the server and runs every exported model, included)
 };
 
 export type Protection = 'none' | 'predict' | 'read' | 'admin';

@@ -5,6 +5,7 @@ import { keyNamePattern, keyScopeValues, ownerCredentialName, type KeyScope } fr
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { hashOf, isWellFormedSecret, newSecret, prefixOf, sameHash } from './key-secret.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -46,23 +47,28 @@ export class ApiKeys {
 
   constructor(
     private readonly db: Db,
+    private readonly writes: WriteGate,
     private readonly events: CoreEvents,
-    private readonly endpointExists: (name: string) => boolean
+    private readonly endpointExists: (name: string) => boolean,
+    /** a last-use write failed (the request it recorded is not refused for it) */
+    private readonly useNotWritten: (err: unknown) => void
   ) {
     this.byPrefix = db.select().from(apiKeys).where(eq(apiKeys.prefix, sql.placeholder('prefix'))).prepare();
   }
 
   /** A new key and its secret, which is not kept: the caller shows it once. */
-  create(input: CreateKeyInput): { key: ApiKeyRecord; secret: string } {
+  async create(input: CreateKeyInput): Promise<{ key: ApiKeyRecord; secret: string }> {
     const fields = this.checked(input);
-    const active = this.db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.name, fields.name), isNull(apiKeys.revokedAt))).get();
-    if (active) throw conflict(`a key named "${fields.name}" exists; revoke it or choose another name`, 'name');
     const { secret, prefix, hash } = newSecret();
-    const key = this.db
-      .insert(apiKeys)
-      .values({ ...fields, prefix, secretHash: hash, createdAt: nowIso() })
-      .returning()
-      .get();
+    const key = await this.writes.transaction(`the API key "${fields.name}"`, (tx) => {
+      const active = tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.name, fields.name), isNull(apiKeys.revokedAt))).get();
+      if (active) throw conflict(`a key named "${fields.name}" exists; revoke it or choose another name`, 'name');
+      return tx
+        .insert(apiKeys)
+        .values({ ...fields, prefix, secretHash: hash, createdAt: nowIso() })
+        .returning()
+        .get();
+    });
     this.events.emit('key.created', { key });
     return { key, secret };
   }
@@ -78,10 +84,19 @@ export class ApiKeys {
   }
 
   /** Revokes a key from its next request on; revoking a revoked key changes nothing. */
-  revoke(id: number): ApiKeyRecord {
+  async revoke(id: number): Promise<ApiKeyRecord> {
     const current = this.get(id);
     if (current.revokedAt !== null) return current;
-    const key = this.db.update(apiKeys).set({ revokedAt: nowIso() }).where(eq(apiKeys.id, id)).returning().get()!;
+    const key = await this.writes.transaction(`revoking API key ${id}`, (tx) =>
+      tx
+        .update(apiKeys)
+        .set({ revokedAt: nowIso() })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+        .returning()
+        .get()
+    );
+    // revoked meanwhile by another process (the CLI): nothing changed here
+    if (!key) return this.get(id);
     this.limiter.forget(id);
     this.events.emit('key.revoked', { key });
     return this.withLastUse(key);
@@ -108,11 +123,15 @@ export class ApiKeys {
     return key.rateLimit === null ? 0 : this.limiter.take(key.id, key.rateLimit);
   }
 
-  /** writes the latest uses not yet written (at close) */
-  flush(): void {
-    for (const [id, use] of this.lastUse) {
-      this.db.update(apiKeys).set({ lastUsedAt: use.at, lastUsedAddress: use.address }).where(eq(apiKeys.id, id)).run();
-    }
+  /** writes the latest uses (at close) */
+  async flush(): Promise<void> {
+    const uses = [...this.lastUse];
+    if (uses.length === 0) return;
+    await this.writes
+      .transaction('the last use of API keys', (tx) => {
+        for (const [id, use] of uses) tx.update(apiKeys).set({ lastUsedAt: use.at, lastUsedAddress: use.address }).where(eq(apiKeys.id, id)).run();
+      })
+      .catch(this.useNotWritten);
   }
 
   private checked(input: CreateKeyInput): Omit<typeof apiKeys.$inferInsert, 'prefix' | 'secretHash' | 'createdAt'> {
@@ -154,7 +173,14 @@ export class ApiKeys {
     const previous = this.lastUse.get(row.id);
     const write = !previous || now - previous.writtenAt >= lastUseWriteMs || previous.address !== address;
     const at = new Date(now).toISOString();
-    if (write) this.db.update(apiKeys).set({ lastUsedAt: at, lastUsedAddress: address }).where(eq(apiKeys.id, row.id)).run();
+    if (write) {
+      // through the write gate like every write (busy: tried again without blocking this request)
+      this.writes
+        .transaction(`the last use of API key ${row.id}`, (tx) =>
+          tx.update(apiKeys).set({ lastUsedAt: at, lastUsedAddress: address }).where(eq(apiKeys.id, row.id)).run()
+        )
+        .catch(this.useNotWritten);
+    }
     this.lastUse.set(row.id, { at, address, writtenAt: write ? now : previous!.writtenAt });
   }
 

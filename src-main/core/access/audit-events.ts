@@ -1,3 +1,4 @@
+import { planOutcomes, type PlanCounts } from '../../contract/bundles.ts';
 import type { CoreEventMap, CoreEventName, CoreEventSource } from '../events.ts';
 import type { ApiKeyRecord } from './api-keys.ts';
 import type { AuditEntryInput, AuditLog } from './audit-log.ts';
@@ -30,13 +31,14 @@ export const auditRules: AuditRules = {
       };
     }
     const r = e.result;
-    const endpoints = [...r.endpoints.new, ...r.endpoints.identical];
+    const endpoints = [...r.endpoints.added, ...r.endpoints.identical].map((x) => x.name);
     return {
       action: 'registry.imported',
       endpoint: endpoints.length === 1 ? endpoints[0]! : null,
       summary:
-        `imported a bundle of ${r.created_at}: ${r.algorithms.new.length} new algorithm(s), ${r.algorithms.identical.length} identical, ` +
-        `${r.algorithms.conflicts.length} conflict(s) (${r.on_conflict}), ${r.ab_tests.new.length} A/B test(s), ${r.requests} request(s)`
+        `imported a bundle of ${r.created_at}${r.registry_id ? ` from registry ${r.registry_id}` : ''} (${r.on_conflict}): ` +
+        (['algorithms', 'ab_tests', 'requests'] as const).map((kind) => `${kindWords[kind]} ${outcomeWords(r.counts[kind])}`).join('; ') +
+        `; ${r.algorithms.conflicts.length} conflict(s)`
     };
   },
   'status.changed': (e, lookup) => {
@@ -76,6 +78,13 @@ export const auditRules: AuditRules = {
   'key.revoked': ({ key }) => ({ action: 'key.revoked', summary: `revoked API key “${key.name}” (${key.prefix}…, ${key.scope})` })
 };
 
+const kindWords = { algorithms: 'algorithms', ab_tests: 'A/B tests', requests: 'request rows' } as const;
+
+/** `2 added, 1 identical, 0 skipped, 0 renamed` */
+function outcomeWords(counts: PlanCounts[keyof PlanCounts]): string {
+  return planOutcomes.map((o) => `${counts[o]} ${o}`).join(', ');
+}
+
 function describeKey(key: ApiKeyRecord): string {
   const parts: string[] = [`${key.prefix}…`, key.scope];
   if (key.endpoints) parts.push(`endpoints ${key.endpoints.join(', ')}`);
@@ -84,16 +93,24 @@ function describeKey(key: ApiKeyRecord): string {
   return parts.join(', ');
 }
 
+/** What the subscription needs besides the log: lookups for the rules, and where a failed write is reported. */
+export interface AuditWiring extends AuditLookup {
+  /** an entry could not be written (the change itself is already committed and stands) */
+  failed(err: unknown, entry: AuditEntryInput): void;
+}
+
 /** Subscribes the audit log to every event that has a rule; returns the function that unsubscribes. */
-export function auditChanges(events: CoreEventSource, audit: AuditLog, lookup: AuditLookup, rules: AuditRules = auditRules): () => void {
-  const subscriptions = (Object.keys(rules) as CoreEventName[]).map((event) => subscribe(events, audit, lookup, rules, event));
+export function auditChanges(events: CoreEventSource, audit: AuditLog, wiring: AuditWiring, rules: AuditRules = auditRules): () => void {
+  const subscriptions = (Object.keys(rules) as CoreEventName[]).map((event) => subscribe(events, audit, wiring, rules, event));
   return () => subscriptions.forEach((unsubscribe) => unsubscribe());
 }
 
-function subscribe<K extends CoreEventName>(events: CoreEventSource, audit: AuditLog, lookup: AuditLookup, rules: AuditRules, event: K): () => void {
+function subscribe<K extends CoreEventName>(events: CoreEventSource, audit: AuditLog, wiring: AuditWiring, rules: AuditRules, event: K): () => void {
   const rule = rules[event] as AuditRule<K>;
   return events.on(event, (payload) => {
-    const entries = rule(payload, lookup);
-    for (const entry of entries === null ? [] : Array.isArray(entries) ? entries : [entries]) audit.record(entry);
+    const entries = rule(payload, wiring);
+    for (const entry of entries === null ? [] : Array.isArray(entries) ? entries : [entries]) {
+      audit.record(entry).catch((err: unknown) => wiring.failed(err, entry));
+    }
   });
 }

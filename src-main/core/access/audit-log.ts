@@ -4,6 +4,7 @@ import { auditLog } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
 import { checkPage } from '../paging.ts';
 import type { Page } from '../requests/request-log.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { currentActor, type Actor } from './actor.ts';
 
 export type AuditRecord = typeof auditLog.$inferSelect;
@@ -32,23 +33,29 @@ export const maxAuditPageSize = 1000;
 
 /** The audit log: appended to by audit-events.ts, read by the API, the app and bundles. */
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly writes: WriteGate
+  ) {}
 
-  /** Appends one entry, by the actor of the call in progress unless told otherwise. */
-  record(entry: AuditEntryInput, actor: Actor = currentActor()): AuditRecord {
-    return this.db
-      .insert(auditLog)
-      .values({
-        createdAt: nowIso(),
-        actor: actor.name,
-        apiKeyId: actor.apiKeyId,
-        clientAddress: actor.address,
-        action: entry.action,
-        endpoint: entry.endpoint ?? null,
-        summary: entry.summary
-      })
-      .returning()
-      .get();
+  /**
+   * Appends one entry, by the actor of the call in progress unless told otherwise. The actor
+   * and time are taken now; the row goes through the write gate (its own IMMEDIATE
+   * transaction): with no contention it is written before this returns, under a lock held
+   * elsewhere it is tried again without blocking, and a storage fault is recorded in the
+   * storage health (and rejects).
+   */
+  record(entry: AuditEntryInput, actor: Actor = currentActor()): Promise<AuditRecord> {
+    const row = {
+      createdAt: nowIso(),
+      actor: actor.name,
+      apiKeyId: actor.apiKeyId,
+      clientAddress: actor.address,
+      action: entry.action,
+      endpoint: entry.endpoint ?? null,
+      summary: entry.summary
+    };
+    return this.writes.transaction(`the audit log entry "${entry.action}"`, (tx) => tx.insert(auditLog).values(row).returning().get());
   }
 
   list(filter: AuditFilter, page: number, pageSize: number): Page<AuditRecord> {

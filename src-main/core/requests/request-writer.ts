@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
 
 export interface RequestRow {
@@ -18,6 +19,8 @@ export interface RequestRow {
   clientKey: string | null;
   /** the API key that made the call (null: the admin token, or none on loopback) */
   apiKeyId?: number | null;
+  /** the call's X-Request-Id (the client's own, or one the server made) */
+  clientRequestId?: string | null;
   createdAt: string;
 }
 
@@ -36,7 +39,15 @@ export interface RequestWriterOptions {
   nativeBinding?: string;
   /** a queue this long is written at once instead of at the end of the turn */
   maxBatchRows?: number;
+  /**
+   * commits wait for a lock without blocking, for as long as the gate allows, and storage faults
+   * become 507/503 (storage/write-gate.ts); without it a commit is tried once
+   */
+  writes?: WriteGate;
 }
+
+/** what a failed commit is called in messages */
+const what = 'the request log';
 
 /** batches of at least this many rows commit on the log worker */
 export const largeCommitRows = 256;
@@ -44,8 +55,8 @@ export const largeCommitRows = 256;
 const workerIdleMs = 10_000;
 
 const columns = `(endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-   label, status, latency_us, client_key, api_key_id, feedback, created_at)`;
-const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
+   label, status, latency_us, client_key, api_key_id, client_request_id, feedback, created_at)`;
+const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
 const insertSql = `insert into requests ${columns} values ${rowValues}`;
 
 /**
@@ -83,11 +94,13 @@ export class RequestWriter {
     private readonly options: RequestWriterOptions = {}
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 2000;
-    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, options.nativeBinding), workerIdleMs);
+    const lockWaitMs = options.writes?.lockWaitMs ?? 5000;
+    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, lockWaitMs, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
       statementRows.map((n) => [n, sqlite.prepare(`insert into requests ${columns} values ${Array(n).fill(rowValues).join(', ')}`)])
     );
-    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch));
+    // BEGIN IMMEDIATE: the lock is taken before the first insert (storage/write-gate.ts)
+    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch)).immediate;
   }
 
   append(rows: RequestRow[]): Promise<number[]> {
@@ -153,14 +166,25 @@ export class RequestWriter {
   }
 
   private commitHere(batch: Pending[]): void {
-    let ids: number[][];
-    try {
-      ids = this.insertAll(batch);
-    } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+    const gate = this.options.writes;
+    if (!gate) {
+      let ids: number[][];
+      try {
+        ids = this.insertAll(batch);
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+        return;
+      }
+      this.committed(batch, ids);
       return;
     }
-    this.committed(batch, ids);
+    // the first try runs now; a locked database is tried again later without blocking
+    gate.attempt(what, () => this.insertAll(batch)).then(
+      (ids) => this.committed(batch, ids),
+      (err: Error) => {
+        for (const p of batch) p.reject(err);
+      }
+    );
   }
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
@@ -173,7 +197,8 @@ export class RequestWriter {
         this.committed(batch, ids);
       },
       (err: Error) => {
-        for (const p of batch) p.reject(err);
+        const error = (this.options.writes?.fault(what, err) ?? err) as Error;
+        for (const p of batch) p.reject(error);
       }
     );
   }
@@ -205,6 +230,7 @@ function paramsOf(r: RequestRow): LogParams {
     r.latencyUs,
     r.clientKey,
     r.apiKeyId ?? null,
+    r.clientRequestId ?? null,
     r.createdAt
   ];
 }

@@ -110,7 +110,9 @@ describe('the audit log', () => {
           actor: 'owner',
           action: 'registry.imported',
           endpoint: 'iris',
-          summary: expect.stringMatching(/^imported a bundle of .*: 1 new algorithm\(s\), 0 identical, 0 conflict\(s\) \(fail\), 0 A\/B test\(s\), 0 request\(s\)$/)
+          summary: expect.stringMatching(
+            /^imported a bundle of \S+ from registry \S+ \(fail\): algorithms 1 added, 0 identical, 0 skipped, 0 renamed; A\/B tests 0 added, .*; request rows 0 added, .*; 0 conflict\(s\)$/
+          )
         })
       ]);
     } finally {

@@ -38,13 +38,17 @@ export class CredentialReader {
 
   constructor(
     adminToken: string,
-    private readonly core: Core
+    private readonly core: Pick<Core, 'keys'>
   ) {
     this.ownerDigest = digest(adminToken);
   }
 
   read(request: FastifyRequest): Presented {
-    const header = request.headers.authorization;
+    return this.check(request.headers.authorization, request.ip);
+  }
+
+  /** An `Authorization` value (HTTP header, gRPC metadata) from a client at `address`. */
+  check(header: string | undefined, address: string | null): Presented {
     if (header === undefined || header === '') return { kind: 'none' };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return { kind: 'refused', message: 'send the credential as "Authorization: Bearer <API key or admin token>"' };
@@ -53,7 +57,7 @@ export class CredentialReader {
       return { kind: 'credential', credential: { name: ownerCredentialName, scope: 'admin', keyId: null, endpoints: null, key: null } };
     }
     if (!looksLikeKey(given)) return { kind: 'refused', message: refusalMessages.wrong };
-    const checked = this.core.keys.check(given, request.ip);
+    const checked = this.core.keys.check(given, address);
     if (!checked.ok) return { kind: 'refused', message: refusalMessages[checked.refusal] };
     const key = checked.key;
     return { kind: 'credential', credential: { name: key.name, scope: key.scope, keyId: key.id, endpoints: key.endpoints, key } };

@@ -100,10 +100,14 @@ describe('API keys', () => {
     const slow = await createKey({ name: 'slow', scope: 'predict', rate_limit: 0.01 });
     const other = await createKey({ name: 'other', scope: 'predict' });
     expect((await predict('income_classifier', tutorialRecord, slow.key)).status).toBe(200);
+    const authRefusals = async () => ((await server.json('/api/v1/refusals?endpoint=income_classifier', { admin: true })).body.by_reason.auth ?? 0) as number;
+    const refusedBefore = await authRefusals();
     const limited = await server.request('/api/v1/income_classifier/predict', { method: 'POST', json: tutorialRecord, headers: bearer(slow.key) });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await limited.json()) as { message: string }).message).toMatch(/limited to 0.01 requests per second/);
+    // a refused prediction like any other: counted, by reason auth (issue 12 §6)
+    expect(await authRefusals()).toBe(refusedBefore + 1);
     expect((await predict('income_classifier', tutorialRecord, other.key)).status).toBe(200);
   });
 

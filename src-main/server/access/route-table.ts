@@ -82,6 +82,7 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'PATCH /api/v1/mlrequests/:id': feedback,
   // … v2 server and model metadata (what KServe/Triton clients ask before inferring)
   'GET /v2': open('predict'),
+  'GET /v2/': open('predict'),
   'GET /v2/models/:name': v2Model,
   'GET /v2/models/:name/ready': v2Model,
   'GET /v2/models/:name/versions/:version': v2Model,
@@ -106,8 +107,11 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/abtests/:id/timeline': read,
   'GET /api/v1/serving': read,
   'GET /api/v1/access': read,
+  'GET /api/v1/refusals': read,
   'GET /api/v1/registry/export': needs('read', { ticket: true }),
   'POST /api/v1/registry/export/tickets': read,
+  'GET /api/v1/registry/export/platforms/:name': needs('read', { ticket: true }),
+  'POST /api/v1/registry/export/platforms/:name/tickets': read,
 
   // admin: every change, keys, the audit log
   'POST /api/v1/mlalgorithms': admin,
@@ -121,6 +125,8 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'PATCH /api/v1/serving': admin,
   'PATCH /api/v1/access': admin,
   'POST /api/v1/registry/import': admin,
+  // a platform export writes a folder under <data>/exports/ and runs every exported model
+  'POST /api/v1/registry/export/platforms': admin,
   'GET /api/v1/keys': admin,
   'POST /api/v1/keys': admin,
   'DELETE /api/v1/keys/:id': admin,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { AccessSettingsRequest, AccessStateBody, type AccessState } from '../../contract/access.ts';
 import { ErrorBody } from '../../contract/classic.ts';
 import { notFound } from '../../core/errors.ts';
@@ -79,7 +80,11 @@ export const accessRoutes =
           description:
             'The local certificate authority that signed this server\'s HTTPS certificate (PEM), for clients to trust: ' +
             '`curl --cacert modeldesk-ca.pem`, Python requests `verify=`, Node `ca`. Compare its SHA-256 fingerprint with the one ModelDesk prints. ' +
-            'Public: a certificate holds nothing secret. 404 with your own certificate or without TLS.'
+            'Public: a certificate holds nothing secret. 404 with your own certificate or without TLS.',
+          response: {
+            200: Type.Unsafe({ description: 'the local CA certificate (PEM)', content: { 'application/x-pem-file': { schema: { type: 'string' } } } }),
+            404: ErrorBody
+          }
         }
       },
       async (_request, reply) => {

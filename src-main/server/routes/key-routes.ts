@@ -4,6 +4,7 @@ import { CreatedKeyBody, CreateKeyRequest, KeyBody, type ApiKey } from '../../co
 import { ErrorBody } from '../../contract/classic.ts';
 import { keyState, type ApiKeyRecord } from '../../core/access/api-keys.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -31,12 +32,12 @@ export const keyRoutes =
             'Send it as "Authorization: Bearer <key>". Scopes: predict (predictions and feedback, optionally only for `endpoints`), ' +
             'read (registry reads, request log, monitoring, exports), admin (everything, keys included).',
           body: CreateKeyRequest,
-          response: { 201: CreatedKeyBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody }
+          response: { 201: CreatedKeyBody, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
         const b = request.body;
-        const { key, secret } = core.keys.create({
+        const { key, secret } = await core.keys.create({
           name: b.name,
           scope: b.scope,
           endpoints: b.endpoints ?? null,
@@ -57,10 +58,10 @@ export const keyRoutes =
           security,
           description: 'Revokes the key: refused from its next request on (also on an open keep-alive connection). Revoking again changes nothing.',
           params: IdParams,
-          response: { 200: KeyBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
+          response: { 200: KeyBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, ...storageErrorResponses }
         }
       },
-      async (request) => keyBody(core.keys.revoke(idParam(request.params.id, 'API key')))
+      async (request) => keyBody(await core.keys.revoke(idParam(request.params.id, 'API key')))
     );
   };
 

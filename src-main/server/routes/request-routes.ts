@@ -4,7 +4,8 @@ import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuer
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
 import { drfPage } from '../pagination.ts';
-import { idParam } from '../params.ts';
+import { storageErrorResponses } from '../error-handler.ts';
+import { endpointIdOf, idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -34,6 +35,7 @@ export const requestRoutes =
           ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.api_key === undefined ? {} : { apiKeyId: q.api_key }),
+          ...(q.client_request_id === undefined ? {} : { clientRequestId: q.client_request_id }),
           ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
           ...(q.from === undefined ? {} : { from: q.from }),
           ...(q.to === undefined ? {} : { to: q.to }),
@@ -64,22 +66,18 @@ export const requestRoutes =
         schema: {
           tags: ['requests'],
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           params: IdParams,
           body: FeedbackRequest,
-          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody }
+          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'request');
           const body = request.body ?? {};
           if (!('feedback' in body) || body.feedback === undefined) return requestBody(core.requests.get(id));
           const value = body.feedback;
-          return requestBody(core.requests.setFeedback(id, value === null ? null : String(value)));
+          return requestBody(await core.requests.setFeedback(id, value === null ? null : String(value)));
         }
       });
     }
   };
-
-function endpointIdOf(core: Core, endpoint: string): number {
-  if (/^[0-9]+$/.test(endpoint)) return Number(endpoint);
-  return core.registry.findEndpointByName(endpoint)?.id ?? -1;
-}

@@ -25,6 +25,7 @@ export function RequestDrawer({ id, endpoints, algorithms, keys, onClose }: { id
                   {r.ab_test !== null && <Row label="A/B test">#{r.ab_test}{r.shadow ? ' (shadow arm, not returned)' : ''}</Row>}
                   {r.client_key && <Row label="Client key"><Code>{r.client_key}</Code></Row>}
                   {r.api_key !== null && <Row label="API key">{keys.find((k) => k.id === r.api_key)?.name ?? `#${r.api_key}`}</Row>}
+                  {r.client_request_id && <Row label="X-Request-Id"><Code>{r.client_request_id}</Code></Row>}
                   {r.feedback_at && <Row label="Feedback at">{formatDateTime(r.feedback_at)}</Row>}
                 </DataList>
                 <FeedbackInput key={`${r.id}:${r.feedback ?? ''}`} requestId={r.id} initial={r.feedback} options={a?.classes} label="Feedback (ground truth)" testId="drawer-feedback" />
