@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
+import { startTestServer } from '../../test/helpers/server.ts';
 
 const run = promisify(execFile);
 
@@ -24,7 +25,9 @@ function dockerfileArray(text: string, instruction: 'ENTRYPOINT' | 'CMD' | 'HEAL
  * the repository laid out as the image's /app, answers its health check and a prediction. Two
  * arguments change, and only these: the port (0, a free one) and the data dir (a temp folder);
  * and the bind address, 127.0.0.1 instead of the image's 0.0.0.0, because tests here bind
- * loopback only (the image needs 0.0.0.0 to be reachable through the container's port).
+ * loopback only (the image needs 0.0.0.0 to be reachable through the container's port). Bound to
+ * 0.0.0.0 the image serves the LAN (issue 17: HTTPS with the local CA, keys): its HEALTHCHECK is
+ * also run, as the image runs it, against a server in LAN mode.
  */
 describe('the container image start command, outside a container', { timeout: 180_000 }, () => {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
@@ -87,10 +90,27 @@ describe('the container image start command, outside a container', { timeout: 18
   it('answers the image\'s HEALTHCHECK command', async () => {
     const check = dockerfileArray(dockerfile, 'HEALTHCHECK');
     const cmdAt = check.indexOf('node');
-    const [program, ...args] = check.slice(cmdAt).map((a) => a.replace('http://127.0.0.1:8765', url));
+    const [program, ...args] = check.slice(cmdAt).map((a) => a.replace(/https?:\/\/127\.0\.0\.1:8765/, url));
     expect(args.join(' ')).toContain(`${url}/healthz`);
     await expect(run(program!, args)).resolves.toBeDefined(); // exit 0
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', endpoints: 1 });
+  });
+
+  it('passes the HEALTHCHECK over the HTTPS the image serves on 0.0.0.0 (LAN mode), trusting only the local CA', async () => {
+    const check = dockerfileArray(dockerfile, 'HEALTHCHECK');
+    expect(check.slice(0, check.indexOf('node'))).toEqual(['env', 'NODE_EXTRA_CA_CERTS=/data/tls/ca.pem']);
+    const lan = await startTestServer({ lan: true, seed: false });
+    try {
+      const caFile = join(lan.dataDir, 'tls', 'ca.pem');
+      expect(lan.tls?.ca?.file).toBe(caFile);
+      const [program, ...args] = check.slice(check.indexOf('node')).map((a) => a.replace('https://127.0.0.1:8765', lan.url));
+      expect(args.join(' ')).toContain(`${lan.url}/healthz`);
+      await expect(run(program!, args, { env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } })).resolves.toBeDefined(); // exit 0
+      // the certificate is verified: without the CA the same check fails
+      await expect(run(program!, args, { env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } })).rejects.toMatchObject({ code: 1 });
+    } finally {
+      await lan.stop();
+    }
   });
 
   it('predicts with the seeded model, migrations and models found from the built file', async () => {

@@ -2,6 +2,10 @@ import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.ts';
+import { AccessSettingsService } from './access/access-settings.ts';
+import { ApiKeys } from './access/api-keys.ts';
+import { auditChanges } from './access/audit-events.ts';
+import { AuditLog } from './access/audit-log.ts';
 import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
@@ -31,6 +35,9 @@ import { WriteGate } from './storage/write-gate.ts';
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
 export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Actor } from './access/actor.ts';
+export type { ApiKeyRecord } from './access/api-keys.ts';
+export type { AuditRecord } from './access/audit-log.ts';
 export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
 export type { HealthReport, Readiness } from './serving/server-health.ts';
@@ -47,6 +54,8 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /** `serve --strict`: requests without a credential reach only health, whatever access.json says */
+  strict?: boolean;
   /** how long a write waits, without blocking, for another connection's lock before 503 (default 2000 ms) */
   lockWaitMs?: number;
   /** strings the log must never contain (the admin token); keys shaped like `mdk_…` are always removed */
@@ -72,6 +81,12 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** API keys: created, listed, revoked, checked on each request that presents one */
+  readonly keys: ApiKeys;
+  /** every change, who made it and from where (written from the event bus: access/audit-events.ts) */
+  readonly audit: AuditLog;
+  /** the access switches (access.json): LAN mode at the next start, strict at once */
+  readonly access: AccessSettingsService;
   /** the structured log: <dataDir>/logs/modeldesk.log (JSON lines), warnings and errors also on stderr */
   readonly log: Logger;
   /** storage faults still present, and whether each model can serve (health and readiness) */
@@ -154,6 +169,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
     inFlight: () => inference.inFlight.entries()
   });
+  const keys = new ApiKeys(database.db, writes, events, (name) => registry.findEndpointByName(name) !== undefined, (err) =>
+    log.warn({ err }, 'the last use of an API key was not written')
+  );
+  const audit = new AuditLog(database.db, writes);
+  const access = new AccessSettingsService(config.dataDir, config.strict ?? false, events);
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -178,6 +198,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
   events.on('request.answered', (call) => metrics.recordAnswered(call));
+  events.on('key.used', ({ key }) => metrics.recordKeyRequest(key.name));
+  auditChanges(events, audit, {
+    endpointName: endpointNames(registry),
+    algorithmLabel: (id) => {
+      const a = registry.getAlgorithm(id);
+      return `${a.name} ${a.version} (#${a.id})`;
+    },
+    failed: (err, entry) => log.error({ err, action: entry.action }, `the audit log entry "${entry.action}" was not written: ${entry.summary}`)
+  });
 
   const core: Core = {
     config,
@@ -189,6 +218,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    keys,
+    audit,
+    access,
     log,
     health,
     writes,
@@ -202,6 +234,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();
+      await keys.flush();
       refusals.close();
       await checkpointer.close();
       database.close();

@@ -22,6 +22,14 @@ describe('/metrics after traffic', () => {
     await server.request('/v2/models/nope/infer', { method: 'POST', json: { inputs: tensors } });
     await server.json('/api/v1/abtests', { method: 'POST', admin: true, json: { title: 't', created_by: 'me', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 } });
     await predict(tutorialRecord, { 'x-client-key': 'someone' });
+    // API keys (issue 17): uses counted per key on any route; refused predictions counted as auth
+    const keyOf = async (name: string, scope: string) => (await server.json('/api/v1/keys', { method: 'POST', admin: true, json: { name, scope } })).body.key as string;
+    const client = await keyOf('metrics client', 'predict');
+    const reader = await keyOf('dashboard', 'read');
+    expect((await server.request('/v2/models/income_classifier/ready', { headers: { authorization: `Bearer ${client}` } })).status).toBe(200);
+    expect((await server.request('/metrics', { headers: { authorization: `Bearer ${client}` } })).status).toBe(403);
+    expect((await predict(tutorialRecord, { authorization: `Bearer ${reader}` })).status).toBe(403);
+    expect((await predict(tutorialRecord, { authorization: 'Bearer not-a-credential' })).status).toBe(401);
     text = await (await server.request('/metrics')).text();
   });
   afterAll(() => server.stop());
@@ -38,7 +46,8 @@ describe('/metrics after traffic', () => {
     expect(text).toContain(`modeldesk_inference_requests_total{${lr},outcome="success"} 1`);
     expect(text).toMatch(new RegExp(`modeldesk_inference_requests_total\\{${rf},outcome="success"\\} [12]`));
     expect(text).toContain(`modeldesk_inference_request_failures_total{${rf},reason="validation"} 1`);
-    expect(text).toContain('modeldesk_inference_request_failures_total{endpoint="income_classifier",algorithm="",version="",reason="auth"} 1');
+    // a foreign Origin, a read key, a wrong credential
+    expect(text).toContain('modeldesk_inference_request_failures_total{endpoint="income_classifier",algorithm="",version="",reason="auth"} 3');
     expect(text).toContain('modeldesk_inference_request_failures_total{endpoint="",algorithm="",version="",reason="unknown_endpoint"} 1');
     expect(text).toMatch(new RegExp(`modeldesk_inferences_total\\{${rf},status="OK"\\} [34]`));
   });
@@ -54,7 +63,8 @@ describe('/metrics after traffic', () => {
       'modeldesk_model_loaded gauge',
       'modeldesk_http_requests_total counter',
       'modeldesk_feedback_total counter',
-      'modeldesk_ab_arm_requests_total counter'
+      'modeldesk_ab_arm_requests_total counter',
+      'modeldesk_api_key_requests_total counter'
     ]) {
       expect(text).toContain(`# TYPE ${family}`);
     }
@@ -62,5 +72,7 @@ describe('/metrics after traffic', () => {
     expect(text).toMatch(/modeldesk_http_requests_total\{method="POST",route="\/v2\/models\/:name\/versions\/:version\/infer",status_code="200"\} 1/);
     expect(text).toMatch(/modeldesk_ab_arm_requests_total\{ab_test="1",endpoint="income_classifier",algorithm="[a-z ]+",version="0.0.1",shadow="false"\} 1/);
     expect(text).not.toMatch(/nodejs_active_\w+_total/);
+    expect(text).toContain('modeldesk_api_key_requests_total{key="metrics client"} 2');
+    expect(text).toContain('modeldesk_api_key_requests_total{key="dashboard"} 1');
   });
 });

@@ -175,6 +175,19 @@ export const ManifestRequests = Type.Object(
   { additionalProperties: false, description: 'the request log, one JSON object per line in requests.jsonl' }
 );
 
+/** One audit log entry (issue 17 §4): carried for the record; an import does not replay it. */
+export const ManifestAuditEntry = Type.Object(
+  {
+    created_at: timestamp,
+    actor: Type.String(),
+    client_address: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    endpoint: Type.Union([endpointName, Type.Null()]),
+    summary: Type.String()
+  },
+  { additionalProperties: false }
+);
+
 export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
@@ -187,7 +200,10 @@ export const Manifest = Type.Object(
     ab_tests: Type.Array(ManifestAbTest),
     requests: Type.Union([ManifestRequests, Type.Null()]),
     /** the metadata history (issue 12 §5); optional so bundles written before it still read */
-    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange))
+    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange)),
+    audit: Type.Optional(
+      Type.Array(ManifestAuditEntry, { description: 'the audit log at export (of the exported endpoints when some were chosen), oldest first' })
+    )
   },
   { additionalProperties: false }
 );
@@ -233,6 +249,7 @@ export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
 export type ManifestMetadataChange = Static<typeof ManifestMetadataChange>;
+export type ManifestAuditEntry = Static<typeof ManifestAuditEntry>;
 export type RequestLine = Static<typeof RequestLine>;
 export type RequestOrigin = NonNullable<RequestLine['origin']>;
 
