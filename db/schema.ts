@@ -169,3 +169,4 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: text('last_used_at'),
   revokedAt: text('revoked_at')
 });
+export * from './schema/monitoring.ts';

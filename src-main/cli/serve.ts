@@ -13,6 +13,7 @@ interface ServeOptions {
   data: string;
   host: string;
   seed: boolean;
+  monitoring: boolean;
 }
 
 /** `modeldesk serve`: the prediction server and web UI without the desktop window. */
@@ -23,7 +24,8 @@ export function addServeCommand(program: Command): void {
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 8765)
     .option('--data <dir>', 'data directory (SQLite database and model files)', './.modeldesk')
     .option('--host <host>', 'interface to bind; anything but loopback requires tokens on every route', '127.0.0.1')
-    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier');
+    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--no-monitoring', 'do not aggregate serving health, quality and drift (what was aggregated stays readable)');
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
     const server = await startServer({
@@ -31,6 +33,7 @@ export function addServeCommand(program: Command): void {
       data: options.data,
       host: options.host,
       seed: options.seed,
+      ...(options.monitoring ? {} : { monitoring: { enabled: false } }),
       serving: servingFlags(options)
     });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);

@@ -7,6 +7,7 @@ import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
 import { Metrics } from './monitoring/metrics.ts';
+import { Monitoring, type MonitoringOptions } from './monitoring/monitoring.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
@@ -37,6 +38,8 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /** serving health, quality and drift aggregates (on unless `enabled: false`) */
+  monitoring?: MonitoringOptions;
 }
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
@@ -56,6 +59,8 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** serving health and quality over time, reference profiles and drift (monitoring/monitoring.ts) */
+  readonly monitoring: Monitoring;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -98,6 +103,27 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const inference = new Inference(servingRegistry, pool, writer, router);
   const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
   const metrics = new Metrics(endpointNames(registry));
+  const monitoring = new Monitoring(
+    {
+      db: database.db,
+      sqlite: database.sqlite,
+      registry,
+      events,
+      metrics: metrics.registry,
+      // reference files are scored by the version's own session, outside the batcher (no serving metrics)
+      lease: (algorithm) => {
+        const session = pool.acquire(algorithm);
+        return {
+          model: session.model,
+          release: () => {
+            session.release();
+            if (algorithm.currentStatus === 'archived') void pool.retire(algorithm.id);
+          }
+        };
+      }
+    },
+    config.monitoring
+  );
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -129,6 +155,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    monitoring,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -138,6 +165,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await writer.close();
+      await monitoring.close();
       await checkpointer.close();
       database.close();
     }

@@ -13,6 +13,7 @@ import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
+import { monitoringRoutes } from './routes/monitoring-routes.ts';
 import { DownloadTickets } from './download-tickets.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
@@ -66,6 +67,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
       await api.register(servingRoutes(core));
+      await api.register(monitoringRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
+import type { MonitoringOptions } from '../core/monitoring/monitoring.ts';
 import { buildServer } from './app.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,6 +30,8 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /** monitoring aggregates (`serve --no-monitoring`: enabled false) */
+  monitoring?: MonitoringOptions;
 }
 
 export interface RunningServer {
@@ -67,6 +70,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);
