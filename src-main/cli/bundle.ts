@@ -12,9 +12,9 @@ import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
  */
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dataOption = () => new Option('--data <dir>', 'data directory (SQLite database and model files)').default('./.modeldesk');
+export const dataOption = () => new Option('--data <dir>', 'data directory (SQLite database and model files)').default('./.modeldesk');
 
-async function withCore<T>(data: string, run: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(data: string, run: (core: Core) => Promise<T>): Promise<T> {
   // no modelsDir: importing into a fresh directory must not seed the example models first
   const core = await createCore({ dataDir: resolve(data), migrationsDir: join(repoRoot, 'db', 'migrations') });
   try {

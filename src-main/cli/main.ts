@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { addBundleCommands } from './bundle.ts';
+import { addMonitoringCommands } from './monitoring.ts';
 import { addServeCommand } from './serve.ts';
 
 /**
- * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import.
+ * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import,
+ * reference, drift.
  * The CLI is an entry point: it may use core, server, contract and db; nothing imports it.
  */
 const program = new Command()
@@ -13,6 +15,7 @@ const program = new Command()
 
 addServeCommand(program);
 addBundleCommands(program);
+addMonitoringCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`modeldesk: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adultRows } from '../../test/fixtures/index.ts';
+import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+
+/**
+ * Serving health over time through the real server: traffic as batch and single predict calls,
+ * aggregated off the predict path, read back as series; history survives a restart; refused
+ * requests come from the `refusals` table when it exists.
+ */
+const records = adultRows(400).map((r) => r.record);
+const endpoint = '/api/v1/income_classifier/predict';
+
+describe('serving health over time', { timeout: 60_000 }, () => {
+  let dataDir: string;
+  let server: TestServer;
+
+  const series = async (query: string) => {
+    const res = await server.json(`/api/v1/monitoring/series?${query}`, { admin: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const busy = (body: any) => body.points.filter((p: any) => p.requests > 0 || p.errors.refused_total > 0);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-health-'));
+    // a long interval: the test decides when the aggregator counts (flush), as a busy server's timer would
+    server = await startTestServer({ dataDir, monitoring: { flushIntervalMs: 60_000 } });
+    expect((await server.json(endpoint, { method: 'POST', json: records.slice(0, 300) })).status).toBe(200);
+    for (const record of records.slice(300, 320)) await server.json(endpoint, { method: 'POST', json: record });
+    // 30 single records to the logistic regression, pinned
+    for (const record of records.slice(320, 350)) await server.json(`${endpoint}?algorithm_id=2`, { method: 'POST', json: record });
+    await server.core.monitoring.flush();
+  });
+  afterAll(async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('counts every logged prediction per version, with its latency percentiles and batch sizes', async () => {
+    const body = await series('endpoint=income_classifier&window=1h');
+    expect(body.bucket_seconds).toBe(60);
+    expect(body.points).toHaveLength(60);
+    expect(body.totals.requests).toBe(350);
+    const points = busy(body);
+    const byVersion: Record<string, number> = {};
+    for (const p of points) for (const [id, n] of Object.entries(p.requests_by_version as Record<string, number>)) byVersion[id] = (byVersion[id] ?? 0) + n;
+    expect(byVersion).toEqual({ 1: 320, 2: 30 });
+    const latency = body.totals.latency_ms;
+    expect(latency.p50).toBeGreaterThan(0);
+    expect(latency.p50).toBeLessThanOrEqual(latency.p95);
+    expect(latency.p95).toBeLessThanOrEqual(latency.p99);
+    // the 300-record call ran as one onnxruntime run (or a few): the largest batch shows it
+    expect(Math.max(...points.map((p: any) => p.batch?.max_size ?? 0))).toBeGreaterThanOrEqual(100);
+    expect(points.every((p: any) => p.errors.model_failures === 0 && p.requests_per_second > 0)).toBe(true);
+  });
+
+  it('one version alone, and windows of a day, a week and a month with their own buckets', async () => {
+    const lr = await series('endpoint=income_classifier&algorithm=2&window=24h');
+    expect(lr.algorithm).toMatchObject({ id: 2, name: 'logistic regression' });
+    expect(lr.totals.requests).toBe(30);
+    expect(lr.bucket_seconds).toBe(900);
+    for (const [window, bucket, points] of [['7d', 3600, 168], ['30d', 21_600, 120]] as const) {
+      const b = await series(`endpoint=income_classifier&window=${window}`);
+      expect([b.bucket_seconds, b.points.length, b.totals.requests]).toEqual([bucket, points, 350]);
+    }
+  });
+
+  it('splits errors by cause: model failures from the log, refused requests by reason from the refusals table', async () => {
+    const before = await series('endpoint=income_classifier&window=1h');
+    expect(before.refusals_counted).toBe(false);
+    expect(before.totals.refused).toBe(0);
+    // A run that failed after validation is logged with status Error (serving/answers.ts). Here one
+    // is written as the request writer writes it, since the shipped models do not fail.
+    const now = new Date().toISOString();
+    server.core.sqlite
+      .prepare(
+        `insert into requests (endpoint_id, algorithm_id, shadow, input, response, label, status, latency_us, feedback, created_at)
+         values (1, 1, 0, '{}', '{"status":"Error","message":"the model failed: out of memory"}', 'error', 'Error', 900, '', ?)`
+      )
+      .run(now);
+    // The refusals table as the refusal counting (issue 12) creates it: ISO minute text, 0 = unknown.
+    server.core.sqlite.exec('create table refusals (minute text not null, endpoint_id integer not null, algorithm_id integer not null, reason text not null, count integer not null)');
+    const minute = now.slice(0, 16);
+    const refuse = server.core.sqlite.prepare('insert into refusals values (?, ?, ?, ?, ?)');
+    refuse.run(minute, 1, 1, 'invalid_input', 7);
+    refuse.run(minute, 1, 0, 'unavailable', 2);
+    refuse.run(minute, 2, 0, 'invalid_input', 100); // another endpoint: not this series
+    await server.core.monitoring.flush();
+
+    const after = await series('endpoint=income_classifier&window=1h');
+    expect(after.refusals_counted).toBe(true);
+    expect(after.totals).toMatchObject({ requests: 351, model_failures: 1, refused: 9 });
+    expect(after.totals.error_rate).toBeCloseTo(10 / 360, 10);
+    const point = after.points.find((p: any) => p.errors.refused_total > 0);
+    expect(point.errors.refused).toEqual({ invalid_input: 7, unavailable: 2 });
+    // a version's view: only what was refused once that version was chosen
+    const rf = await series('endpoint=income_classifier&algorithm=1&window=1h');
+    expect(rf.totals).toMatchObject({ model_failures: 1, refused: 7 });
+  });
+
+  it('marks version changes: a promotion, then a rollback', async () => {
+    const promote = (id: number, reason: string) =>
+      server.json('/api/v1/mlalgorithmstatuses', { method: 'POST', admin: true, json: { status: 'production', created_by: 'ana', parent_mlalgorithm: id, reason } });
+    expect((await promote(2, 'better calibrated')).status).toBe(201);
+    expect((await promote(1, 'roll back: calibration was not the problem')).status).toBe(201);
+    const body = await series('endpoint=income_classifier&window=1h');
+    const changes = body.markers.filter((m: any) => m.status === 'production').map((m: any) => [m.algorithm_id, m.kind, m.created_by]);
+    // the seeded forest's first production is a promotion too (at seed time, inside the window)
+    expect(changes.slice(-2)).toEqual([[2, 'promotion', 'ana'], [1, 'rollback', 'ana']]);
+  });
+
+  it('keeps its history across a restart, and counts nothing twice', async () => {
+    const before = await series('endpoint=income_classifier&window=24h');
+    // rows logged and not yet counted when the server stops are counted at the next start
+    await server.json(endpoint, { method: 'POST', json: records.slice(350, 360) });
+    await server.stop();
+    server = await startTestServer({ dataDir, monitoring: { flushIntervalMs: 60_000 } });
+    await server.core.monitoring.flush();
+    const after = await series('endpoint=income_classifier&window=24h');
+    expect(after.totals.requests).toBe(before.totals.requests + 10);
+    expect(after.totals.latency_ms).toEqual(expect.objectContaining({ p50: expect.any(Number) }));
+    await server.core.monitoring.flush();
+    expect((await series('endpoint=income_classifier&window=24h')).totals.requests).toBe(after.totals.requests);
+  });
+
+  it('answers a bad query with a 4xx naming the field', async () => {
+    const bad = async (query: string) => (await server.json(`/api/v1/monitoring/series?${query}`, { admin: true }));
+    expect(await bad('window=24h')).toMatchObject({ status: 400, body: { field: 'endpoint' } });
+    expect(await bad('endpoint=nope')).toMatchObject({ status: 404, body: { message: 'endpoint "nope" not found' } });
+    expect(await bad('endpoint=income_classifier&window=1y')).toMatchObject({ status: 400, body: { field: 'window' } });
+    expect(await bad('endpoint=income_classifier&algorithm=999')).toMatchObject({ status: 404, body: { field: 'algorithm' } });
+    expect((await server.json('/api/v1/monitoring/series?endpoint=income_classifier')).status).toBe(401);
+  });
+});
