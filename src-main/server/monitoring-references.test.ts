@@ -15,7 +15,7 @@ describe('reference profiles', { timeout: 60_000 }, () => {
   let server: TestServer;
   const upload = async (algorithm: number | string, content: string | Uint8Array, name = 'train.csv') => {
     const form = new FormData();
-    form.set('file', new Blob([content as BlobPart]), name);
+    form.set('file', new Blob([typeof content === 'string' ? content : Buffer.from(content)]), name);
     return server.json(`/api/v1/monitoring/references?algorithm=${algorithm}&created_by=ana`, { method: 'POST', body: form, admin: true });
   };
   const profiles = async (algorithm: number) => (await server.json(`/api/v1/monitoring/references?algorithm=${algorithm}`, { admin: true })).body;

@@ -5,6 +5,7 @@ import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests
 import { applyStatusChange, recordPastStatus } from '../registry/status-transitions.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
 import type { Decisions, TargetState } from './plan.ts';
+import { importProfiles } from './reference-profiles.ts';
 import { abTestKey, refKey } from './validate.ts';
 
 /** The importing registry as the planner sees it. */
@@ -58,6 +59,7 @@ export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, reques
   findIdenticalAlgorithms(tx, decisions, ids);
   replayStatusHistory(tx, m, decisions, ids, now);
   insertAbTests(tx, decisions, ids);
+  importProfiles(tx, m, new Map([...decisions.inserts.keys()].map((k) => [k, ids.algorithms.get(k)!])), now);
   return requestsFile ? insertRequests(tx, requestsFile, decisions, ids) : 0;
 }
 

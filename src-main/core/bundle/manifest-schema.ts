@@ -7,6 +7,7 @@ import {
   RequestStatusSchema,
   TaskSchema
 } from '../../contract/enums.ts';
+import { ReferenceProfile } from '../monitoring/drift/profile-schema.ts';
 
 /**
  * The bundle manifest (docs/BUNDLE.md). This TypeBox module is the source of truth; the
@@ -135,6 +136,18 @@ export const ManifestRequests = Type.Object(
   { additionalProperties: false, description: 'the request log, one JSON object per line in requests.jsonl' }
 );
 
+export const ManifestReferenceProfile = Type.Object(
+  {
+    algorithm: AlgorithmRef,
+    source: Type.String(),
+    description: text,
+    created_by: text,
+    created_at: timestamp,
+    profile: ReferenceProfile
+  },
+  { additionalProperties: false, description: 'an algorithm\'s active reference profile for drift (issue 15)' }
+);
+
 export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
@@ -144,7 +157,9 @@ export const Manifest = Type.Object(
     algorithms: Type.Array(ManifestAlgorithm),
     statuses: Type.Array(ManifestStatus),
     ab_tests: Type.Array(ManifestAbTest),
-    requests: Type.Union([ManifestRequests, Type.Null()])
+    requests: Type.Union([ManifestRequests, Type.Null()]),
+    /** optional: bundles of ModelDesk versions before monitoring have none */
+    reference_profiles: Type.Optional(Type.Array(ManifestReferenceProfile))
   },
   { additionalProperties: false }
 );
@@ -178,6 +193,7 @@ export type ManifestAlgorithm = Static<typeof ManifestAlgorithm>;
 export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
+export type ManifestReferenceProfile = Static<typeof ManifestReferenceProfile>;
 export type RequestLine = Static<typeof RequestLine>;
 
 /** The document written to manifest.schema.json: the manifest, with a requests.jsonl line under definitions. */

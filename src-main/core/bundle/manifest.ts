@@ -11,6 +11,7 @@ import {
   type ManifestAbTest,
   type RequestLine
 } from './manifest-schema.ts';
+import { exportProfiles } from './reference-profiles.ts';
 
 export const appVersion: string = packageJson.version;
 
@@ -98,7 +99,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           reason: s.reason,
           created_at: s.createdAt
         })),
-        ab_tests: abTestsOut
+        ab_tests: abTestsOut,
+        reference_profiles: exportProfiles(tx, refOf)
       }
     };
   });
