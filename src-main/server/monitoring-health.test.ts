@@ -112,6 +112,20 @@ describe('serving health over time', { timeout: 60_000 }, () => {
     expect(changes.slice(-2)).toEqual([[2, 'promotion', 'ana'], [1, 'rollback', 'ana']]);
   });
 
+  it('counts feedback once however often it is edited, and forgets it when cleared', async () => {
+    const quality = async () => (await series('endpoint=income_classifier&algorithm=2&window=1h')).totals.quality;
+    const id = (await server.json('/api/v1/mlrequests?algorithm=2&page_size=1', { admin: true })).body.results[0].id;
+    // the classic API calls the predicted label `response`
+    const label = (await server.json(`/api/v1/mlrequests/${id}`, { admin: true })).body.response;
+    const wrong = label === '>50K' ? '<=50K' : '>50K';
+    await server.json(`/api/v1/mlrequests/${id}`, { method: 'PUT', json: { feedback: label } });
+    expect(await quality()).toMatchObject({ feedback: 1, accuracy: { value: 1 } });
+    await server.json(`/api/v1/mlrequests/${id}`, { method: 'PUT', json: { feedback: wrong } });
+    expect(await quality()).toMatchObject({ feedback: 1, accuracy: { value: 0 } });
+    await server.json(`/api/v1/mlrequests/${id}`, { method: 'PUT', json: { feedback: '' } });
+    expect(await quality()).toMatchObject({ feedback: 0, accuracy: null, coverage: { value: 0 } });
+  });
+
   it('keeps its history across a restart, and counts nothing twice', async () => {
     const before = await series('endpoint=income_classifier&window=24h');
     // rows logged and not yet counted when the server stops are counted at the next start
