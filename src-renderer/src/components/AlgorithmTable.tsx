@@ -1,11 +1,19 @@
 import { Table, Text, UnstyledButton } from '@mantine/core';
+import type { AlgorithmHealthBody } from '../api/monitoring.ts';
 import type { Algorithm } from '../api/types.ts';
 import { formatBytes, formatRelative } from '../lib/format.ts';
 import { statusRank } from '../lib/status.ts';
+import { MonitoringBadge } from './monitoring/MonitoringBadge.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 /** An endpoint's algorithms, serving ones first; a row opens the algorithm's details. */
-export function AlgorithmTable({ algorithms, selected, onSelect }: { algorithms: Algorithm[]; selected: number | undefined; onSelect: (id: number) => void }) {
+export function AlgorithmTable({ algorithms, selected, onSelect, health }: {
+  algorithms: Algorithm[];
+  selected: number | undefined;
+  onSelect: (id: number) => void;
+  /** monitoring per version: a production version that drifts or whose error rate jumped gets a badge */
+  health?: Map<number, AlgorithmHealthBody>;
+}) {
   const rows = [...algorithms].sort((a, b) => statusRank(a.current_status) - statusRank(b.current_status) || b.id - a.id);
   return (
     <Table.ScrollContainer minWidth={640}>
@@ -36,7 +44,10 @@ export function AlgorithmTable({ algorithms, selected, onSelect }: { algorithms:
                 </UnstyledButton>
               </Table.Td>
               <Table.Td className="md-mono">{a.version}</Table.Td>
-              <Table.Td><StatusBadge status={a.current_status} /></Table.Td>
+              <Table.Td>
+                <StatusBadge status={a.current_status} />
+                {a.current_status === 'production' && <MonitoringBadge health={health?.get(a.id)} />}
+              </Table.Td>
               <Table.Td><Text size="sm">{a.owner || '—'}</Text></Table.Td>
               <Table.Td><Text size="sm">{a.task}</Text></Table.Td>
               <Table.Td><Text size="sm">{formatBytes(a.artifact_bytes)}</Text></Table.Td>

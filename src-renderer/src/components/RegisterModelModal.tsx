@@ -1,6 +1,7 @@
 import { Alert, Autocomplete, Button, Center, Collapse, Grid, Group, Loader, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
+import { useUploadReference } from '../api/monitoring.ts';
 import { useEndpoints, useInspect, useRegister, type RegisterFields } from '../api/registry.ts';
 import type { Algorithm, AlgorithmStatusValue, Inspection } from '../api/types.ts';
 import { formatBytes } from '../lib/format.ts';
@@ -34,6 +35,10 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const inspect = useInspect();
   const register = useRegister();
   const [file, setFile] = useState<File | null>(null);
+  // optional training data: the reference profile drift is measured against, set right after registration
+  const [reference, setReference] = useState<File | null>(null);
+  const uploadReference = useUploadReference();
+  const [registered, setRegistered] = useState<Algorithm | null>(null);
   const [advanced, setAdvanced] = useState(false);
   const [fields, setFields] = useState<RegisterFields>({
     endpoint: defaultEndpoint ?? '', name: '', version: '1.0.0', description: '', owner: user, code: '',
@@ -66,7 +71,16 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!file) return;
-    register.mutate({ file, fields: { ...fields, created_by: fields.created_by || fields.owner } }, { onSuccess: onRegistered });
+    register.mutate(
+      { file, fields: { ...fields, created_by: fields.created_by || fields.owner } },
+      {
+        onSuccess: (algorithm) => {
+          if (!reference) return onRegistered(algorithm);
+          setRegistered(algorithm);
+          uploadReference.mutate({ algorithm: algorithm.id, file: reference, createdBy: fields.created_by || fields.owner }, { onSuccess: () => onRegistered(algorithm) });
+        }
+      }
+    );
   };
 
   const signature = inspect.data?.signature;
@@ -91,6 +105,15 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
               error={fieldError('file') ?? inspectError}
             />
             <SignaturePreview pending={inspect.isPending} inspection={inspect.data} />
+            <FilePicker
+              label="Reference data (optional)"
+              description="Its training data, CSV or JSON Lines with columns named like the inputs: drift is measured against it"
+              extensions={['csv', 'tsv', 'jsonl', 'json']}
+              kind="training data"
+              testId="register-reference"
+              file={reference}
+              onPick={setReference}
+            />
           </Stack>
         </Grid.Col>
         <Grid.Col span={7}>
@@ -143,11 +166,20 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
         </Grid.Col>
       </Grid>
       {generalError && <Alert color="red" mt="md" data-testid="register-error">{errorMessage(register.error)}</Alert>}
+      {registered && uploadReference.isError && (
+        <Alert color="orange" mt="md" title={`${registered.name} ${registered.version} is registered, but its reference data was refused`} data-testid="register-reference-error">
+          {errorMessage(uploadReference.error)} Set a reference later on the Monitoring page.
+        </Alert>
+      )}
       <Group justify="flex-end" mt="lg">
         <Button variant="default" onClick={onClose}>Cancel</Button>
-        <Button type="submit" loading={register.isPending} disabled={!file || inspect.isPending} data-testid="register-submit">
-          Register
-        </Button>
+        {registered ? (
+          <Button onClick={() => onRegistered(registered)} loading={uploadReference.isPending} data-testid="register-done">Done</Button>
+        ) : (
+          <Button type="submit" loading={register.isPending} disabled={!file || inspect.isPending} data-testid="register-submit">
+            Register
+          </Button>
+        )}
       </Group>
     </form>
   );

@@ -1,5 +1,6 @@
 import { Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useMonitoringStatus } from '../api/monitoring.ts';
 import { useAlgorithms, useEndpoints, useStatuses } from '../api/registry.ts';
 import { AlgorithmDetail } from '../components/AlgorithmDetail.tsx';
 import { AlgorithmTable } from '../components/AlgorithmTable.tsx';
@@ -22,6 +23,8 @@ export function ModelsPage({ route }: { route: Route }) {
   const endpoints = useEndpoints();
   const algorithms = useAlgorithms();
   const statuses = useStatuses();
+  const monitoring = useMonitoringStatus();
+  const health = new Map((monitoring.data ?? []).map((h) => [h.algorithm_id, h]));
   const [change, setChange] = useState<StatusChange | null>(null);
   const registering = route.params.get('register') === '1';
   const selectedName = route.params.get('endpoint') ?? endpoints.data?.[0]?.name;
@@ -108,7 +111,7 @@ export function ModelsPage({ route }: { route: Route }) {
                     {own.length === 0 ? (
                       <Empty title="No algorithms" description="Register a model into this endpoint." />
                     ) : (
-                      <AlgorithmTable algorithms={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} />
+                      <AlgorithmTable algorithms={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} health={health} />
                     )}
                   </Paper>
                   {current && <AlgorithmDetail algorithm={current} production={production} statuses={history} onChange={setChange} />}
