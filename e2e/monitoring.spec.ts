@@ -46,7 +46,7 @@ test('monitor health, quality and drift of the income classifier', async ({ shel
     const file = testInfo.outputPath('adult-training.csv');
     writeFileSync(file, adultCsv({ heldOut: false }));
     await monitoring.setReference(file);
-    await expect(page.getByTestId('reference-summary')).toContainText('adult-training.csv (26048 rows; columns not used: income)');
+    await expect(page.getByTestId('reference-summary')).toContainText('adult-training.csv (26048 rows, predictions from 10000 of them; columns not used: income)');
   });
 
   await test.step('only people aged 50+ arrive: age and its correlates drift, and the prediction', async () => {

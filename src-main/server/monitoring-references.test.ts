@@ -75,7 +75,7 @@ describe('reference profiles', { timeout: 60_000 }, () => {
     it('an unparsable number, naming the line and the field', async () => {
       const lines = csvLines.slice(0, 20);
       lines[6] = lines[6]!.replace(/^\d+,/, 'thirty-nine,');
-      await refusedWith(400, /line 8 \(data row 7\): .*"age"/, () => upload(1, csv(lines)));
+      await refusedWith(400, /data row 7: .*"age"/, () => upload(1, csv(lines)));
     });
 
     it('the wrong encoding', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
+import type { Task } from '../../contract/enums.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { ActiveProfiles } from './active-profiles.ts';
 import { loggedPredictionValues } from './columns.ts';
@@ -66,6 +67,8 @@ export class Aggregator {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private lastPrune = 0;
+  /** an algorithm's task never changes: asked of the registry once */
+  private readonly tasks = new Map<number, Task>();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -157,7 +160,7 @@ export class Aggregator {
       cells.addRow(algorithmId, minute, failed, shadow === 1, latencyUs);
       if (input !== null) this.countDrift(drift, id, algorithmId, Math.floor(minute / 60), input, failed ? null : label, response);
       if (feedback !== null && !shadow) {
-        const outcome = outcomeOf({ id, algorithmId, status, label, feedback, feedbackAt, createdAt }, this.algorithmOf(algorithmId).task);
+        const outcome = outcomeOf({ id, algorithmId, status, label, feedback, feedbackAt, createdAt }, this.taskOf(algorithmId));
         if (outcome) outcomes.push(outcome);
       }
     }
@@ -192,6 +195,12 @@ export class Aggregator {
     }
     const predictions = label === null || response === null ? undefined : loggedPredictionValues(label, response);
     drift.add(active.id, active.profile, hour, active.columns.readRecord(record), predictions);
+  }
+
+  private taskOf(algorithmId: number): Task {
+    let task = this.tasks.get(algorithmId);
+    if (task === undefined) this.tasks.set(algorithmId, (task = this.algorithmOf(algorithmId).task));
+    return task;
   }
 
   private readWatermark(): number {

@@ -61,16 +61,28 @@ function deriveColumns(algorithm: Algorithm): MonitoredColumns {
   };
 }
 
+/**
+ * The features' values of a record object. Which key feeds which feature is worked out once per
+ * set of keys (clients send the same keys record after record), not once per record.
+ */
 function readNamed(record: unknown, features: readonly ColumnSpec[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   if (!isObject(record)) return values;
-  const find = keyFinder(record);
-  for (const f of features) {
-    const key = find(f.name);
-    if (key !== undefined) values[f.name] = record[key];
+  const keys = Object.keys(record);
+  const shape = keys.join('\u0000');
+  let plan = keyPlans.get(features)?.get(shape);
+  if (!plan) {
+    const find = keyFinder(record);
+    plan = features.map((f) => [f.name, find(f.name)] as const);
+    let byShape = keyPlans.get(features);
+    if (!byShape) keyPlans.set(features, (byShape = new Map()));
+    if (byShape.size < 1000) byShape.set(shape, plan);
   }
+  for (const [name, key] of plan) if (key !== undefined) values[name] = record[key];
   return values;
 }
+
+const keyPlans = new WeakMap<readonly ColumnSpec[], Map<string, readonly (readonly [string, string | undefined])[]>>();
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 

@@ -7,22 +7,30 @@ import { monitoredColumns, predictionValues } from '../columns.ts';
 import { ProfileBuilder, type ReferenceProfile } from '../drift/index.ts';
 import { openReferenceFile } from './reference-file.ts';
 
-/** Records scored per model run while profiling a file (and per turn of the event loop). */
-const CHUNK = 2000;
+/** Rows read between two yields to serving. */
+const CHUNK = 4000;
+/** The prediction reference comes from a uniform sample of at most this many rows (scored by the model). */
+export const SCORED_ROWS = 10_000;
+/** Records per model run while scoring the sample. */
+const RUN_ROWS = 2000;
 
 export interface FileProfile {
   profile: ReferenceProfile;
   rows: number;
+  /** rows the model scored for the prediction reference */
+  scored: number;
   /** file columns that are not model features (e.g. the training target), ignored */
   ignoredColumns: string[];
 }
 
 /**
- * The reference profile of an algorithm version from its training file: every row goes through
- * the model (validated exactly as a prediction would be, so a file the model would refuse is
- * refused here, naming the line), its features are profiled under the model's own names and its
- * answer under the response's field names (label, probability, prediction). Columns match
- * features as record keys do (contract/record-keys.ts: `education-num` feeds `education_num`).
+ * The reference profile of an algorithm version from its training file. Every row is validated
+ * exactly as a prediction would be (a file the model would refuse is refused here, naming the
+ * row) and profiled under the model's own feature names; columns match features as record keys
+ * do (contract/record-keys.ts: `education-num` feeds `education_num`). The prediction reference
+ * (label, probability, prediction) comes from the model's answers on a uniform random sample of
+ * up to 10,000 rows (seeded reservoir sampling, so a file always gives the same profile): that is
+ * plenty for the prediction's bins, and keeps a large file's profiling within seconds.
  * Nothing is stored here: the caller stores the finished profile in one statement.
  */
 export async function profileFromFile(
@@ -47,51 +55,70 @@ export async function profileFromFile(
       'file'
     );
   }
-  const used = new Set(columns.features.map((f) => find(f.name)));
-  const numeric = new Set(columns.features.filter((f) => f.kind === 'numeric').map((f) => f.name));
-  const builder = new ProfileBuilder({ features: columns.features, predictions: columns.predictions });
+  // blank CSV fields of numeric features are missing values, as the predict API's null is
+  const numericKeys = columns.features.filter((f) => f.kind === 'numeric').map((f) => find(f.name)!);
+  const features = new ProfileBuilder({ features: columns.features });
+  const sample = new Reservoir<ValidRecord>(SCORED_ROWS);
 
-  let chunk: { record: Record<string, unknown>; line: number }[] = [];
-  const score = async () => {
-    const valid: ValidRecord[] = [];
-    for (const { record, line } of chunk) {
-      // CSV has no null: an empty field of a numeric feature is a missing value, as the predict API's null is
-      valid.push(atLine(line, file.format, () => model.validate(normaliseBlanks(record, numeric))));
-    }
-    const predictions = await model.run(valid);
-    chunk.forEach(({ record, line }, i) =>
-      atLine(line, file.format, () => builder.add(columns.readRecord(record), predictionValues(predictions[i]!)))
-    );
-    chunk = [];
+  let read = 0;
+  for await (const { record, at } of file.records()) {
+    for (const key of numericKeys) if (typeof record[key] === 'string' && (record[key] as string).trim() === '') record[key] = null;
+    const valid = within(at, () => model.validate(record));
+    within(at, () => features.add(columns.readRecord(record)));
+    sample.offer(valid);
+    if (++read % CHUNK === 0) await yieldToServing();
+  }
+  if (features.rowCount === 0) throw invalidInput('reference file: it holds a header but no rows', 'file');
+
+  const outputs = new ProfileBuilder({ features: [], predictions: columns.predictions });
+  const scored = sample.items();
+  for (let i = 0; i < scored.length && columns.predictions.length > 0; i += RUN_ROWS) {
+    for (const p of await model.run(scored.slice(i, i + RUN_ROWS))) outputs.add({}, predictionValues(p));
     await yieldToServing();
-  };
-  for await (const row of file.records()) {
-    chunk.push(row);
-    if (chunk.length >= CHUNK) await score();
   }
-  if (chunk.length) await score();
-  if (builder.rowCount === 0) throw invalidInput('reference file: it holds a header but no rows', 'file');
-  return { profile: builder.finish(), rows: builder.rowCount, ignoredColumns: header.filter((h) => !used.has(h)) };
+  const profile = { ...features.finish(), predictions: outputs.finish().predictions };
+  return { profile, rows: features.rowCount, scored: scored.length, ignoredColumns: header.filter((h) => !columns.features.some((f) => find(f.name) === h)) };
 }
 
-/** Blank numeric fields under the file's own key (which may differ from the feature's name) become null. */
-function normaliseBlanks(record: Record<string, unknown>, numeric: Set<string>): Record<string, unknown> {
-  if (numeric.size === 0) return record;
-  const find = keyFinder(record);
-  for (const name of numeric) {
-    const key = find(name);
-    if (key !== undefined && typeof record[key] === 'string' && (record[key] as string).trim() === '') record[key] = null;
-  }
-  return record;
-}
-
-/** Runs `check`, prefixing a 400 with the line it is about. */
-function atLine<T>(line: number, format: string, check: () => T): T {
+/** Runs `check`, prefixing a 400 with the row it is about. */
+function within<T>(at: string, check: () => T): T {
   try {
     return check();
   } catch (err) {
     if (!isModelDeskError(err) || err.kind !== 'invalid_input') throw err;
-    const where = format === 'jsonl' ? `line ${line}` : `line ${line} (data row ${line - 1})`;
-    throw invalidInput(`reference file, ${where}: ${err.message}`, err.field ?? 'file');
+    throw invalidInput(`reference file, ${at}: ${err.message}`, err.field ?? 'file');
+  }
+}
+
+/** A uniform random sample of at most `size` items (Vitter's algorithm R), seeded: the same input gives the same sample. */
+class Reservoir<T> {
+  private readonly kept: T[] = [];
+  private seen = 0;
+  private state = 0x9e3779b9;
+
+  constructor(private readonly size: number) {}
+
+  offer(item: T): void {
+    this.seen += 1;
+    if (this.kept.length < this.size) {
+      this.kept.push(item);
+      return;
+    }
+    const j = Math.floor(this.random() * this.seen);
+    if (j < this.size) this.kept[j] = item;
+  }
+
+  items(): T[] {
+    return this.kept;
+  }
+
+  /** xorshift32 */
+  private random(): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state / 4294967296;
   }
 }

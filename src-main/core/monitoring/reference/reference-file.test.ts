@@ -14,13 +14,13 @@ async function read(name: string, ...chunks: (string | number[])[]) {
 }
 
 describe('reference files', () => {
-  it('read CSV with quotes, embedded commas and newlines, blanks trimmed, empty lines skipped, with line numbers', async () => {
+  it('read CSV with quotes, embedded commas and newlines, blanks trimmed, empty lines skipped, each row numbered', async () => {
     const { format, columns, records } = await read('train.csv', 'age, workclass\n39, "Private, ', 'inc"\n\n50,"a\nb"\n');
     expect(format).toBe('csv');
     expect(columns).toEqual(['age', 'workclass']);
     expect(records).toEqual([
-      { record: { age: '39', workclass: 'Private, inc' }, line: 2 },
-      { record: { age: '50', workclass: 'a\nb' }, line: 5 }
+      { record: { age: '39', workclass: 'Private, inc' }, at: 'data row 1' },
+      { record: { age: '50', workclass: 'a\nb' }, at: 'data row 2' }
     ]);
   });
 
@@ -34,7 +34,7 @@ describe('reference files', () => {
 
   it('read JSON Lines, and a JSON array of objects', async () => {
     expect((await read('t.jsonl', '{"a":1}\n\n{"a":2,"b":null}')).records.map((r) => r.record)).toEqual([{ a: 1 }, { a: 2, b: null }]);
-    expect((await read('t.json', '[{"a":1},', '{"a":3}]')).records.map((r) => [r.record, r.line])).toEqual([[{ a: 1 }, 1], [{ a: 3 }, 2]]);
+    expect((await read('t.json', '[{"a":1},', '{"a":3}]')).records.map((r) => [r.record, r.at])).toEqual([[{ a: 1 }, 'line 1'], [{ a: 3 }, 'line 2']]);
     expect((await read('noext', '{"a":1}\n')).format).toBe('jsonl');
   });
 

@@ -16,8 +16,8 @@ export interface ReferenceFile {
   format: FileFormat;
   /** the column names (CSV header); for JSON Lines, the keys of the first record */
   columns(): Promise<string[]>;
-  /** records in file order, with their 1-based line number */
-  records(): AsyncGenerator<{ record: Record<string, unknown>; line: number }>;
+  /** records in file order, each with where it is, for messages: `data row 7` (CSV), `line 7` (JSON Lines) */
+  records(): AsyncGenerator<{ record: Record<string, unknown>; at: string }>;
 }
 
 const bad = (message: string) => invalidInput(`reference file: ${message}`, 'file');
@@ -97,7 +97,6 @@ function csvFile(text: AsyncIterable<string>, delimiter: string): ReferenceFile 
     trim: true,
     skip_empty_lines: true,
     max_record_size: 1 << 20,
-    info: true,
     columns: (names: string[]) => {
       header = names.map((n) => String(n));
       headerSeen?.();
@@ -129,9 +128,9 @@ function csvFile(text: AsyncIterable<string>, delimiter: string): ReferenceFile 
     async *records() {
       start();
       try {
-        for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
-          yield { record, line: info.lines };
-        }
+        // rows are named by their place among the data rows (a quoted field may span lines)
+        let row = 0;
+        for await (const record of parser as AsyncIterable<Record<string, unknown>>) yield { record, at: `data row ${++row}` };
       } catch (err) {
         if (isModelDeskError(err)) throw err;
         throw bad(`not valid ${delimiter === '\t' ? 'tab-separated' : 'CSV'}: ${(err as CsvError).message}`);
@@ -142,7 +141,7 @@ function csvFile(text: AsyncIterable<string>, delimiter: string): ReferenceFile 
 
 function jsonLines(text: AsyncIterable<string>): ReferenceFile {
   const iterator = lines(text);
-  let first: { record: Record<string, unknown>; line: number } | null | undefined;
+  let first: { record: Record<string, unknown>; at: string } | null | undefined;
   const next = async () => {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
       const { text: line, number } = r.value;
@@ -154,7 +153,7 @@ function jsonLines(text: AsyncIterable<string>): ReferenceFile {
         throw bad(`line ${number} is not valid JSON (${(err as Error).message})`);
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(`line ${number} is not a JSON object`);
-      return { record: value as Record<string, unknown>, line: number };
+      return { record: value as Record<string, unknown>, at: `line ${number}` };
     }
     return null;
   };

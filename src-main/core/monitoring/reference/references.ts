@@ -74,8 +74,9 @@ export class References {
     } finally {
       release();
     }
+    const sampled = built.scored < built.rows && built.profile.predictions.length ? `, predictions from ${built.scored} of them` : '';
     const ignored = built.ignoredColumns.length ? `; columns not used: ${built.ignoredColumns.join(', ')}` : '';
-    return this.store(algorithm, built.profile, 'file', `${name || 'uploaded file'} (${built.rows} rows${ignored})`, createdBy);
+    return this.store(algorithm, built.profile, 'file', `${name || 'uploaded file'} (${built.rows} rows${sampled}${ignored})`, createdBy);
   }
 
   /** From the version's own logged requests in a time range (the window ending now: re-baseline). */
