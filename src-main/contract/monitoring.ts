@@ -173,6 +173,12 @@ export const DriftReportBody = Type.Object({
   features_note: nullableString,
   /** logged rows in the window counted against the reference */
   rows: Type.Integer(),
+  /**
+   * rows ÷ the version's logged requests in the window: below 1 when busy traffic was counted as
+   * a uniform sample (over 2,000 rows/s), or when part of the window is older than the profile's
+   * 30-day backfill; null without requests
+   */
+  sample_share: nullableNumber,
   verdict: DriftVerdictSchema,
   drifted_share: nullableNumber,
   drifted: Type.Array(Type.String()),

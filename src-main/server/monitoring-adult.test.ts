@@ -105,6 +105,8 @@ describe('monitoring on the Adult census data', { timeout: 180_000 }, () => {
     await server.core.monitoring.flush();
     const report = await drift(algorithm);
     expect(report.rows).toBe(older.length);
+    // every request of the window counted (a busy server would count a uniform sample)
+    expect(report.sample_share).toBe(1);
     const verdict = (name: string) => report.features.find((f: any) => f.name === name).verdict;
     // the same features the drift library flags on the raw rows (adult-drift.test.ts), under the model's names
     expect(report.drifted).toEqual(['age', 'workclass', 'fnlwgt', 'education', 'education_num', 'marital_status', 'occupation', 'relationship']);

@@ -2,37 +2,44 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
 import type { Task } from '../../contract/enums.ts';
 import type { Algorithm } from '../registry/types.ts';
+import type { RequestRow } from '../requests/request-writer.ts';
 import type { ActiveProfiles } from './active-profiles.ts';
-import { loggedPredictionValues } from './columns.ts';
-import { DriftCells, DriftWriter } from './drift-cells.ts';
+import { Batch, DriftSampling } from './batch.ts';
+import { DriftWriter } from './drift-cells.ts';
 import { HealthCells, HealthWriter } from './health/health-cells.ts';
-import { outcomeOf, OutcomeWriter, type Outcome } from './quality/outcomes.ts';
+import { outcomeOf, OutcomeWriter } from './quality/outcomes.ts';
 import { Backfill } from './reference/backfill.ts';
 import { minuteOf } from './time.ts';
 
 /**
  * Keeps the monitoring aggregates up to date with the request log, off the predict path.
  *
- * Predictions only announce themselves (`requests.logged`, `model.ran`); nothing is computed for
- * them while they are answered. A pass runs on a timer (every `flushIntervalMs` while traffic
- * comes): it reads the log rows after its watermark (the last id it counted) in slices of
- * `sliceRows`, by rowid, so only new rows are read, and for each slice commits in one
- * transaction the health cells (per algorithm and minute/hour), the drift counts of the rows
- * whose algorithm has an active reference profile (their input and response parsed here, in a
- * batch), the outcomes of rows that already have feedback, and the new watermark. Between slices
- * it yields to the event loop, so a long catch-up (the first start over an old log, an import)
- * never holds up serving for more than one slice.
+ * Live: each `requests.logged` event's rows (already in memory, with their ids) are counted
+ * into health cells per algorithm and minute, a fraction of a microsecond per row; rows of a
+ * version with an active reference profile are only set aside (a reference to their logged
+ * input), and parsed for drift at the next pass. A pass runs on a timer (every
+ * `flushIntervalMs` while traffic comes): it parses the set-aside rows in slices of `sliceRows`,
+ * yielding to the event loop between slices, then commits everything with the new watermark
+ * (the last log id counted) in one small transaction. On a busy server drift counts a uniform
+ * sample (batch.ts, DriftSampling), so parsing stays a small share of the serving thread.
  *
- * Exactly once: aggregates and watermark commit together, and a commit first checks that the
- * stored watermark is still the one the slice started from (another process with the same data
- * directory, e.g. the CLI while a server runs, may have counted those rows: the slice is then
- * dropped and read again). Log ids only grow, so "after the watermark" is exactly "not counted".
- * Batch sizes come from `model.ran` alone (they are not in the log): kept in memory until the next
- * commit, so a crash loses at most one interval of them.
+ * From the log: when rows exist that no event announced (the first start over an old log, rows
+ * logged while the server was down or by another process, an import), the pass reads the rows
+ * after the watermark by rowid instead, in slices, counting every row (health, drift, feedback
+ * outcomes), and commits every 20,000 rows; then live counting resumes.
+ *
+ * Exactly once: counts and watermark commit together, and a commit first checks that the stored
+ * watermark is where the batch started and, for a live batch, that the log holds exactly the rows
+ * it counted in its id range (else the batch is dropped and the log path counts that range). Log
+ * ids only grow, so "after the watermark" is exactly "not counted". Batch sizes come from
+ * `model.ran` alone (they are not in the log): kept in memory until the next commit, so a crash
+ * loses at most one interval of them.
  */
 export interface AggregatorOptions {
   flushIntervalMs: number;
   sliceRows: number;
+  /** above this many rows per second to profiled versions, drift counts a uniform sample */
+  driftRowsPerSecond: number;
   /** minute rows older than this are dropped (hour rows stay) */
   minuteRetentionDays: number;
   now: () => number;
@@ -52,13 +59,16 @@ type LogRow = [
   feedbackAt: string | null
 ];
 
+/** Rows counted between two commits at most on the log path. */
+const COMMIT_ROWS = 20_000;
+
 export class Aggregator {
   private watermark: number;
+  /** counted from events since the last pass; null while the log path counts instead */
+  private live: Batch | null;
   private readonly runs = new HealthCells();
-  private readonly readRows: Database.Statement;
-  private readonly storedWatermark: Database.Statement;
-  private readonly saveWatermark: Database.Statement;
-  private readonly pruneMinutes: Database.Statement;
+  private readonly sampling: DriftSampling;
+  private readonly statements: Record<'rows' | 'stored' | 'save' | 'count' | 'last' | 'prune', Database.Statement>;
   private readonly health: HealthWriter;
   private readonly drift: DriftWriter;
   private readonly backfill: Backfill;
@@ -69,6 +79,9 @@ export class Aggregator {
   private lastPrune = 0;
   /** an algorithm's task never changes: asked of the registry once */
   private readonly tasks = new Map<number, Task>();
+  /** the minute of the last created_at seen (the rows of one call share it) */
+  private minuteKey = '';
+  private minute = 0;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -77,33 +90,51 @@ export class Aggregator {
     private readonly options: AggregatorOptions
   ) {
     const profiled = 'algorithm_id in (select algorithm_id from reference_profiles where active = 1)';
-    this.readRows = sqlite
-      .prepare(
-        `select id, algorithm_id, status, shadow, latency_us, created_at, label,
-                case when ${profiled} then input end, case when ${profiled} then response end,
-                nullif(feedback, ''), feedback_at
-         from requests where id > ? order by id limit ?`
-      )
-      .raw();
-    this.storedWatermark = sqlite.prepare("select value from monitor_state where key = 'watermark'").pluck();
-    this.saveWatermark = sqlite.prepare(
-      "insert into monitor_state (key, value) values ('watermark', ?) on conflict (key) do update set value = excluded.value"
-    );
-    this.pruneMinutes = sqlite.prepare('delete from monitor_health_minutes where minute < ?');
+    this.statements = {
+      rows: sqlite
+        .prepare(
+          `select id, algorithm_id, status, shadow, latency_us, created_at, label,
+                  case when ${profiled} then input end, case when ${profiled} then response end,
+                  nullif(feedback, ''), feedback_at
+           from requests where id > ? order by id limit ?`
+        )
+        .raw(),
+      stored: sqlite.prepare("select value from monitor_state where key = 'watermark'").pluck(),
+      save: sqlite.prepare("insert into monitor_state (key, value) values ('watermark', ?) on conflict (key) do update set value = excluded.value"),
+      count: sqlite.prepare('select count(*) from requests where id > ? and id <= ?').pluck(),
+      last: sqlite.prepare('select max(id) from requests').pluck(),
+      prune: sqlite.prepare('delete from monitor_health_minutes where minute < ?')
+    };
     this.health = new HealthWriter(sqlite);
     this.drift = new DriftWriter(sqlite);
     this.outcomes = new OutcomeWriter(sqlite);
     this.backfill = new Backfill(sqlite, profiles, this.drift, options.now);
+    this.sampling = new DriftSampling(options.driftRowsPerSecond, options.now());
     this.watermark = this.readWatermark();
+    // the first pass reads the log: rows may have been logged while nothing counted them
+    this.live = null;
+    profiles.refresh();
   }
 
-  /** New rows were logged: count them at the next pass. */
-  schedule(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.options.flushIntervalMs);
+  /** One call's rows, just committed to the log (the `requests.logged` event). */
+  recordLogged(rows: readonly RequestRow[], ids: readonly number[]): void {
+    const live = this.live;
+    this.schedule();
+    if (!live) return;
+    for (let i = 0; i < rows.length; i++) {
+      const id = ids[i]!;
+      if (id <= live.last) continue;
+      const row = rows[i]!;
+      const minute = this.minuteOf(row.createdAt);
+      const failed = row.status !== 'OK';
+      live.cells.addRow(row.algorithmId, minute, failed, row.shadow, row.latencyUs);
+      const profile = this.profiles.get(row.algorithmId);
+      if (profile && id > profile.liveFromId && this.sampling.keep()) {
+        live.pending.push({ profile, hour: Math.floor(minute / 60), input: row.input, label: failed ? null : row.label, response: row.response });
+      }
+      live.last = id;
+      live.rows += 1;
+    }
   }
 
   /** One onnxruntime run (the `model.ran` event). */
@@ -112,13 +143,33 @@ export class Aggregator {
     this.schedule();
   }
 
+  /** A profile was set: count the next rows into it, and apply it to the earlier ones (backfill). */
+  profilesChanged(): void {
+    this.profiles.refresh();
+    this.schedule();
+  }
+
+  /** Rows reached the log without events (an import): the next pass reads the log. */
+  logChanged(): void {
+    this.live = null;
+    this.schedule();
+  }
+
+  schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.options.flushIntervalMs);
+  }
+
   /** Counts everything logged so far (passes never overlap; resolves when this one is done). */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.drain()).catch((err: unknown) => console.error('modeldesk: monitoring aggregation failed:', err));
+    this.chain = this.chain.then(() => this.pass()).catch((err: unknown) => console.error('modeldesk: monitoring aggregation failed:', err));
     return this.chain;
   }
 
-  /** Stops the timer and lets a pass in progress finish (its last slice commits). */
+  /** Stops the timer and lets a pass in progress finish. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -126,75 +177,105 @@ export class Aggregator {
     await this.chain;
   }
 
-  private async drain(): Promise<void> {
+  private async pass(): Promise<void> {
     this.profiles.refresh();
-    for (;;) {
-      const counted = this.slice();
-      if (counted < this.options.sliceRows || this.closed) break;
-      await yieldToServing();
+    this.sampling.update(this.options.now());
+    const live = this.live;
+    if (live) {
+      this.live = new Batch(live.last);
+      if (this.complete(live)) {
+        for (let at = 0; at < live.pending.length; at += this.options.sliceRows) {
+          for (const row of live.pending.slice(at, at + this.options.sliceRows)) live.countDrift(row);
+          await yieldToServing();
+        }
+        live.pending = [];
+        if (!this.commit(live)) this.live = null;
+      } else this.live = null;
     }
+    if (!this.live) await this.countFromLog();
     // a profile set after traffic came: apply it to the rows logged before it
     await this.backfill.run(() => this.closed);
     this.prune();
   }
 
-  /** Reads, counts and commits one slice; returns how many rows it read. */
-  private slice(): number {
-    const from = this.watermark;
-    const rows = this.readRows.all(from, this.options.sliceRows) as LogRow[];
-    const cells = new HealthCells();
-    const drift = new DriftCells();
-    const outcomes: Outcome[] = [];
-    let last = from;
-    let minuteKey = '';
-    let minute = 0;
-    for (const row of rows) {
-      const [id, algorithmId, status, shadow, latencyUs, createdAt, label, input, response, feedback, feedbackAt] = row;
-      last = id;
-      // the rows of one call share created_at: parse each distinct minute once
-      if (createdAt.slice(0, 16) !== minuteKey) {
-        minuteKey = createdAt.slice(0, 16);
-        minute = minuteOf(createdAt);
-      }
-      const failed = status !== 'OK';
-      cells.addRow(algorithmId, minute, failed, shadow === 1, latencyUs);
-      if (input !== null) this.countDrift(drift, id, algorithmId, Math.floor(minute / 60), input, failed ? null : label, response);
-      if (feedback !== null && !shadow) {
-        const outcome = outcomeOf({ id, algorithmId, status, label, feedback, feedbackAt, createdAt }, this.taskOf(algorithmId));
-        if (outcome) outcomes.push(outcome);
-      }
-    }
-    const runs = this.runs.take();
-    if (rows.length === 0 && runs.length === 0) return 0;
-    const committed = this.sqlite.transaction(() => {
-      // another process counted these rows meanwhile: drop this slice, read again
-      if (this.readWatermark() !== from) return false;
-      const keepAfter = Math.floor(this.options.now() / 60_000) - this.options.minuteRetentionDays * 1440;
-      this.health.write([...cells.take(), ...runs], keepAfter);
-      this.drift.write(drift.take());
-      this.outcomes.write(outcomes);
-      if (last !== from) this.saveWatermark.run(last);
-      return true;
-    })();
-    if (committed) this.watermark = last;
-    else {
-      this.watermark = this.readWatermark();
-      this.runs.restore(runs);
-    }
-    return committed ? rows.length : this.options.sliceRows;
+  /**
+   * Whether a live batch holds every log row after the stored watermark: it starts there, the log
+   * has exactly its rows in its id range, and none after it (rows no event announced: written by
+   * another process, or by this one without an event, are then counted from the log).
+   */
+  private complete(batch: Batch): boolean {
+    if (this.readWatermark() !== batch.from) return false;
+    if (Number(this.statements.last.get() ?? 0) !== batch.last) return false;
+    return batch.rows === Number(this.statements.count.get(batch.from, batch.last));
   }
 
-  private countDrift(drift: DriftCells, id: number, algorithmId: number, hour: number, input: string, label: string | null, response: string | null): void {
-    const active = this.profiles.get(algorithmId);
-    if (!active || id <= active.liveFromId) return;
-    let record: unknown;
-    try {
-      record = JSON.parse(input);
-    } catch {
-      return;
+  /** Counts the rows after the watermark from the log, then hands over to live counting. */
+  private async countFromLog(): Promise<void> {
+    this.watermark = this.readWatermark();
+    for (;;) {
+      const batch = new Batch(this.watermark);
+      let read: number;
+      do {
+        read = this.read(batch);
+        if (read === this.options.sliceRows) await yieldToServing();
+      } while (read === this.options.sliceRows && batch.rows < COMMIT_ROWS && !this.closed);
+      const committed = this.commit(batch);
+      if (read < this.options.sliceRows || this.closed) {
+        // no await since the last read: a row committed after it arrives as an event, live
+        if (committed || batch.rows === 0) this.live = new Batch(this.watermark);
+        return;
+      }
     }
-    const predictions = label === null || response === null ? undefined : loggedPredictionValues(label, response);
-    drift.add(active.id, active.profile, hour, active.columns.readRecord(record), predictions);
+  }
+
+  /** Reads the next slice of log rows after the batch's last and counts them into it; returns how many. */
+  private read(batch: Batch): number {
+    const rows = this.statements.rows.all(batch.last, this.options.sliceRows) as LogRow[];
+    for (const [id, algorithmId, status, shadow, latencyUs, createdAt, label, input, response, feedback, feedbackAt] of rows) {
+      batch.last = id;
+      const minute = this.minuteOf(createdAt);
+      const failed = status !== 'OK';
+      batch.cells.addRow(algorithmId, minute, failed, shadow === 1, latencyUs);
+      const profile = input === null ? undefined : this.profiles.get(algorithmId);
+      if (profile && id > profile.liveFromId) {
+        batch.countDrift({ profile, hour: Math.floor(minute / 60), input: input!, label: failed ? null : label, response: response ?? '' });
+      }
+      if (feedback !== null && !shadow) {
+        const outcome = outcomeOf({ id, algorithmId, status, label, feedback, feedbackAt, createdAt }, this.taskOf(algorithmId));
+        if (outcome) batch.outcomes.push(outcome);
+      }
+    }
+    batch.rows += rows.length;
+    return rows.length;
+  }
+
+  /**
+   * Commits a batch with its watermark in one transaction, unless the stored watermark moved (another
+   * process counted those rows: the batch is dropped). Returns whether it committed.
+   */
+  private commit(batch: Batch): boolean {
+    const runs = this.runs.take();
+    if (batch.rows === 0 && runs.length === 0) return true;
+    const committed = this.sqlite.transaction(() => {
+      if (this.readWatermark() !== batch.from) return false;
+      const keepAfter = Math.floor(this.options.now() / 60_000) - this.options.minuteRetentionDays * 1440;
+      this.health.write([...batch.cells.take(), ...runs], keepAfter);
+      this.drift.write(batch.drift.take());
+      this.outcomes.write(batch.outcomes);
+      if (batch.last !== batch.from) this.statements.save.run(batch.last);
+      return true;
+    })();
+    this.watermark = committed ? batch.last : this.readWatermark();
+    if (!committed) this.runs.restore(runs);
+    return committed;
+  }
+
+  private minuteOf(createdAt: string): number {
+    if (createdAt.slice(0, 16) !== this.minuteKey) {
+      this.minuteKey = createdAt.slice(0, 16);
+      this.minute = minuteOf(createdAt);
+    }
+    return this.minute;
   }
 
   private taskOf(algorithmId: number): Task {
@@ -204,13 +285,13 @@ export class Aggregator {
   }
 
   private readWatermark(): number {
-    return Number(this.storedWatermark.get() ?? 0);
+    return Number(this.statements.stored.get() ?? 0);
   }
 
   private prune(): void {
     const now = this.options.now();
     if (now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
-    this.pruneMinutes.run(Math.floor(now / 60_000) - this.options.minuteRetentionDays * 1440);
+    this.statements.prune.run(Math.floor(now / 60_000) - this.options.minuteRetentionDays * 1440);
   }
 }

@@ -22,6 +22,8 @@ const SPARK_MIN_ROWS = 50;
 
 export interface ProfileWindow {
   rows: number;
+  /** the version's logged requests in the same hours (health aggregates) */
+  requests: number;
   window: WindowCounts;
   /** per hour, oldest first */
   hours: { hour: number; rows: number; window: WindowCounts }[];
@@ -41,12 +43,19 @@ export function readProfileWindow(sqlite: Database.Database, profile: ReferenceP
     .prepare('select hour, rows, counts from monitor_drift_hours where profile_id = ? and hour >= ? and hour <= ? order by hour')
     .raw()
     .all(profileId, fromHour, toHour) as [number, number, string][];
+  const requests = sqlite
+    .prepare(
+      `select coalesce(sum(requests), 0) from monitor_health_hours
+       where algorithm_id = (select algorithm_id from reference_profiles where id = ?) and hour >= ? and hour <= ?`
+    )
+    .pluck()
+    .get(profileId, fromHour, toHour) as number;
   const hours = rows.map(([hour, n, counts]) => ({ hour, rows: n, window: JSON.parse(counts) as WindowCounts }));
   const empty: WindowCounts = { features: {}, predictions: {} };
   const window = hours.length ? mergeWindows(...hours.map((h) => h.window)) : empty;
   for (const f of profile.features) window.features[f.name] ??= emptyCounts(f);
   for (const f of profile.predictions) window.predictions[f.name] ??= emptyCounts(f);
-  return { rows: hours.reduce((sum, h) => sum + h.rows, 0), window, hours, fromHour, toHour };
+  return { rows: hours.reduce((sum, h) => sum + h.rows, 0), requests, window, hours, fromHour, toHour };
 }
 
 const metricNames = {
@@ -96,6 +105,7 @@ export function driftReportBody(
       reference: reference?.summary ?? null,
       empty_reason: emptyReason,
       rows: 0,
+      sample_share: null,
       verdict: 'not_enough_data',
       drifted_share: null,
       drifted: [],
@@ -138,6 +148,7 @@ export function driftReportBody(
     reference: reference.summary,
     empty_reason: null,
     rows: counted.rows,
+    sample_share: counted.requests > 0 ? Math.min(1, counted.rows / counted.requests) : null,
     verdict: report.verdict,
     drifted_share: report.driftedShare,
     drifted: report.drifted,

@@ -23,8 +23,10 @@ export interface MonitoringOptions {
   enabled?: boolean;
   /** how often new log rows are counted while traffic comes (default 2,000 ms) */
   flushIntervalMs?: number;
-  /** log rows per slice of a pass (default 2,000) */
+  /** log rows read and counted between two yields to serving (default 500) */
   sliceRows?: number;
+  /** above this many rows per second to versions with a reference profile, drift counts a uniform sample (default 2,000) */
+  driftRowsPerSecond?: number;
   /** the clock windows end at (tests move it) */
   now?: () => number;
 }
@@ -68,7 +70,8 @@ export class Monitoring {
     this.profiles = new ActiveProfiles(deps.sqlite, algorithmOf);
     this.aggregator = new Aggregator(deps.sqlite, this.profiles, algorithmOf, {
       flushIntervalMs: options.flushIntervalMs ?? 2000,
-      sliceRows: options.sliceRows ?? 2000,
+      sliceRows: options.sliceRows ?? 500,
+      driftRowsPerSecond: options.driftRowsPerSecond ?? 2000,
       minuteRetentionDays: 8,
       now: this.now
     });
@@ -76,13 +79,13 @@ export class Monitoring {
     if (options.enabled === false) return;
     const { events } = deps;
     this.unsubscribe.push(
-      events.on('requests.logged', () => this.aggregator.schedule()),
+      events.on('requests.logged', ({ rows, ids }) => this.aggregator.recordLogged(rows, ids)),
       events.on('model.ran', ({ algorithm, rows }) => this.aggregator.recordRun(algorithm.id, rows)),
       events.on('feedback.recorded', ({ request }) => this.recordOutcome(request)),
       events.on('feedback.cleared', ({ request }) => this.aggregator.outcomes.clear(request.id)),
       // a new profile is applied to the version's earlier requests (backfill), an import's log is counted
-      events.on('reference.changed', () => this.aggregator.schedule()),
-      events.on('registry.changed', (change) => change.cause === 'imported' && this.aggregator.schedule())
+      events.on('reference.changed', () => this.aggregator.profilesChanged()),
+      events.on('registry.changed', (change) => change.cause === 'imported' && this.aggregator.logChanged())
     );
     // rows logged while no ModelDesk was counting (a crash, an older version, another process)
     this.aggregator.schedule();
@@ -111,7 +114,7 @@ export class Monitoring {
     const reference = this.references.active(algorithm.id);
     const { fromHour, toHour } = hoursOf(this.now(), seconds);
     const counted = reference ? readProfileWindow(this.deps.sqlite, reference.profile, reference.summary.id, fromHour, toHour) : null;
-    return driftReportBody(algorithm, reference, counted ?? { rows: 0, window: { features: {}, predictions: {} }, hours: [], fromHour, toHour }, text, howToGetAReference(algorithm));
+    return driftReportBody(algorithm, reference, counted ?? { rows: 0, requests: 0, window: { features: {}, predictions: {} }, hours: [], fromHour, toHour }, text, howToGetAReference(algorithm));
   }
 
   histogram(algorithmId: number, column: string, windowText?: string): HistogramBody {
