@@ -1,40 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { DriftSampling } from './batch.ts';
 
-/** Rows offered at `perSecond` for `seconds`, with a pass every 2 s; returns the rows kept in the last pass. */
-function drive(sampling: DriftSampling, perSecond: number, seconds: number, start = 0): { kept: number; offered: number; now: number } {
-  let now = start;
+/** Offers `perSecond` rows a second for `seconds`, a pass every 2 s; returns what the last pass kept. */
+function drive(sampling: DriftSampling, perSecond: number, seconds: number, clock: { now: number }): { kept: number; offered: number } {
   let kept = 0;
   let offered = 0;
   for (let pass = 0; pass < seconds / 2; pass++) {
     kept = 0;
     offered = perSecond * 2;
     for (let i = 0; i < offered; i++) if (sampling.keep()) kept++;
-    now += 2000;
-    sampling.update(now);
+    clock.now += 2000;
+    sampling.update(clock.now);
   }
-  return { kept, offered, now };
+  return { kept, offered };
 }
 
 describe('drift sampling on a busy server', () => {
   it('counts every row while the traffic stays under the rate', () => {
-    const sampling = new DriftSampling(2000, 0);
-    expect(drive(sampling, 1500, 600)).toMatchObject({ kept: 3000, offered: 3000 });
+    const clock = { now: 0 };
+    const sampling = new DriftSampling(500, 0);
+    expect(drive(sampling, 400, 600, clock)).toEqual({ kept: 800, offered: 800 });
     expect(sampling.probability).toBe(1);
   });
 
-  it('counts a burst of batch calls whole: the rate is an average over about a minute', () => {
-    const sampling = new DriftSampling(2000, 0);
-    // 60,000 rows in 10 s after a quiet start
-    drive(sampling, 6000, 10);
+  it('counts a lone burst whole (one batch call of 10,000 rows), and every row again once it is over', () => {
+    const clock = { now: 0 };
+    const sampling = new DriftSampling(500, 0);
+    drive(sampling, 10, 20, clock);
+    expect(drive(sampling, 5000, 2, clock)).toEqual({ kept: 10_000, offered: 10_000 });
+    expect(sampling.probability).toBeLessThan(1);
+    drive(sampling, 10, 60, clock);
     expect(sampling.probability).toBe(1);
   });
 
   it('keeps a uniform sample of about the rate once the traffic stays above it', () => {
-    const sampling = new DriftSampling(2000, 0);
-    const { kept, offered } = drive(sampling, 8000, 600);
-    expect(sampling.probability).toBeCloseTo(0.25, 2);
-    // each row kept with probability 1/4: ±5 standard deviations
-    expect(Math.abs(kept - offered / 4)).toBeLessThan(5 * Math.sqrt(offered * 0.25 * 0.75));
+    const clock = { now: 0 };
+    const sampling = new DriftSampling(500, 0);
+    const { kept, offered } = drive(sampling, 8000, 120, clock);
+    expect(sampling.probability).toBeCloseTo(500 / 8000, 3);
+    // each row kept with the same probability: within 5 standard deviations of offered × p
+    const p = 500 / 8000;
+    expect(Math.abs(kept - offered * p)).toBeLessThan(5 * Math.sqrt(offered * p * (1 - p)));
   });
 });

@@ -45,11 +45,13 @@ export class Batch {
 }
 
 /**
- * The share of logged rows counted for drift: all of them until the traffic to profiled versions
- * goes over `rowsPerSecond` for a while, then a uniform random sample (each row kept with the same
+ * The share of logged rows counted for drift: all of them while the traffic to profiled versions
+ * stays under `rowsPerSecond`, then a uniform random sample (each row kept with the same
  * probability, whatever it holds) of about that many rows per second. The rate is a moving
- * average over about a minute, so a burst of batch calls is still counted whole. Bounds the
- * parsing that drift costs the serving thread on a busy server (docs/BENCHMARKS.md).
+ * average over about ten seconds and the probability changes only at a pass, so a lone burst
+ * (one large batch call) is counted whole. Bounds what drift costs the serving thread on a busy
+ * server: parsing a logged input takes about as long as 5% of a whole prediction
+ * (docs/BENCHMARKS.md), and half a thousand rows a second are plenty to judge drift hour by hour.
  */
 export class DriftSampling {
   private rate = 0;
@@ -60,7 +62,7 @@ export class DriftSampling {
   constructor(
     private readonly rowsPerSecond: number,
     now: number,
-    private readonly timeConstantMs = 60_000
+    private readonly timeConstantMs = 10_000
   ) {
     this.since = now;
   }

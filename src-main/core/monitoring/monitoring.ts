@@ -25,7 +25,7 @@ export interface MonitoringOptions {
   flushIntervalMs?: number;
   /** log rows read and counted between two yields to serving (default 500) */
   sliceRows?: number;
-  /** above this many rows per second to versions with a reference profile, drift counts a uniform sample (default 2,000) */
+  /** above this many rows per second to versions with a reference profile, drift counts a uniform sample (default 500) */
   driftRowsPerSecond?: number;
   /** the clock windows end at (tests move it) */
   now?: () => number;
@@ -71,7 +71,7 @@ export class Monitoring {
     this.aggregator = new Aggregator(deps.sqlite, this.profiles, algorithmOf, {
       flushIntervalMs: options.flushIntervalMs ?? 2000,
       sliceRows: options.sliceRows ?? 500,
-      driftRowsPerSecond: options.driftRowsPerSecond ?? 2000,
+      driftRowsPerSecond: options.driftRowsPerSecond ?? 500,
       minuteRetentionDays: 8,
       now: this.now
     });
