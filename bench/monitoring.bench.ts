@@ -63,7 +63,9 @@ async function loadComparison() {
   const on = await startModelDesk();
   const off = await startModelDesk({ monitoring: false });
   try {
+    // both build the same profile (same heap history); only "on" counts traffic against it
     await setReference(on);
+    await setReference(off);
     const servers = [
       { key: 'on', server: on },
       { key: 'off', server: off }
@@ -167,6 +169,8 @@ async function scale() {
 }
 
 const load = flag('--no-load') ? null : await loadComparison();
+if (load) log(`CPU per request on ÷ off: ${load.cpuRatio.toFixed(3)} (${load.cpuRatios.map((r) => r.toFixed(3)).join(', ')}); requests/s on ÷ off: ${load.ratio.toFixed(3)}`);
+if (flag('--no-scale')) process.exit(0);
 const s = await scale();
 const machine = `${cpus()[0]?.model.trim() ?? 'CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 20)} MiB RAM, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -183,14 +187,14 @@ if (load) {
   lines.push(
     '### Serving cost, monitoring on vs off',
     '',
-    `16 connections of single-record predictions (the 50 census records of the income fixture) to the shipped random forest, ${rounds} rounds × ${durationSec} s with ${tool}, two servers side by side, the order alternating. "On" has a reference profile on the forest, so each logged row is also read back, parsed and binned for drift (${rowsFmt(load.counted.drift)} rows counted for drift and ${rowsFmt(load.counted.requests)} in the health series of the last hour when the load ended). CPU per request is the server process's CPU time (every thread, from /proc) over its answered requests, the aggregator's pass after each run included: unlike requests/s it does not swing with what else the machine runs.`,
+    `16 connections of single-record predictions (the 50 census records of the income fixture) to the shipped random forest, ${rounds} rounds × ${durationSec} s with ${tool}, two servers side by side, the order alternating. Both built the same reference profile on the forest (same heap history); "on" counts every logged row for health and a uniform sample for drift (over 200 rows/s: ${rowsFmt(load.counted.drift)} of the ${rowsFmt(load.counted.requests)} rows of the last hour parsed and binned when the load ended). CPU per request is the server process's CPU time (every thread, from /proc) over its answered requests, the aggregator's pass after each run included: unlike requests/s it does not swing with what else the machine runs.`,
     '',
     '| server | CPU µs per request (median) | requests/s (median) | p99 ms (median) |',
     '|---|---:|---:|---:|',
     `| monitoring on (\`serve\`) | ${load.onCpu.toFixed(0)} | ${rowsFmt(Math.round(load.on))} | ${load.onP99.toFixed(2)} |`,
     `| monitoring off (\`serve --no-monitoring\`) | ${load.offCpu.toFixed(0)} | ${rowsFmt(Math.round(load.off))} | ${load.offP99.toFixed(2)} |`,
     '',
-    `CPU per request, on ÷ off: **${load.cpuRatio.toFixed(3)}** (median of the rounds' ratios: ${load.cpuRatios.map((r) => r.toFixed(3)).join(', ')}); a CPU-bound server's throughput is the inverse, so the target "throughput within 3%" is a CPU ratio ≤ 1.03: ${cpuVerdict}. Throughput on ÷ off, median of the rounds' ratios: ${load.ratio.toFixed(3)} (rounds ${load.ratios.map((r) => r.toFixed(2)).join(', ')}), which on this shared machine mostly measures the neighbours.`,
+    `CPU per request, on ÷ off: **${load.cpuRatio.toFixed(3)}** (median of the rounds' ratios: ${load.cpuRatios.map((r) => r.toFixed(3)).join(', ')}); a CPU-bound server's throughput is the inverse, so the target "throughput within 3%" is a CPU ratio ≤ 1.03: ${cpuVerdict}. Throughput on ÷ off, median of the rounds' ratios: ${load.ratio.toFixed(3)} (rounds ${load.ratios.map((r) => r.toFixed(2)).join(', ')}), which on this shared machine mostly measures the neighbours. The rounds' ratios spread by ±10% (the ratio of the two medians is ${(load.onCpu / load.offCpu).toFixed(3)}): on this machine the noise is larger than the effect, so the figure says monitoring costs a few percent at most, not that it costs under 3%; the per-row cost it adds is bounded by design (counting from the events, drift sampled above 200 rows/s).`,
     ''
   );
 }

@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel, repoRoot } from '../../test/fixtures/index.ts';
+import { cli } from '../../test/helpers/cli.ts';
 import { createCore } from '../core/index.ts';
 
-const run = promisify(execFile);
 const migrationsDir = join(repoRoot, 'db', 'migrations');
-
-/** `npm run cli -- export|import`, as a user runs them: a child process, not a TTY, so no progress bar. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'src-main', 'cli', 'main.ts'), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function listing(dataDir: string) {
   const core = await createCore({ dataDir, migrationsDir });

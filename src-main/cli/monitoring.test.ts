@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adultRows, repoRoot } from '../../test/fixtures/index.ts';
+import { cli } from '../../test/helpers/cli.ts';
 import { createCore } from '../core/index.ts';
-
-const run = promisify(execFile);
-
-/** `npm run cli -- reference|drift`, as a user runs them, on a data directory with logged traffic. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'src-main', 'cli', 'main.ts'), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('modeldesk reference / drift (CLI)', { timeout: 120_000 }, () => {
   let dir: string;

@@ -175,7 +175,7 @@ export const DriftReportBody = Type.Object({
   rows: Type.Integer(),
   /**
    * rows ÷ the version's logged requests in the window: below 1 when busy traffic was counted as
-   * a uniform sample (over 500 rows/s), or when part of the window is older than the profile's
+   * a uniform sample (over 200 rows/s), or when part of the window is older than the profile's
    * 30-day backfill; null without requests
    */
   sample_share: nullableNumber,

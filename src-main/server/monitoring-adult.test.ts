@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adultRows, fixtureModel, type AdultRow } from '../../test/fixtures/index.ts';
-import { seededRandom } from '../../test/helpers/random.ts';
+import { seededRandom, shuffledIndexes } from '../../test/helpers/random.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 
 /**
@@ -76,11 +76,7 @@ describe('monitoring on the Adult census data', { timeout: 180_000 }, () => {
     for (let seed = 1; seed <= 20; seed++) {
       const random = seededRandom(seed);
       const size = 1000 + Math.floor(random() * 4001);
-      const order = [...heldOut.keys()];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      const order = shuffledIndexes(heldOut.length, random);
       const algorithm = await register(`seed-${seed}`);
       samples.push([algorithm, order.slice(0, size).map((i) => heldOut[i]!)]);
     }

@@ -50,8 +50,9 @@ export class Batch {
  * probability, whatever it holds) of about that many rows per second. The rate is a moving
  * average over about ten seconds and the probability changes only at a pass, so a lone burst
  * (one large batch call) is counted whole. Bounds what drift costs the serving thread on a busy
- * server: parsing a logged input takes about as long as 5% of a whole prediction
- * (docs/BENCHMARKS.md), and half a thousand rows a second are plenty to judge drift hour by hour.
+ * server: parsing a logged input costs about 5% of a whole prediction, and keeping inputs until
+ * the next pass costs garbage collection (docs/BENCHMARKS.md), while 200 rows a second (720,000
+ * an hour) are plenty to judge drift hour by hour.
  */
 export class DriftSampling {
   private rate = 0;

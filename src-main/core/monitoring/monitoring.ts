@@ -23,7 +23,7 @@ export interface MonitoringOptions {
   enabled?: boolean;
   /** how often new log rows are counted while traffic comes (default 2,000 ms) */
   flushIntervalMs?: number;
-  /** log rows read and counted between two yields to serving (default 500) */
+  /** log rows read and counted between two yields to serving (default 200) */
   sliceRows?: number;
   /** above this many rows per second to versions with a reference profile, drift counts a uniform sample (default 500) */
   driftRowsPerSecond?: number;
@@ -71,7 +71,7 @@ export class Monitoring {
     this.aggregator = new Aggregator(deps.sqlite, this.profiles, algorithmOf, {
       flushIntervalMs: options.flushIntervalMs ?? 2000,
       sliceRows: options.sliceRows ?? 500,
-      driftRowsPerSecond: options.driftRowsPerSecond ?? 500,
+      driftRowsPerSecond: options.driftRowsPerSecond ?? 200,
       minuteRetentionDays: 8,
       now: this.now
     });

@@ -6,9 +6,8 @@ import { addEncoded, addLatency, encodeHistogram, mergeHistogram, type Histogram
  * then added into the minute and hour tables (db/schema/monitoring.ts) inside the aggregator's
  * transaction. Counts add up; the latency histogram is read, merged and written back.
  */
-export interface HealthCell {
-  algorithmId: number;
-  minute: number;
+/** Health counts of some rows: they add up (addCounts). */
+export interface HealthCounts {
   requests: number;
   shadow: number;
   failures: number;
@@ -17,6 +16,25 @@ export interface HealthCell {
   runs: number;
   runRows: number;
   runMax: number;
+}
+
+export const emptyCounts = (): HealthCounts => ({ requests: 0, shadow: 0, failures: 0, latencySumUs: 0, histogram: [], runs: 0, runRows: 0, runMax: 0 });
+
+/** Adds `c` into `into` (mutates it). */
+export function addCounts(into: HealthCounts, c: HealthCounts): void {
+  into.requests += c.requests;
+  into.shadow += c.shadow;
+  into.failures += c.failures;
+  into.latencySumUs += c.latencySumUs;
+  mergeHistogram(into.histogram, c.histogram);
+  into.runs += c.runs;
+  into.runRows += c.runRows;
+  into.runMax = Math.max(into.runMax, c.runMax);
+}
+
+export interface HealthCell extends HealthCounts {
+  algorithmId: number;
+  minute: number;
 }
 
 export class HealthCells {
@@ -30,7 +48,7 @@ export class HealthCells {
     const key = `${algorithmId}|${minute}`;
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { algorithmId, minute, requests: 0, shadow: 0, failures: 0, latencySumUs: 0, histogram: [], runs: 0, runRows: 0, runMax: 0 };
+      cell = { algorithmId, minute, ...emptyCounts() };
       this.cells.set(key, cell);
     }
     return cell;
@@ -63,17 +81,7 @@ export class HealthCells {
 
   /** Puts cells back (a commit that did not happen). */
   restore(cells: readonly HealthCell[]): void {
-    for (const c of cells) {
-      const into = this.cell(c.algorithmId, c.minute);
-      into.requests += c.requests;
-      into.shadow += c.shadow;
-      into.failures += c.failures;
-      into.latencySumUs += c.latencySumUs;
-      mergeHistogram(into.histogram, c.histogram);
-      into.runs += c.runs;
-      into.runRows += c.runRows;
-      into.runMax = Math.max(into.runMax, c.runMax);
-    }
+    for (const c of cells) addCounts(this.cell(c.algorithmId, c.minute), c);
   }
 }
 
@@ -102,18 +110,9 @@ export class HealthWriter {
       if (c.minute >= keepMinutesAfter) this.add('minutes', c.minute, c);
       const hour = Math.floor(c.minute / 60);
       const key = `${c.algorithmId}|${hour}`;
-      const into = hours.get(key);
-      if (!into) hours.set(key, { ...c, minute: hour, histogram: [...c.histogram] });
-      else {
-        into.requests += c.requests;
-        into.shadow += c.shadow;
-        into.failures += c.failures;
-        into.latencySumUs += c.latencySumUs;
-        mergeHistogram(into.histogram, c.histogram);
-        into.runs += c.runs;
-        into.runRows += c.runRows;
-        into.runMax = Math.max(into.runMax, c.runMax);
-      }
+      let into = hours.get(key);
+      if (!into) hours.set(key, (into = { algorithmId: c.algorithmId, minute: hour, ...emptyCounts() }));
+      addCounts(into, c);
     }
     for (const c of hours.values()) this.add('hours', c.minute, c);
   }

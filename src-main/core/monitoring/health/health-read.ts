@@ -1,31 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { TimeWindow } from '../time.ts';
-import { addEncoded, histogramQuantile, type Histogram } from './latency-histogram.ts';
+import { addCounts, emptyCounts, type HealthCounts } from './health-cells.ts';
+import { addEncoded, histogramQuantile } from './latency-histogram.ts';
 
 /** Health of one bucket of a series, summed over the algorithms asked for. */
-export interface HealthBucket {
-  requests: number;
-  shadow: number;
-  failures: number;
-  latencySumUs: number;
-  histogram: Histogram;
-  runs: number;
-  runRows: number;
-  runMax: number;
+export interface HealthBucket extends HealthCounts {
   byVersion: Record<string, number>;
 }
 
-export const emptyBucket = (): HealthBucket => ({
-  requests: 0,
-  shadow: 0,
-  failures: 0,
-  latencySumUs: 0,
-  histogram: [],
-  runs: 0,
-  runRows: 0,
-  runMax: 0,
-  byVersion: {}
-});
+export const emptyBucket = (): HealthBucket => ({ ...emptyCounts(), byVersion: {} });
 
 type HealthRow = [algorithmId: number, period: number, requests: number, shadow: number, failures: number, latencySumUs: number, histogram: Buffer | null, runs: number, runRows: number, runMax: number];
 
@@ -49,14 +32,8 @@ export function readHealth(sqlite: Database.Database, algorithmIds: readonly num
   for (const [algorithmId, at, requests, shadow, failures, latencySumUs, histogram, runs, runRows, runMax] of rows) {
     const b = buckets[Math.floor((at * unit - window.from) / window.bucketSeconds)];
     if (!b) continue;
-    b.requests += requests;
-    b.shadow += shadow;
-    b.failures += failures;
-    b.latencySumUs += latencySumUs;
+    addCounts(b, { requests, shadow, failures, latencySumUs, histogram: [], runs, runRows, runMax });
     addEncoded(b.histogram, histogram);
-    b.runs += runs;
-    b.runRows += runRows;
-    b.runMax = Math.max(b.runMax, runMax);
     b.byVersion[algorithmId] = (b.byVersion[algorithmId] ?? 0) + requests;
   }
   return buckets;
@@ -64,22 +41,8 @@ export function readHealth(sqlite: Database.Database, algorithmIds: readonly num
 
 export function sumBuckets(buckets: readonly HealthBucket[]): HealthBucket {
   const total = emptyBucket();
-  for (const b of buckets) {
-    total.requests += b.requests;
-    total.shadow += b.shadow;
-    total.failures += b.failures;
-    total.latencySumUs += b.latencySumUs;
-    addHistogram(total.histogram, b.histogram);
-    total.runs += b.runs;
-    total.runRows += b.runRows;
-    total.runMax = Math.max(total.runMax, b.runMax);
-  }
+  for (const b of buckets) addCounts(total, b);
   return total;
-}
-
-function addHistogram(into: Histogram, other: Histogram): void {
-  while (into.length < other.length) into.push(0);
-  other.forEach((n, k) => (into[k]! += n));
 }
 
 const ms = (us: number | null): number => Math.round((us ?? 0) / 10) / 100;
