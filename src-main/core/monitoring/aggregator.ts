@@ -163,9 +163,20 @@ export class Aggregator {
     }, this.options.flushIntervalMs);
   }
 
-  /** Counts everything logged so far (passes never overlap; resolves when this one is done). */
+  /**
+   * Counts everything logged so far (passes never overlap; resolves when this one is done). A pass
+   * that fails (the database busy past its timeout with another process's long write) is tried
+   * again at the next interval: what it had counted in memory is dropped, and the rows it had not
+   * committed are read from the log then, since the watermark did not move.
+   */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.pass()).catch((err: unknown) => console.error('modeldesk: monitoring aggregation failed:', err));
+    this.chain = this.chain
+      .then(() => this.pass())
+      .catch((err: unknown) => {
+        console.error('modeldesk: monitoring aggregation failed, retrying:', err);
+        this.live = null;
+        this.schedule();
+      });
     return this.chain;
   }
 

@@ -59,7 +59,12 @@ export function DriftSection({ report, window, selected, onSelect }: { report: D
       )}
       {report.reference && (
         <Paper withBorder p="md">
-          <Text size="sm" mb="sm" data-testid="dataset-sentence">{datasetSentence(report)}</Text>
+          <Text size="sm" mb="sm" data-testid="dataset-sentence">
+            {datasetSentence(report)}
+            {report.sample_share !== null && report.sample_share < 0.99 && (
+              <Text span size="sm" c="dimmed"> Measured on {report.rows.toLocaleString()} rows: a uniform sample of {formatPercent(report.sample_share, 0)} of the window's requests.</Text>
+            )}
+          </Text>
           {report.features.length > 0 && (
             <>
               <Title order={3} fz="md" mb={4}>Features</Title>
