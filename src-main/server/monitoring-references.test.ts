@@ -87,6 +87,7 @@ describe('reference profiles', { timeout: 60_000 }, () => {
     });
 
     it('a profile for an unknown algorithm', async () => {
+      expect(await upload('abc', csv(csvLines.slice(0, 5)))).toMatchObject({ status: 400, body: { field: 'algorithm' } });
       const res = await upload(99, csv(csvLines.slice(0, 5)));
       expect(res).toMatchObject({ status: 404, body: { field: 'algorithm', message: expect.stringMatching(/^algorithm 99 not found/) } });
       const json = await server.json('/api/v1/monitoring/references/from-profile', { method: 'POST', admin: true, json: { algorithm: 99, profile: {} } });

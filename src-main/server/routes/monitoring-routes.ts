@@ -133,7 +133,8 @@ export const monitoringRoutes =
       '/monitoring/references',
       {
         config: admin.config,
-        validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? () => true : undefined) as never,
+        // multipart: the body and the query are read and checked by the handler (the schema documents them)
+        validatorCompiler: () => () => true,
         schema: {
           tags,
           security: admin.security,
@@ -147,9 +148,12 @@ export const monitoringRoutes =
         }
       },
       async (request, reply) => {
+        const query = request.query as Record<string, unknown>;
+        const algorithm = Number(query.algorithm);
+        if (!(Number.isInteger(algorithm) && algorithm >= 1)) throw invalidInput('algorithm must be the id of an algorithm version (a positive integer)', 'algorithm');
+        const createdBy = typeof query.created_by === 'string' ? query.created_by.slice(0, 128) : '';
         const { name, bytes } = await readReferenceUpload(request);
-        const summary = await monitoring.references.fromFile(request.query.algorithm, name, chunksOf(bytes), request.query.created_by ?? '');
-        return reply.code(201).send(summary);
+        return reply.code(201).send(await monitoring.references.fromFile(algorithm, name, chunksOf(bytes), createdBy));
       }
     );
 
