@@ -5,6 +5,7 @@ import {
   abModeValues,
   abTestStateValues,
   algorithmStatusValues,
+  outputKindValues,
   requestStatusValues,
   taskValues
 } from '../src-main/contract/enums.ts';
@@ -45,7 +46,11 @@ export const algorithms = sqliteTable(
     positiveClass: text('positive_class', { mode: 'json' }).$type<string | number>(),
     threshold: real('threshold'),
     featureNames: text('feature_names', { mode: 'json' }).$type<string[]>(),
-    createdAt: createdAt()
+    createdAt: createdAt(),
+    /** classifiers: what the score output holds (issue 12 §2); null for other models and older rows */
+    outputKind: text('output_kind', { enum: outputKindValues }),
+    /** whether null in a record reaches the model as missing; null = as the graph says (older rows) */
+    handlesMissing: integer('handles_missing', { mode: 'boolean' })
   },
   (t) => [uniqueIndex('algorithms_endpoint_name_version').on(t.endpointId, t.name, t.version)]
 );
@@ -152,11 +157,22 @@ export const requests = sqliteTable(
     status: text('status', { enum: requestStatusValues }).notNull(),
     latencyUs: integer('latency_us').notNull(),
     clientKey: text('client_key'),
+    /** the call's X-Request-Id (the client's, or generated): a client finds its rows by it; not indexed (filtered by scan) */
+    clientRequestId: text('client_request_id'),
     feedback: text('feedback'),
     feedbackAt: text('feedback_at'),
-    createdAt: createdAt()
+    createdAt: createdAt(),
+    /**
+     * For a row imported from a bundle: `<registry id>:<request id>` where it was first logged
+     * (core/bundle/request-merge.ts); null for rows logged here. Only imported rows enter its
+     * partial unique index, so the hot insert path (which never sets it) pays nothing for it.
+     */
+    origin: text('origin')
   },
-  (t) => [index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId)]
+  (t) => [
+    index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId),
+    uniqueIndex('requests_origin').on(t.origin).where(sql`origin is not null`)
+  ]
 );
 
 export const apiKeys = sqliteTable('api_keys', {
@@ -169,4 +185,7 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: text('last_used_at'),
   revokedAt: text('revoked_at')
 });
+
+export * from './schema/bundles.ts';
+export * from './schema/refusals.ts';
 export * from './schema/monitoring.ts';

@@ -36,13 +36,14 @@ describe('modeldesk export / import (CLI)', { timeout: 120_000 }, () => {
 
     const dry = await cli('import', path('reg.modeldesk'), '--data', path('b'), '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/Algorithms: 2 new, 0 identical, 0 conflicting/);
+    expect(dry.stdout).toMatch(/^Algorithms\s+2\s+0\s+0\s+0$/m);
+    expect(dry.stdout).toMatch(/^ {2}\+ income_classifier\/random forest 0\.0\.1: new here$/m);
     expect(dry.stdout).toMatch(/Dry run: nothing was changed\./);
     expect(await listing(path('b'))).toEqual([]);
 
     const applied = await cli('import', path('reg.modeldesk'), '--data', path('b'), '--json');
     expect(applied.code, applied.stderr).toBe(0);
-    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, algorithms: { conflicts: [] } });
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, algorithms: { conflicts: [] }, counts: { algorithms: { added: 2 } } });
     expect(await listing(path('b'))).toEqual(await listing(path('a')));
 
     const again = await cli('import', path('reg.modeldesk'), '--data', path('b'));

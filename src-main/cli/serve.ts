@@ -14,6 +14,7 @@ interface ServeOptions {
   host: string;
   seed: boolean;
   monitoring: boolean;
+  grpcPort?: number;
 }
 
 /** `modeldesk serve`: the prediction server and web UI without the desktop window. */
@@ -25,7 +26,8 @@ export function addServeCommand(program: Command): void {
     .option('--data <dir>', 'data directory (SQLite database and model files)', './.modeldesk')
     .option('--host <host>', 'interface to bind; anything but loopback requires tokens on every route', '127.0.0.1')
     .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
-    .option('--no-monitoring', 'do not aggregate serving health, quality and drift (what was aggregated stays readable)');
+    .option('--no-monitoring', 'do not aggregate serving health, quality and drift (what was aggregated stays readable)')
+    .option('--grpc-port <port>', 'also serve Open Inference v2 over gRPC on this port of the same host (off by default; 0 = any free port)', port);
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
     const server = await startServer({
@@ -34,11 +36,13 @@ export function addServeCommand(program: Command): void {
       host: options.host,
       seed: options.seed,
       ...(options.monitoring ? {} : { monitoring: { enabled: false } }),
-      serving: servingFlags(options)
+      serving: servingFlags(options),
+      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort })
     });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
     console.log(`Open ${server.url}/?token=${server.token}`);
     console.log(`API docs: ${server.url}/docs   Admin token: ${server.token}`);
+    if (server.grpcPort !== null) console.log(`Open Inference v2 over gRPC: ${options.host}:${server.grpcPort} (inference.GRPCInferenceService)`);
     const stop = async (signal: string) => {
       console.log(`\n${signal}: shutting down`);
       await server.close();

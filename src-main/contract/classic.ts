@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AlgorithmStatusSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
+import { AlgorithmStatusSchema, OutputKindSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
 
 /**
  * The HTTP contract's shapes (DESIGN §4). Field names follow the classic tutorial API
@@ -30,10 +30,19 @@ export const TensorInfoBody = Type.Object(
   {
     name: Type.String(),
     type: Type.String(),
-    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()])
+    shape: Type.Union([Type.Array(Type.Union([Type.Integer(), Type.String(), Type.Null()])), Type.Null()]),
+    range: Type.Optional(
+      Type.Array(Type.Integer(), { minItems: 2, maxItems: 2, description: 'ids an integer input takes: it indexes a table (an embedding) of that many rows' })
+    )
   },
   { additionalProperties: true }
 );
+
+export const OutputKindHintBody = Type.Object({
+  output: Type.String({ description: "the output read as the classifier's scores" }),
+  kind: OutputKindSchema,
+  because: Type.String({ description: 'why, in words (e.g. "the graph ends in Softmax")' })
+});
 
 export const SignatureBody = Type.Object(
   {
@@ -42,7 +51,11 @@ export const SignatureBody = Type.Object(
     task: TaskSchema,
     classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
     zipmap: Type.Boolean(),
-    batchable: Type.Boolean()
+    batchable: Type.Boolean(),
+    imputes: Type.Optional(Type.Boolean({ description: 'the graph handles missing values itself (Imputer, IsNaN, trees routing NaN)' })),
+    outputKindHint: Type.Optional(
+      Type.Union([OutputKindHintBody, Type.Null()], { description: 'output_kind suggested from the graph, for tensor classifiers' })
+    )
   },
   { additionalProperties: true }
 );
@@ -63,6 +76,12 @@ export const AlgorithmBody = Type.Object({
   positive_class: Type.Union([Type.String(), Type.Number(), Type.Null()]),
   threshold: Type.Union([Type.Number(), Type.Null()]),
   feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  output_kind: Type.Union([OutputKindSchema, Type.Null()], {
+    description: "classifiers: what the score output holds (probabilities, logits: softmax/sigmoid applied, scores: label only); null for other models"
+  }),
+  handles_missing: Type.Union([Type.Boolean(), Type.Null()], {
+    description: 'whether null in a record reaches the model as a missing value (else a 400); null: decided from the graph when loaded'
+  }),
   artifact_sha256: Type.String(),
   artifact_bytes: Type.Integer(),
   signature: SignatureBody
@@ -88,7 +107,21 @@ export const SetStatusRequest = Type.Object({
   status: AlgorithmStatusSchema,
   created_by: Type.String({ minLength: 1, maxLength: 128 }),
   parent_mlalgorithm: Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]),
-  reason: Type.Optional(Type.String({ maxLength: 1000 }))
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  promote_mlalgorithm: Type.Optional(
+    Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })], {
+      description:
+        'Another algorithm of the same endpoint, promoted to production first in the same transaction: how the production ' +
+        'algorithm is archived (or demoted) without leaving the endpoint without production.'
+    })
+  ),
+  stop_serving: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: the production algorithm may leave production with no successor, and unpinned predictions of the endpoint ' +
+        'are refused (400) from then on. Needs a reason.'
+    })
+  )
 });
 
 export const MLRequestBody = Type.Object({
@@ -105,7 +138,8 @@ export const MLRequestBody = Type.Object({
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
-  shadow: Type.Boolean()
+  shadow: Type.Boolean(),
+  client_request_id: Type.Union([Type.String(), Type.Null()], { description: 'the X-Request-Id of the call (the client\'s, or generated and answered in that header)' })
 });
 
 export const MLRequestPage = Type.Object({
@@ -122,6 +156,7 @@ export const MLRequestQuery = Type.Object({
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
   status: Type.Optional(RequestStatusSchema),
+  client_request_id: Type.Optional(Type.String({ maxLength: 200, description: 'the X-Request-Id a prediction was sent (or answered) with' })),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),

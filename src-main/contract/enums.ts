@@ -23,6 +23,16 @@ export const taskValues = ['classification', 'regression', 'other'] as const;
 export type Task = (typeof taskValues)[number];
 export const TaskSchema = Type.Enum(taskValues);
 
+/**
+ * What a classifier's score output holds (issue 12 §2): probabilities as they are; logits, to
+ * which ModelDesk applies softmax (sigmoid for one column); or scores, which give a label
+ * (argmax, or the sign for one column) but no probabilities.
+ */
+export const outputKindValues = ['probabilities', 'logits', 'scores'] as const;
+export type OutputKind = (typeof outputKindValues)[number];
+export const OutputKindSchema = Type.Enum(outputKindValues, { description: outputKindValues.join(', ') });
+export const isOutputKind = (value: unknown): value is OutputKind => isOneOf(outputKindValues, value);
+
 /** How an A/B test sends traffic: each request to one arm, or production answers and the rest shadow it. */
 export const abModeValues = ['split', 'shadow'] as const;
 export type AbMode = (typeof abModeValues)[number];
@@ -45,3 +55,11 @@ export const AbTestStateSchema = Type.Enum(abTestStateValues);
 export const requestStatusValues = ['OK', 'Error'] as const;
 export type RequestStatus = (typeof requestStatusValues)[number];
 export const RequestStatusSchema = Type.Enum(requestStatusValues);
+
+/**
+ * Why a prediction (classic predict or v2 infer) was refused with a 4xx (issue 12 §6): counted
+ * per minute, endpoint and algorithm in the `refusals` table, and in /metrics.
+ */
+export const refusalReasonValues = ['validation', 'unknown_endpoint', 'no_algorithm', 'auth', 'too_large', 'unsupported_media_type'] as const;
+export type RefusalReason = (typeof refusalReasonValues)[number];
+export const RefusalReasonSchema = Type.Enum(refusalReasonValues);

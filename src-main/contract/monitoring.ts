@@ -61,7 +61,11 @@ export const HealthPoint = Type.Object({
   errors: Type.Object({
     /** predictions whose model run failed (answered with status Error) */
     model_failures: Type.Integer(),
-    /** requests refused before any model ran, by reason (bad input, no algorithm, …) */
+    /**
+     * requests refused (4xx) before any model ran, by reason (refusalReasonValues in enums.ts:
+     * validation, no_algorithm, auth, too_large, …), from the `refusals` table; a version's view
+     * counts those refused after that version was chosen
+     */
     refused: Type.Record(Type.String(), Type.Integer()),
     refused_total: Type.Integer(),
     /** (failures + refused) ÷ (requests + refused); null without traffic */
@@ -107,9 +111,7 @@ export const HealthSeries = Type.Object({
     latency_ms: LatencySummary,
     quality: QualityPoint
   }),
-  markers: Type.Array(VersionMarker),
-  /** false until this ModelDesk counts refused requests (then `refused` stays empty) */
-  refusals_counted: Type.Boolean()
+  markers: Type.Array(VersionMarker)
 });
 
 export const ReferenceSummary = Type.Object({

@@ -9,6 +9,9 @@ import { valueKindOf, type ValueKind } from './record-values.ts';
  *   pipelines: `[N, 1]` of the input's type). An input several values wide takes an array.
  * - `vector`: one input that is not a single column, or any single input given
  *   `feature_names`: the record's fields in feature-name order, or an array of numbers.
+ *
+ * In both, an input may also be given as a tensor under its own name (record-tensors.ts): the
+ * example's values without the batch dimension, nested in the input's shape or flat.
  */
 
 /** An input as the signature describes it (core's TensorInfo and the API's TensorInfoBody both fit). */
@@ -17,6 +20,8 @@ export interface InputInfo {
   type: string;
   /** null dim = dynamic; symbolic names kept as strings; null shape = unknown */
   shape: readonly (number | string | null)[] | null;
+  /** integer inputs that index a table (an embedding): the ids the table has, when the graph says */
+  range?: readonly number[] | null;
 }
 
 export interface InputSlot {
@@ -30,6 +35,12 @@ export interface InputSlot {
   /** the record fields feeding this input, in order (columns: the input's name; vector: the
    * feature names, or null when records must be arrays) */
   fields: string[] | null;
+  /** one record's tensor for this input: the dims after the batch dim, null = dynamic */
+  dims: (number | null)[];
+  /** the same dims as the graph names them (a symbolic `seq` stays a name), for messages */
+  shape: (number | string | null)[];
+  /** ids the input takes (it indexes a table), or null */
+  range: readonly [number, number] | null;
 }
 
 export interface RecordLayout {
@@ -57,7 +68,11 @@ export function recordLayout(inputs: readonly InputInfo[], featureNames: string[
       kind: valueKindOf(info.type),
       width,
       tail,
-      fields: vector ? featureNames : [info.name]
+      fields: vector ? featureNames : [info.name],
+      // an unknown shape is read as one value per record, like a column
+      dims: info.shape === null ? [1] : info.shape.slice(1).map((d) => (typeof d === 'number' ? d : null)),
+      shape: info.shape === null ? [1] : info.shape.slice(1),
+      range: info.range?.length === 2 ? [info.range[0]!, info.range[1]!] : null
     };
   });
   return { mode: vector ? 'vector' : 'columns', slots };

@@ -5,7 +5,7 @@ import { coerceValue, fieldKindOf, isNumericString, valueKindOf, type Fail } fro
 const fail: Fail = (message) => {
   throw new Error(message);
 };
-const coerce = (value: unknown, type: string) => coerceValue(value, valueKindOf(type), type, 'f', fail);
+const coerce = (value: unknown, type: string, missing = true) => coerceValue(value, valueKindOf(type), type, 'f', fail, missing);
 
 describe('coerceValue', () => {
   it('accepts numbers and plain decimal strings for numeric inputs', () => {
@@ -20,6 +20,21 @@ describe('coerceValue', () => {
     expect(coerce('', 'float16')).toBeNaN();
     expect(coerce(null, 'string')).toBe('');
     expect(() => coerce(null, 'int32')).toThrow('field "f" is missing a value (int32 inputs cannot take missing values)');
+  });
+
+  it('refuses null and "" for a model that does not handle missing values, naming the field', () => {
+    expect(() => coerce(null, 'float32', false)).toThrow('field "f" is null, but this model does not handle missing values (send a number)');
+    expect(() => coerce(' ', 'float64', false)).toThrow('field "f" is empty, but this model does not handle missing values');
+    expect(() => coerce(null, 'string', false)).toThrow('field "f" is null, but this model does not handle missing values (send a string)');
+    expect(coerce('', 'string', false)).toBe('');
+  });
+
+  it('refuses values beyond float32\'s range for float32 inputs (they would become ±Infinity), not for float64', () => {
+    expect(() => coerce(1e39, 'float32')).toThrow('field "f" must be within float32\'s range (±3.4028235e+38), got 1e+39');
+    expect(() => coerce('-1e300', 'float32')).toThrow('got -1e+300');
+    expect(coerce(3.4028234663852886e38, 'float32')).toBe(3.4028234663852886e38);
+    expect(coerce(1e300, 'float64')).toBe(1e300);
+    expect(() => coerce(70000, 'float16')).toThrow("float16's range");
   });
 
   it('keeps strings for string inputs and refuses numbers there', () => {

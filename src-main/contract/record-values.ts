@@ -64,15 +64,34 @@ const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 /** True for the strings a numeric input accepts in place of a number ("37", " -1.5e3 "). */
 export const isNumericString = (text: string): boolean => NUMERIC.test(text.trim());
 
+/** What a value that was refused looked like, for the message: `"x"`, `true`, `an array of 2`, `an object`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** The largest finite float32: a number beyond it would reach the model as ±Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT16_MAX = 65504;
+
 /**
  * One record value → the cell stored for its input: a number (booleans as 0/1, missing floats
- * as NaN) or a string (a missing string as ""). Anything else calls `fail`.
+ * as NaN) or a string (a missing string as ""). Anything else calls `fail`. `missing` says
+ * whether the model handles missing values (it imputes them): only then are `null` (and `""`
+ * for a number) passed on as missing; otherwise they are refused, since a model that never
+ * saw NaN answers it with garbage.
  */
-export function coerceValue(value: unknown, kind: ValueKind, type: string, field: string, fail: Fail): number | string {
+export function coerceValue(value: unknown, kind: ValueKind, type: string, field: string, fail: Fail, missing: boolean): number | string {
   if (kind === 'string') {
     if (typeof value === 'string') return value;
-    if (value === null) return '';
-    return fail(`field "${field}" must be a string`, field);
+    if (value === null) {
+      if (missing) return '';
+      return fail(`field "${field}" is null, but this model does not handle missing values (send a string)`, field);
+    }
+    return fail(`field "${field}" must be a string, got ${describeValue(value)}`, field);
   }
   if (kind === 'bool') {
     if (typeof value === 'boolean') return value ? 1 : 0;
@@ -80,23 +99,31 @@ export function coerceValue(value: unknown, kind: ValueKind, type: string, field
     const text = typeof value === 'string' ? value.trim().toLowerCase() : null;
     if (text === 'true' || text === '1') return 1;
     if (text === 'false' || text === '0') return 0;
-    return fail(`field "${field}" must be true or false`, field);
+    return fail(`field "${field}" must be true or false, got ${describeValue(value)}`, field);
   }
   if (value === null || (typeof value === 'string' && value.trim() === '')) {
-    if (kind === 'float' || kind === 'float16') return NaN;
-    return fail(`field "${field}" is missing a value (${type} inputs cannot take missing values)`, field);
+    if (kind !== 'float' && kind !== 'float16') {
+      return fail(`field "${field}" is missing a value (${type} inputs cannot take missing values)`, field);
+    }
+    if (missing) return NaN;
+    return fail(`field "${field}" is ${value === null ? 'null' : 'empty'}, but this model does not handle missing values (send a number)`, field);
   }
   let num: number;
   if (typeof value === 'number') num = value;
-  else if (typeof value !== 'string') return fail(`field "${field}" must be a number`, field);
+  else if (typeof value !== 'string') return fail(`field "${field}" must be a number, got ${describeValue(value)}`, field);
   else if (isNumericString(value)) num = Number(value.trim());
-  else if (NON_FINITE.test(value.trim())) return fail(`field "${field}" must be a finite number`, field);
-  else return fail(`field "${field}" must be a number, got "${value.length > 40 ? value.slice(0, 40) + '…' : value}"`, field);
-  if (!Number.isFinite(num)) return fail(`field "${field}" must be a finite number`, field);
+  else if (NON_FINITE.test(value.trim())) return fail(`field "${field}" must be a finite number, got ${describeValue(value)}`, field);
+  else return fail(`field "${field}" must be a number, got ${describeValue(value)}`, field);
+  if (!Number.isFinite(num)) return fail(`field "${field}" must be a finite number, got ${describeValue(value)}`, field);
   if (kind === 'int' || kind === 'bigint') {
     const [min, max] = intRanges[type]!;
-    if (!Number.isInteger(num)) return fail(`field "${field}" must be an integer`, field);
-    if (num < min || num > max) return fail(`field "${field}" must be between ${min} and ${max}`, field);
+    if (!Number.isInteger(num)) return fail(`field "${field}" must be an integer (${type}), got ${num}`, field);
+    if (num < min || num > max) return fail(`field "${field}" must be between ${min} and ${max} (${type}), got ${num}`, field);
+  } else if (type === 'float32' && !Number.isFinite(Math.fround(num))) {
+    // Math.fround rounds as a Float32Array store would: exactly the values that become ±Infinity
+    return fail(`field "${field}" must be within float32's range (±${FLOAT32_MAX.toPrecision(8)}), got ${num}`, field);
+  } else if (kind === 'float16' && Math.abs(num) > FLOAT16_MAX) {
+    return fail(`field "${field}" must be within float16's range (±${FLOAT16_MAX}), got ${num}`, field);
   }
   return num;
 }

@@ -93,6 +93,19 @@ export const servingSettings = {
     cliValue: '<us>',
     appliesAt: 'live',
     perAlgorithm: true
+  },
+  max_logged_record_bytes: {
+    type: 'integer',
+    minimum: 1024,
+    maximum: 1_073_741_824,
+    default: 1_048_576,
+    unit: 'bytes',
+    label: 'Largest logged record',
+    help: 'A record larger than this (as JSON) is still answered, but the request log keeps a marker with its size and SHA-256 instead of its fields',
+    cliFlag: '--max-logged-record-bytes',
+    cliValue: '<bytes>',
+    appliesAt: 'live',
+    perAlgorithm: false
   }
 } as const satisfies Record<string, ServingSettingRow>;
 

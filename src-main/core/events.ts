@@ -4,6 +4,7 @@ import type { AbTest, StopOutcome } from './experiments/types.ts';
 import type { StatusTransition } from './registry/status-transitions.ts';
 import type { Algorithm } from './registry/types.ts';
 import type { LoggedRequest } from './requests/request-log.ts';
+import type { Refusal } from './requests/refusals.ts';
 import type { RequestRow } from './requests/request-writer.ts';
 import type { EffectiveServingSettings } from './serving/serving-settings.ts';
 
@@ -40,6 +41,23 @@ export interface CoreEventMap {
   'reference.changed': { algorithmId: number; reference: ReferenceSummary };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
+  /**
+   * A prediction call was answered and its rows are durable (classic, v2, or any caller of
+   * infer()), with where its time went: waiting for its model run, in the run, committing the log.
+   */
+  'request.answered': RequestTimings & { algorithm: Algorithm; abTestId: number | null; records: number; ok: boolean };
+  /** a prediction (classic predict or v2 infer) was refused with a 4xx; counted per minute in `refusals` */
+  'request.refused': Refusal;
+}
+
+/** Seconds one answered call spent in each stage. */
+export interface RequestTimings {
+  /** waiting in the batcher for its run to start (the longest of its parts) */
+  queueSeconds: number;
+  /** from the run starting to its predictions (all parts), queue excluded */
+  inferenceSeconds: number;
+  /** waiting for the request log's commit */
+  logSeconds: number;
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -6,26 +6,36 @@ import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
 import { Metrics } from './monitoring/metrics.ts';
 import { Monitoring, type MonitoringOptions } from './monitoring/monitoring.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
+import { ensureRegistryId } from './registry/identity.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
+import { RefusalCounter } from './requests/refusals.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { RequestWriter } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
+import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { runtimeOf } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
+import { ServerHealth } from './serving/server-health.ts';
+import { StorageHealth } from './storage/health.ts';
+import { probeDatabase } from './storage/probes.ts';
+import { WriteGate } from './storage/write-gate.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-export type { InferInput, InferResult } from './serving/infer.ts';
+export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
+export type { HealthReport, Readiness } from './serving/server-health.ts';
+export type { Logger } from './logging/logger.ts';
 
 export interface CoreConfig {
   /** holds modeldesk.db and artifacts/ */
@@ -40,7 +50,13 @@ export interface CoreConfig {
   serving?: ServingSettingsFile;
   /** serving health, quality and drift aggregates (on unless `enabled: false`) */
   monitoring?: MonitoringOptions;
+  /** how long a write waits, without blocking, for another connection's lock before 503 (default 2000 ms) */
+  lockWaitMs?: number;
+  /** strings the log must never contain (the admin token); keys shaped like `mdk_…` are always removed */
+  secrets?: string[];
 }
+
+export const defaultLockWaitMs = 2000;
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
 export interface Core {
@@ -61,6 +77,17 @@ export interface Core {
   readonly metrics: Metrics;
   /** serving health and quality over time, reference profiles and drift (monitoring/monitoring.ts) */
   readonly monitoring: Monitoring;
+  /** the structured log: <dataDir>/logs/modeldesk.log (JSON lines), warnings and errors also on stderr */
+  readonly log: Logger;
+  /** storage faults still present, and whether each model can serve (health and readiness) */
+  readonly health: ServerHealth;
+  /**
+   * Every write transaction on the serving thread goes through here (BEGIN IMMEDIATE, a lock
+   * waited for without blocking, storage faults answered 507/503): features that add tables use it too
+   */
+  readonly writes: WriteGate;
+  /** refused predictions, counted per minute in the `refusals` table (issue 12 §6) */
+  readonly refusals: RefusalCounter;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -69,7 +96,7 @@ export interface Core {
   /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
   select(endpointName: string, options?: SelectOptions): Selection;
   /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
-  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  infer(endpointName: string, input: InferInput, options?: InferOptions): Promise<InferResult>;
   /** Waits for calls in flight and the request log, then closes everything. */
   close(): Promise<void>;
 }
@@ -77,12 +104,18 @@ export interface Core {
 /** Opens the data directory and builds the core. Pure Node: no HTTP, no Electron. */
 export async function createCore(config: CoreConfig): Promise<Core> {
   mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase(join(config.dataDir, 'modeldesk.db'), config.migrationsDir, config.sqliteNativeBinding);
+  const dbFile = join(config.dataDir, 'modeldesk.db');
+  const database = openDatabase(dbFile, config.migrationsDir, config.sqliteNativeBinding);
   const nativeBinding = config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {};
-  const events = new CoreEvents();
-  const artifacts = new ArtifactStore(config.dataDir);
-  const registry = new Registry(database.db, artifacts, events);
-  const requests = new RequestLog(database.db, events);
+  const { logger: log, close: closeLog } = createLogger({ dataDir: config.dataDir, secrets: config.secrets ?? [] });
+  const storage = new StorageHealth(log);
+  const writes = new WriteGate(database.db, storage, { file: dbFile, lockWaitMs: config.lockWaitMs ?? defaultLockWaitMs }, () =>
+    probeDatabase(database.sqlite, config.dataDir)
+  );
+  const events = new CoreEvents((err, event) => log.error({ err, event }, `a listener of "${event}" failed`));
+  const artifacts = new ArtifactStore(config.dataDir, storage);
+  const registry = new Registry(database.db, artifacts, events, writes);
+  const requests = new RequestLog(database.db, events, writes);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -94,22 +127,40 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }
   };
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
-  const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
-  const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
-  const abTests = new AbTestService(database.db, database.sqlite, registry, events);
+  const pool: ModelPool = new ModelPool(artifacts, serving.current, events, storage);
+  const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, writes, ...nativeBinding });
+  const refusals = new RefusalCounter(database.sqlite, events);
+  const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
-  const inference = new Inference(servingRegistry, pool, writer, router);
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
-  const metrics = new Metrics(endpointNames(registry));
+  let maxLoggedRecordBytes = serving.current.maxLoggedRecordBytes;
+  const inference = new Inference(servingRegistry, pool, writer, router, events, () => maxLoggedRecordBytes);
+  const bundles = new BundleService(database.db, database.sqlite, writes, artifacts, config.dataDir, ensureRegistryId(database.db), events, storage);
+  const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
+  const metrics = new Metrics({
+    endpointName: endpointNames(registry),
+    algorithm: (id) => registry.getAlgorithm(id),
+    liveAlgorithms: () => servingRegistry.listAlgorithms().filter((a) => a.currentStatus !== 'archived'),
+    loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
+    inFlight: () => inference.inFlight.entries()
+  });
   const monitoring = new Monitoring(
     {
       db: database.db,
       sqlite: database.sqlite,
+      writes,
       registry,
       events,
-      metrics: metrics.registry,
+      metrics,
+      flushRefusals: () => {
+        try {
+          refusals.flush();
+        } catch {
+          // the database is busy: the counts stay in memory for the next flush, the series shows those stored
+        }
+      },
+      log,
       // reference files are scored by the version's own session, outside the batcher (no serving metrics)
       lease: (algorithm) => {
         const session = pool.acquire(algorithm);
@@ -138,14 +189,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   events.on('experiment.started', () => router.reload());
   events.on('experiment.stopped', () => router.reload());
-  events.on('settings.changed', ({ settings }) => pool.configure(runtimeOf(settings)));
+  events.on('settings.changed', ({ settings }) => {
+    pool.configure(runtimeOf(settings));
+    maxLoggedRecordBytes = settings.max_logged_record_bytes;
+  });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
-  events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
+  events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
+  events.on('request.answered', (call) => metrics.recordAnswered(call));
 
-  if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
-
-  return {
+  const core: Core = {
     config,
     events,
     registry,
@@ -156,6 +209,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     serving,
     metrics,
     monitoring,
+    log,
+    health,
+    writes,
+    refusals,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -166,10 +223,23 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await pool.closeAll();
       await writer.close();
       await monitoring.close();
+      refusals.close();
       await checkpointer.close();
       database.close();
+      log.flush();
+      closeLog();
     }
   };
+  if (config.modelsDir) {
+    try {
+      await seedIfEmpty(registry, config.modelsDir);
+    } catch (err) {
+      log.error({ err }, `seeding the registry from ${config.modelsDir} failed; nothing was seeded`);
+      await core.close();
+      throw err;
+    }
+  }
+  return core;
 }
 
 /** Endpoint names by id for metric labels (an endpoint is never renamed). */

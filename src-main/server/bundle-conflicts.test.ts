@@ -81,8 +81,9 @@ describe('importing a bundle that conflicts with the registry', () => {
     const { status, body } = await upload(target, bundle, '?on_conflict=rename');
     expect(status).toBe(200);
     expect(body.algorithms.conflicts[0]).toMatchObject({ resolution: 'rename', rename_to: '1.0-imported-1' });
-    expect(body.algorithms.new.find((a: any) => a.version === '1.0-imported-1')).toMatchObject({ status: 'staging' });
-    expect(body.notes.join(' ')).toMatch(/already in production/);
+    expect(body.algorithms.renamed.find((a: any) => a.local_version === '1.0-imported-1')).toMatchObject({
+      version: '1.0', status: 'staging', reason: expect.stringMatching(/on_conflict=rename imports this one as "1\.0-imported-1".*already in production/)
+    });
     const list = (await target.json('/api/v1/mlalgorithms?endpoint=iris')).body;
     const renamed = list.find((a: any) => a.version === '1.0-imported-1');
     expect(renamed.current_status).toBe('staging');
@@ -99,7 +100,7 @@ describe('importing a bundle that conflicts with the registry', () => {
       const again = await upload(target, bundle, query);
       expect(again.status).toBe(200);
       expect(again.body.applied).toBe(false);
-      expect(again.body.algorithms.identical).toContainEqual({ endpoint: 'iris', name: 'classifier', version: '1.0', local_version: '1.0-imported-1' });
+      expect(again.body.algorithms.identical).toContainEqual(expect.objectContaining({ endpoint: 'iris', name: 'classifier', version: '1.0', local_version: '1.0-imported-1' }));
     }
     expect({ listing: await registryListing(target), files: filesOf(target) }).toEqual(before);
   });
@@ -127,7 +128,7 @@ describe('importing a bundle that conflicts with the registry', () => {
     ]).run();
     const { status, body } = await upload(target, bundle, '?on_conflict=rename');
     expect(status).toBe(200);
-    expect(body.ab_tests.new).toEqual([expect.objectContaining({ title: 'v1 vs v2', state: 'stopped' })]);
+    expect(body.ab_tests.added).toEqual([expect.objectContaining({ title: 'v1 vs v2', state: 'stopped', reason: expect.stringMatching(/imported as stopped/) })]);
     const imported = abTestListing(target).find((t) => t.title === 'v1 vs v2')!;
     expect(imported).toMatchObject({ state: 'stopped', endedAt: expect.any(String), summary: expect.stringMatching(/Stopped on import/) });
     expect(abTestListing(target).filter((t) => t.state === 'running').map((t) => t.title)).toEqual(['ours']);

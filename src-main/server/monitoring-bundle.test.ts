@@ -40,6 +40,11 @@ describe('reference profiles in registry bundles', { timeout: 60_000 }, () => {
   it('imports it for the algorithm it creates, and counts the imported log against it', async () => {
     const imported = await upload(b, bundle);
     expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    // the plan lists it as a kind of its own (issue 12 §4)
+    expect(imported.body.counts.reference_profiles).toEqual({ added: 1, identical: 0, skipped: 0, renamed: 0 });
+    expect(imported.body.reference_profiles.added).toEqual([
+      { endpoint: 'income_classifier', name: 'logistic regression', version: '0.0.1', local_version: '0.0.1', source: 'file', reason: 'the active reference profile of an algorithm this import creates' }
+    ]);
     const lr = (await b.json('/api/v1/mlalgorithms')).body.find((x: any) => x.name === 'logistic regression');
     const list = (await b.json(`/api/v1/monitoring/references?algorithm=${lr.id}`, { admin: true })).body;
     expect(list).toEqual([expect.objectContaining({ active: true, source: 'bundle', rows: 600, created_by: 'ana', description: 'imported (file: train.csv (600 rows))' })]);
@@ -50,6 +55,21 @@ describe('reference profiles in registry bundles', { timeout: 60_000 }, () => {
     // the request log came along: its health too
     const series = (await b.json(`/api/v1/monitoring/series?algorithm=${lr.id}&window=24h`, { admin: true })).body;
     expect(series.totals.requests).toBe(300);
+  });
+
+  it('leaves an algorithm already here with its own profile (or none), saying so in the plan', async () => {
+    const seeded = await startTestServer({ monitoring: { flushIntervalMs: 600_000 } });
+    try {
+      const plan = await upload(seeded, bundle, '?dry_run=true');
+      expect(plan.status).toBe(200);
+      expect(plan.body.reference_profiles.skipped).toEqual([
+        expect.objectContaining({ name: 'logistic regression', local_version: '0.0.1', reason: 'the algorithm is already here: it keeps its own reference profile (or none)' })
+      ]);
+      expect((await upload(seeded, bundle)).status).toBe(200);
+      expect((await seeded.json('/api/v1/monitoring/references?algorithm=2', { admin: true })).body).toEqual([]);
+    } finally {
+      await seeded.stop();
+    }
   });
 
   it('refuses a profile that names an algorithm the bundle does not list, or is broken, importing nothing', async () => {

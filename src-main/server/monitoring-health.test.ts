@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 /**
  * Serving health over time through the real server: traffic as batch and single predict calls,
  * aggregated off the predict path, read back as series; history survives a restart; refused
- * requests come from the `refusals` table when it exists.
+ * requests come from the `refusals` table the server counts them in.
  */
 const records = adultRows(400).map((r) => r.record);
 const endpoint = '/api/v1/income_classifier/predict';
@@ -68,37 +68,39 @@ describe('serving health over time', { timeout: 60_000 }, () => {
     }
   });
 
-  it('splits errors by cause: model failures from the log, refused requests by reason from the refusals table', async () => {
+  it('splits errors by cause: model failures from the log, refused requests by reason as the server counted them', async () => {
     const before = await series('endpoint=income_classifier&window=1h');
-    expect(before.refusals_counted).toBe(false);
     expect(before.totals.refused).toBe(0);
     // A run that failed after validation is logged with status Error (serving/answers.ts). Here one
     // is written as the request writer writes it, since the shipped models do not fail.
-    const now = new Date().toISOString();
     server.core.sqlite
       .prepare(
         `insert into requests (endpoint_id, algorithm_id, shadow, input, response, label, status, latency_us, feedback, created_at)
          values (1, 1, 0, '{}', '{"status":"Error","message":"the model failed: out of memory"}', 'error', 'Error', 900, '', ?)`
       )
-      .run(now);
-    // The refusals table as the refusal counting (issue 12) creates it: ISO minute text, 0 = unknown.
-    server.core.sqlite.exec('create table refusals (minute text not null, endpoint_id integer not null, algorithm_id integer not null, reason text not null, count integer not null)');
-    const minute = now.slice(0, 16);
-    const refuse = server.core.sqlite.prepare('insert into refusals values (?, ?, ?, ?, ?)');
-    refuse.run(minute, 1, 1, 'invalid_input', 7);
-    refuse.run(minute, 1, 0, 'unavailable', 2);
-    refuse.run(minute, 2, 0, 'invalid_input', 100); // another endpoint: not this series
+      .run(new Date().toISOString());
+    // Real refusals (issue 12 §6, counted into the refusals table by the server): bad records are
+    // refused once the production version was chosen (validation), a status no version has is
+    // refused before any was (no_algorithm), an unknown endpoint belongs to no endpoint's series.
+    for (let i = 0; i < 3; i++) expect((await server.json(endpoint, { method: 'POST', json: { ...records[i], age: 'old' } })).status).toBe(400);
+    for (let i = 0; i < 2; i++) expect((await server.json(`${endpoint}?status=staging`, { method: 'POST', json: records[i] })).status).toBeGreaterThanOrEqual(400);
+    expect((await server.json('/api/v1/nope/predict', { method: 'POST', json: records[0] })).status).toBe(400);
     await server.core.monitoring.flush();
 
     const after = await series('endpoint=income_classifier&window=1h');
-    expect(after.refusals_counted).toBe(true);
-    expect(after.totals).toMatchObject({ requests: 351, model_failures: 1, refused: 9 });
-    expect(after.totals.error_rate).toBeCloseTo(10 / 360, 10);
-    const point = after.points.find((p: any) => p.errors.refused_total > 0);
-    expect(point.errors.refused).toEqual({ invalid_input: 7, unavailable: 2 });
+    expect(after.totals).toMatchObject({ requests: 351, model_failures: 1, refused: 5 });
+    expect(after.totals.error_rate).toBeCloseTo(6 / 356, 10);
+    const refused: Record<string, number> = {};
+    for (const p of busy(after)) for (const [reason, n] of Object.entries(p.errors.refused as Record<string, number>)) refused[reason] = (refused[reason] ?? 0) + n;
+    expect(refused).toEqual({ validation: 3, no_algorithm: 2 });
     // a version's view: only what was refused once that version was chosen
     const rf = await series('endpoint=income_classifier&algorithm=1&window=1h');
-    expect(rf.totals).toMatchObject({ model_failures: 1, refused: 7 });
+    expect(rf.totals).toMatchObject({ model_failures: 1, refused: 3 });
+    const lr = await series('endpoint=income_classifier&algorithm=2&window=1h');
+    expect(lr.totals.refused).toBe(0);
+    // the unknown endpoint's refusal is counted, under no endpoint
+    const all = (await server.json('/api/v1/refusals', { admin: true })).body;
+    expect(JSON.stringify(all)).toContain('unknown_endpoint');
   });
 
   it('marks version changes: a promotion, then a rollback', async () => {

@@ -159,4 +159,36 @@ describe('reference profiles', { timeout: 60_000 }, () => {
     expect(report.body).toMatchObject({ features: [], rows: 220, prediction: { verdict: 'no_drift' } });
     expect(report.body.prediction.columns.length).toBe(ref.body.predictions.length);
   });
+
+  it('a tensor model registered as a logits classifier: label and probability drift, its named features from records keyed by input name', async () => {
+    const sample = torchFixtureSample('breast_cancer_logit');
+    const register = async (endpoint: string, fields: Record<string, string>) => {
+      const form = new FormData();
+      form.set('file', new Blob([torchFixtureModel('breast_cancer_logit')]), 'cancer.onnx');
+      const all = { endpoint, name: 'mlp', version: '1', status: 'production', output_kind: 'logits', classes: JSON.stringify(sample.classes), ...fields };
+      for (const [k, v] of Object.entries(all)) form.set(k, v);
+      const res = await server.json('/api/v1/mlalgorithms', { method: 'POST', body: form, admin: true });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as number;
+    };
+    // issue 21's records: keyed by input name, each value the example's tensor
+    const batch = Array.from({ length: 220 }, (_, i) => sample.records[i % sample.records.length]!);
+    for (const [endpoint, fields] of [['cancer_tensor', {}], ['cancer_named', { feature_names: JSON.stringify(sample.featureNames) }]] as const) {
+      const id = await register(endpoint, fields);
+      const sent = await server.json(`/api/v1/${endpoint}/predict`, { method: 'POST', json: batch });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+      expect(sent.body.predictions[0]).toMatchObject({ label: expect.any(String), probability: expect.any(Number) });
+      const ref = await server.json('/api/v1/monitoring/references/from-requests', { method: 'POST', admin: true, json: { algorithm: id, window: '1h' } });
+      expect(ref.status, JSON.stringify(ref.body)).toBe(201);
+      expect(ref.body.predictions).toEqual(['label', 'probability']);
+      expect(ref.body.features).toEqual('feature_names' in fields ? sample.featureNames : []);
+      await server.core.monitoring.flush();
+      const report = (await server.json(`/api/v1/monitoring/drift?endpoint=${endpoint}`, { admin: true })).body;
+      expect(report.prediction.columns.map((c: any) => [c.name, c.verdict])).toEqual([['label', 'no_drift'], ['probability', 'no_drift']]);
+      if ('feature_names' in fields) {
+        expect(report.features).toHaveLength(30);
+        expect(report.features.every((f: any) => f.current_count === 220)).toBe(true);
+      } else expect(report.features_note).toMatch(/drift needs named features/);
+    }
+  });
 });

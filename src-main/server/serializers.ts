@@ -28,6 +28,9 @@ export const algorithmBody = (a: Algorithm): AlgorithmBody => ({
   positive_class: a.positiveClass,
   threshold: a.threshold,
   feature_names: a.featureNames,
+  // rows written before output kinds were stored: a classifier's scores were probabilities
+  output_kind: a.outputKind ?? (a.task === 'classification' ? 'probabilities' : null),
+  handles_missing: a.handlesMissing,
   artifact_sha256: a.artifactSha256,
   artifact_bytes: a.artifactBytes,
   signature: a.signature
@@ -57,5 +60,6 @@ export const requestBody = (r: LoggedRequest): MLRequest => ({
   latency_us: r.latencyUs,
   client_key: r.clientKey,
   feedback_at: r.feedbackAt,
-  shadow: r.shadow
+  shadow: r.shadow,
+  client_request_id: r.clientRequestId
 });

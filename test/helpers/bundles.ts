@@ -119,6 +119,7 @@ export function abTestListing(server: TestServer) {
     .sort((a, b) => `${a.endpoint}${a.createdAt}`.localeCompare(`${b.endpoint}${b.createdAt}`));
 }
 
+/** The request log by natural keys (ids and `origin`, which only imported rows have, left out). */
 export function requestListing(server: TestServer) {
   const db = server.core.db;
   const names = new Map(db.select().from(endpoints).all().map((e) => [e.id, e.name]));
@@ -129,12 +130,22 @@ export function requestListing(server: TestServer) {
     .from(requests)
     .orderBy(asc(requests.id))
     .all()
-    .map(({ id: _id, endpointId, algorithmId, abTestId, ...r }) => ({
+    .map(({ id: _id, endpointId, algorithmId, abTestId, origin: _origin, ...r }) => ({
       ...r,
       endpoint: names.get(endpointId),
       algorithm: algos.get(algorithmId),
       abTest: abTestId === null ? null : tests.get(abTestId)
     }));
+}
+
+/** Each row's origin as an importing registry sees it: `<registry id>:<id there>` (request-merge.ts). */
+export function requestOrigins(server: TestServer): string[] {
+  return server.core.db
+    .select({ id: requests.id, origin: requests.origin })
+    .from(requests)
+    .orderBy(asc(requests.id))
+    .all()
+    .map((r) => r.origin ?? `${server.core.bundles.registryId}:${r.id}`);
 }
 
 /** The artifact store's files and the data dir's temp folder: a refused import leaves both as they were. */

@@ -16,7 +16,14 @@ export interface TestServer extends RunningServer {
 
 /** A real ModelDesk on 127.0.0.1:0 with its own temporary data directory. */
 export async function startTestServer(
-  options: { seed?: boolean; dataDir?: string; serving?: StartServerOptions['serving']; monitoring?: StartServerOptions['monitoring'] } = {}
+  options: {
+    seed?: boolean;
+    dataDir?: string;
+    serving?: StartServerOptions['serving'];
+    monitoring?: StartServerOptions['monitoring'];
+    grpcPort?: number;
+    lockWaitMs?: number;
+  } = {}
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
   const server = await startServer({
@@ -25,7 +32,9 @@ export async function startTestServer(
     seed: options.seed ?? true,
     adminToken: testToken,
     ...(options.serving ? { serving: options.serving } : {}),
-    ...(options.monitoring ? { monitoring: options.monitoring } : {})
+    ...(options.monitoring ? { monitoring: options.monitoring } : {}),
+    ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs })
   });
   const request: TestServer['request'] = (path, init = {}) => {
     const { admin, json, ...rest } = init;

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { notFound } from '../errors.ts';
+import { originOf } from './request-merge.ts';
 import type { ModelSignature } from '../inference/index.ts';
 import {
   bundleFormatVersion,
@@ -27,7 +28,7 @@ export interface Snapshot {
  * Reads everything a bundle describes in one read transaction, so endpoints, algorithms,
  * statuses and tests agree with each other. `only` restricts the export to named endpoints.
  */
-export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: string): Snapshot {
+export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: string, registryId: string): Snapshot {
   return db.transaction((tx) => {
     const allEndpoints = tx.select().from(endpoints).orderBy(asc(endpoints.id)).all();
     const chosen = only?.length ? selectEndpoints(allEndpoints, only) : allEndpoints;
@@ -74,6 +75,7 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       manifest: {
         format_version: bundleFormatVersion,
         app_version: appVersion,
+        registry_id: registryId,
         created_at: createdAt,
         endpoints: chosen.map((e) => ({ name: e.name, description: e.description, owner: e.owner, created_at: e.createdAt })),
         algorithms: algorithmRows.map((a) => ({
@@ -89,7 +91,9 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           positive_class: a.positiveClass,
           threshold: a.threshold,
           feature_names: a.featureNames,
-          created_at: a.createdAt
+          created_at: a.createdAt,
+          output_kind: a.outputKind,
+          handles_missing: a.handlesMissing
         })),
         statuses: statusRows.map((s) => ({
           algorithm: refOf.get(s.algorithmId)!,
@@ -120,6 +124,7 @@ export function selectEndpoints<T extends { name: string }>(all: T[], names: str
  * writer shares the connection and must be able to commit while an export streams.
  */
 export function* requestLines(db: Db, snapshot: Snapshot, pageSize = 1000): Generator<string> {
+  const registryId = snapshot.manifest.registry_id!;
   if (snapshot.endpointIds.length === 0) return;
   const refOf = new Map<number, AlgorithmRef>();
   const endpointName = new Map<number, string>();
@@ -159,9 +164,11 @@ export function* requestLines(db: Db, snapshot: Snapshot, pageSize = 1000): Gene
         status: r.status,
         latency_us: r.latencyUs,
         client_key: r.clientKey,
+        client_request_id: r.clientRequestId,
         feedback: r.feedback,
         feedback_at: r.feedbackAt,
-        created_at: r.createdAt
+        created_at: r.createdAt,
+        origin: originOf(r, registryId)
       };
       yield `${JSON.stringify(line)}\n`;
     }

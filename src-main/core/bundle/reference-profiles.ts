@@ -1,9 +1,11 @@
 import { and, eq, inArray, max } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
+import type { ImportReferenceProfileEntry, PlanKind } from '../../contract/bundles.ts';
 import { referenceProfiles, requests } from '../../../db/schema.ts';
 import { invalidInput } from '../errors.ts';
 import { parseProfile, type ReferenceProfile } from '../monitoring/drift/index.ts';
 import type { AlgorithmRef, Manifest, ManifestReferenceProfile } from './manifest-schema.ts';
+import type { Decisions } from './plan.ts';
 import { describeRef, refKey } from './validate.ts';
 
 /**
@@ -48,6 +50,31 @@ export function checkProfiles(m: Manifest): void {
       throw bad(`is not valid: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * What the import does with each profile the bundle holds (pure, part of the plan): the algorithms
+ * it creates get theirs (renamed ones under their new version); an algorithm already here keeps
+ * its own, whatever it is; a profile of an algorithm not imported stays out with it.
+ */
+export function planProfiles(m: Manifest, decisions: Decisions): PlanKind<ImportReferenceProfileEntry> {
+  const plan: PlanKind<ImportReferenceProfileEntry> = { added: [], identical: [], skipped: [], renamed: [] };
+  for (const p of m.reference_profiles ?? []) {
+    const k = refKey(p.algorithm);
+    const item = { endpoint: p.algorithm.endpoint, name: p.algorithm.name, version: p.algorithm.version, source: p.source };
+    const insert = decisions.inserts.get(k);
+    const existing = decisions.existing.get(k);
+    if (insert && insert.version === p.algorithm.version) {
+      plan.added.push({ ...item, local_version: insert.version, reason: 'the active reference profile of an algorithm this import creates' });
+    } else if (insert) {
+      plan.renamed.push({ ...item, local_version: insert.version, reason: `comes with its algorithm, imported as version "${insert.version}"` });
+    } else if (existing) {
+      plan.skipped.push({ ...item, local_version: existing.version, reason: 'the algorithm is already here: it keeps its own reference profile (or none)' });
+    } else {
+      plan.skipped.push({ ...item, local_version: null, reason: `its algorithm is not imported: ${decisions.notImported.get(k) ?? 'not in this import'}` });
+    }
+  }
+  return plan;
 }
 
 /**

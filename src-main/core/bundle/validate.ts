@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { invalidInput } from '../errors.ts';
-import { bundleFormatVersion, Manifest, RequestLine, type AlgorithmRef } from './manifest-schema.ts';
+import { bundleFormatVersion, Manifest, originsSinceFormat, RequestLine, type AlgorithmRef } from './manifest-schema.ts';
 import { checkProfiles } from './reference-profiles.ts';
 
 // ajv-formats is CommonJS: its default export arrives as module.exports or as .default depending on the loader.
@@ -71,6 +71,9 @@ function schemaMessage(errors: ErrorObject[] | null | undefined): string {
 }
 
 function checkReferences(m: Manifest): void {
+  if (m.format_version >= originsSinceFormat && m.registry_id === undefined) {
+    throw bad(`registry_id is required from format version ${originsSinceFormat}`);
+  }
   const endpointNames = new Set<string>();
   for (const e of m.endpoints) {
     if (endpointNames.has(e.name)) throw bad(`endpoint "${e.name}" is listed twice`);

@@ -7,6 +7,7 @@ import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { applyStatusChange, type StatusTransition } from '../registry/status-transitions.ts';
 import type { Algorithm } from '../registry/types.ts';
 import { validateWeights } from './assignment.ts';
@@ -27,7 +28,10 @@ export class AbTestService {
     private readonly db: Db,
     private readonly sqlite: Database.Database,
     private readonly registry: Registry,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate,
+    /** per arm algorithm, the requests routed to it that were refused during the test (refusals table) */
+    private readonly refusedByArm: (test: AbTest) => ReadonlyMap<number, number> = () => new Map()
   ) {}
 
   list(): AbTest[] {
@@ -44,7 +48,7 @@ export class AbTestService {
     return this.hydrate(this.db.select().from(abTests).where(eq(abTests.state, 'running')).all());
   }
 
-  create(input: CreateAbTestInput): AbTest {
+  async create(input: CreateAbTestInput): Promise<AbTest> {
     const algorithms = this.checkArms(input);
     const first = algorithms[0]!;
     const metric = input.metric ?? defaultMetricFor(first.task);
@@ -57,7 +61,8 @@ export class AbTestService {
     if (input.mode === 'shadow') arms.sort((a, b) => Number(b.algorithm.currentStatus === 'production') - Number(a.algorithm.currentStatus === 'production'));
 
     const transitions: StatusTransition[] = [];
-    const id = this.db.transaction((tx) => {
+    const id = await this.writes.transaction('the new A/B test', (tx) => {
+      transitions.length = 0;
       const running = tx
         .select({ id: abTests.id })
         .from(abTests)
@@ -81,18 +86,19 @@ export class AbTestService {
         .returning({ id: abTests.id })
         .get();
       arms.forEach((arm, position) => {
-        tx.insert(abTestArms)
-          .values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus: arm.algorithm.currentStatus })
-          .run();
-        transitions.push(
-          ...applyStatusChange(tx, {
-            algorithmId: arm.algorithm.id,
-            endpointId: arm.algorithm.endpointId,
-            status: 'ab_testing',
-            createdBy: input.createdBy,
-            reason: `arm ${position + 1} of A/B test ${test.id}`
-          })
-        );
+        const moved = applyStatusChange(tx, {
+          algorithmId: arm.algorithm.id,
+          endpointId: arm.algorithm.endpointId,
+          status: 'ab_testing',
+          createdBy: input.createdBy,
+          reason: `arm ${position + 1} of A/B test ${test.id}`,
+          by: 'experiment'
+        });
+        // the status it had when the test started, read in this transaction (it is restored at a stop without winner)
+        const previousStatus = moved.at(-1)!.from;
+        if (previousStatus === 'archived') throw invalidInput(`algorithm ${arm.algorithm.id} is archived; restore it before testing it`, 'arms');
+        tx.insert(abTestArms).values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus }).run();
+        transitions.push(...moved);
       });
       return test.id;
     });
@@ -103,13 +109,15 @@ export class AbTestService {
   }
 
   /** The classic edit: title and created_by only (changing arms mid-test would void its statistics). */
-  rename(id: number, changes: { title?: string; createdBy?: string }): AbTest {
+  async rename(id: number, changes: { title?: string; createdBy?: string }): Promise<AbTest> {
     this.get(id);
     const set: { title?: string; createdBy?: string } = {};
     if (changes.title !== undefined) set.title = changes.title.trim();
     if (changes.createdBy !== undefined) set.createdBy = changes.createdBy.trim();
     if (set.title === '') throw invalidInput('title must not be empty', 'title');
-    if (Object.keys(set).length) this.db.update(abTests).set(set).where(eq(abTests.id, id)).run();
+    if (Object.keys(set).length) {
+      await this.writes.transaction(`A/B test ${id}`, (tx) => tx.update(abTests).set(set).where(eq(abTests.id, id)).run());
+    }
     return this.get(id);
   }
 
@@ -123,7 +131,7 @@ export class AbTestService {
     return buildTimeline(readTestRequests(this.sqlite, test.id), arms, test.metric);
   }
 
-  stop(id: number, input: StopAbTestInput): { test: AbTest; stored: StoredResult } {
+  async stop(id: number, input: StopAbTestInput): Promise<{ test: AbTest; stored: StoredResult }> {
     const test = this.get(id);
     if (test.state === 'stopped') throw conflict('AB Test already finished.');
     const { view } = this.evaluate(test);
@@ -134,7 +142,12 @@ export class AbTestService {
     const stored: StoredResult = { results: view, outcome };
 
     const transitions: StatusTransition[] = [];
-    this.db.transaction((tx) => {
+    await this.writes.transaction(`the end of A/B test ${test.id}`, (tx) => {
+      transitions.length = 0;
+      // stopped meanwhile (while this call waited for the lock)
+      if (tx.select({ state: abTests.state }).from(abTests).where(eq(abTests.id, test.id)).get()?.state !== 'running') {
+        throw conflict('AB Test already finished.');
+      }
       for (const arm of test.arms) {
         const won = arm.algorithmId === outcome.promotedAlgorithmId;
         const status =
@@ -144,7 +157,8 @@ export class AbTestService {
           endpointId: test.endpointId,
           status: status === 'ab_testing' ? 'testing' : status,
           createdBy,
-          reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000)
+          reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000),
+          by: 'experiment'
         }));
       }
       tx.update(abTests)
@@ -160,8 +174,11 @@ export class AbTestService {
 
   private evaluate(test: AbTest) {
     const arms = this.armIdentities(test);
-    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric);
-    return computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    const refused = this.refusedByArm(test);
+    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric, refused);
+    const computed = computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    for (const arm of computed.view.arms) arm.refused = refused.get(arm.algorithm_id) ?? 0;
+    return computed;
   }
 
   private armIdentities(test: AbTest) {

@@ -67,6 +67,8 @@ export interface AbResultsView {
     version: string;
     weight: number;
     requests: number;
+    /** refused with a 4xx (included in requests, counted as errors) */
+    refused?: number;
     feedback: number;
     metric: number | null;
     ci_low: number | null;

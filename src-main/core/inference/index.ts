@@ -2,6 +2,8 @@ export type {
   ElementType,
   ModelOptions,
   ModelSignature,
+  OutputKind,
+  OutputKindHint,
   Prediction,
   Task,
   TensorInfo

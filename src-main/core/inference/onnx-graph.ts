@@ -101,6 +101,17 @@ function classLabels(node: OnnxTypes.INodeProto): (string | number)[] | null {
   return null;
 }
 
+/** A tree ensemble whose nodes send missing values (NaN) down a branch of their own (LightGBM, XGBoost). */
+function tracksMissing(node: OnnxTypes.INodeProto): boolean {
+  const attr = node.attribute?.find((a) => a.name === 'nodes_missing_value_tracks_true');
+  return (attr?.ints ?? []).some((v) => toNumber(v) !== 0);
+}
+
+function intAttribute(node: OnnxTypes.INodeProto, name: string): number | null {
+  const attr = node.attribute?.find((a) => a.name === name);
+  return attr?.i == null ? null : toNumber(attr.i);
+}
+
 export function readGraphFacts(model: ModelProto): GraphFacts {
   const graph = model.graph!;
   // Graph inputs may also list initializers (IR < 4 style); those are weights, not things a caller feeds.
@@ -111,15 +122,20 @@ export function readGraphFacts(model: ModelProto): GraphFacts {
     inputs: n.input ?? [],
     outputs: n.output ?? [],
     // Only classifier-like nodes carry labels; skip decoding attributes for the rest.
-    classLabels: n.domain === 'ai.onnx.ml' && /Classifier$|^ZipMap$/.test(n.opType ?? '') ? classLabels(n) : null
+    classLabels: n.domain === 'ai.onnx.ml' && /Classifier$|^ZipMap$/.test(n.opType ?? '') ? classLabels(n) : null,
+    ...(n.opType === 'Gather' ? { axis: intAttribute(n, 'axis') ?? 0 } : {}),
+    ...(n.domain === 'ai.onnx.ml' && n.opType?.startsWith('TreeEnsemble') ? { tracksMissing: tracksMissing(n) } : {})
   }));
+  const initializerDims: Record<string, number[]> = {};
+  for (const t of graph.initializer ?? []) if (t.name) initializerDims[t.name] = (t.dims ?? []).map(toNumber);
   return {
     inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(tensorInfo),
     outputs: (graph.output ?? []).map(tensorInfo),
     opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) })),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     irVersion: toNumber(model.irVersion),
-    nodes
+    nodes,
+    initializerDims
   };
 }
 

@@ -145,7 +145,8 @@ describe('OnnxModel with income_rf', () => {
     ['a boolean for a string', { ...tutorialRecord, sex: true }, 'field "sex" must be a string', 'sex'],
     ['an object for a string', { ...tutorialRecord, race: { a: 1 } }, 'field "race" must be a string', 'race'],
     ['a boolean for a number', { ...tutorialRecord, age: true }, 'field "age" must be a number', 'age'],
-    ['an array for a number', { ...tutorialRecord, age: [37] }, 'field "age" must be a number', 'age'],
+    // a one-element array is the column's tensor (issue 21); two values are not
+    ['two values for a number', { ...tutorialRecord, age: [37, 38] }, 'field "age" must be a single value or a one-element array', 'age'],
     ['NaN', { ...tutorialRecord, age: NaN }, 'field "age" must be a finite number', 'age'],
     ['Infinity', { ...tutorialRecord, 'capital-gain': Infinity }, 'field "capital_gain" must be a finite number', 'capital_gain'],
     ['"NaN"', { ...tutorialRecord, age: 'NaN' }, 'field "age" must be a finite number', 'age'],

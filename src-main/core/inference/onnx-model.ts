@@ -5,9 +5,10 @@
 import * as ort from 'onnxruntime-node';
 import { invalidInput, ModelDeskError, unavailable } from '../errors.ts';
 import { decodeModel, encodeModel, readGraphFacts, rewriteZipMaps } from './onnx-graph.ts';
+import { decodeConfigOf, resolveSettings, type ModelSettings } from './model-settings.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from './output-decoder.ts';
 import { RecordEncoder, type Feed, type ValidRecord } from './record-encoder.ts';
-import { columnWidth, deriveSignature, type ModelOptions, type ModelSignature, type Prediction } from './signature.ts';
+import { deriveSignature, type ModelOptions, type ModelSignature, type OutputKind, type Prediction, type Task } from './signature.ts';
 
 /**
  * Reads the signature and, when the graph ends in ZipMap, returns rewritten bytes that
@@ -30,72 +31,6 @@ export function sessionOptions(options: Pick<ModelOptions, 'intraOpThreads' | 'a
   };
 }
 
-/** Option values as they will be applied, after checking them against the signature. */
-interface Settings {
-  featureNames: string[] | null;
-  classes: (string | number)[] | null;
-  positiveIndex: number | null;
-  threshold: number | null;
-}
-
-function checkOptions(signature: ModelSignature, options: ModelOptions): Settings {
-  const featureNames = checkFeatureNames(signature, options.featureNames ?? null);
-  const probs = signature.outputs.find((o) => o.name === signature.probabilityOutput);
-  const width = probs ? columnWidth(probs) : null;
-
-  let classes = signature.classes;
-  if (!classes && options.classes != null && signature.task === 'classification') {
-    const given = options.classes;
-    if (!Array.isArray(given) || given.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
-      throw invalidInput('classes must be an array of strings or numbers', 'classes');
-    }
-    if (new Set(given.map(String)).size !== given.length) throw invalidInput('classes must be unique', 'classes');
-    if (width !== null && given.length !== width) {
-      throw invalidInput(`classes has ${given.length} entries but the model outputs ${width} probabilities`, 'classes');
-    }
-    classes = [...given];
-  }
-
-  const binary = signature.task === 'classification' && !!probs && (classes?.length ?? width) === 2;
-  let positiveIndex: number | null = binary ? 1 : null;
-  if (options.positiveClass != null) {
-    const index = classes ? classes.findIndex((c) => String(c) === String(options.positiveClass)) : -1;
-    if (index < 0) {
-      const known = classes ? `one of ${classes.map((c) => JSON.stringify(c)).join(', ')}` : 'a class, but the model has none';
-      throw invalidInput(`positive_class must be ${known}`, 'positive_class');
-    }
-    if (binary) positiveIndex = index;
-  }
-
-  const threshold = options.threshold ?? null;
-  if (threshold !== null) {
-    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-      throw invalidInput('threshold must be a number between 0 and 1', 'threshold');
-    }
-    if (!binary) throw invalidInput('threshold applies only to binary classifiers with probabilities', 'threshold');
-  }
-  return { featureNames, classes, positiveIndex, threshold };
-}
-
-function checkFeatureNames(signature: ModelSignature, names: unknown): string[] | null {
-  if (names === null || names === undefined) return null;
-  const fail = (message: string) => invalidInput(message, 'feature_names');
-  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n.trim() === '')) {
-    throw fail('feature_names must be an array of non-empty strings');
-  }
-  if (new Set(names).size !== names.length) throw fail('feature_names must be unique');
-  const [input, ...others] = signature.inputs;
-  if (!input || others.length > 0) {
-    throw fail(`feature_names applies only to models with one 2-D input; this model has ${signature.inputs.length} inputs`);
-  }
-  if (input.shape?.length !== 2) throw fail(`feature_names needs a 2-D input; "${input.name}" is not [N, K]`);
-  const width = input.shape[1];
-  if (typeof width === 'number' && width !== names.length) {
-    throw fail(`feature_names has ${names.length} names but input "${input.name}" has ${width} columns`);
-  }
-  return names as string[];
-}
-
 /**
  * The same model's session somewhere else (in the inference worker, session-worker.ts), loaded
  * from the same bytes with the same options, so a run there answers exactly as one here.
@@ -111,8 +46,7 @@ export class OnnxModel {
 
   private constructor(
     readonly signature: ModelSignature,
-    /** effective classes: the model's own, else ModelOptions.classes */
-    readonly classes: (string | number)[] | null,
+    private readonly settings: ModelSettings,
     private readonly session: ort.InferenceSession,
     private readonly encoder: RecordEncoder,
     private readonly decodeConfig: DecodeConfig,
@@ -122,6 +56,26 @@ export class OnnxModel {
 
   get batchable(): boolean {
     return this.signature.batchable;
+  }
+
+  /** effective classes: the model's own, else ModelOptions.classes */
+  get classes(): (string | number)[] | null {
+    return this.settings.classes;
+  }
+
+  /** the signature's task, or classification for a tensor model told what its scores are */
+  get task(): Task {
+    return this.settings.task;
+  }
+
+  /** how the classifier's scores read (null: not a classifier) */
+  get outputKind(): OutputKind | null {
+    return this.settings.outputKind;
+  }
+
+  /** whether `null` in a record reaches the model as a missing value */
+  get handlesMissing(): boolean {
+    return this.settings.handlesMissing;
   }
 
   static async load(bytes: Uint8Array, options: ModelOptions = {}): Promise<OnnxModel> {
@@ -136,7 +90,7 @@ export class OnnxModel {
     { signature, runnable }: { signature: ModelSignature; runnable: Uint8Array },
     options: ModelOptions = {}
   ): Promise<OnnxModel> {
-    const settings = checkOptions(signature, options);
+    const settings = resolveSettings(signature, options);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(runnable, sessionOptions(options));
@@ -146,18 +100,8 @@ export class OnnxModel {
     }
     const tensorOutputs = new Set(session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name));
     const fetches = session.outputNames.filter((name) => tensorOutputs.has(name));
-    const single = signature.outputs.length === 1 ? signature.outputs[0]!.name : null;
-    const decodeConfig: DecodeConfig = {
-      task: signature.task,
-      classes: settings.classes,
-      labelOutput: signature.labelOutput,
-      probabilityOutput: signature.probabilityOutput,
-      predictionOutput: signature.task === 'regression' ? single : null,
-      positiveIndex: settings.positiveIndex,
-      threshold: settings.threshold
-    };
-    const encoder = new RecordEncoder(signature.inputs, settings.featureNames);
-    return new OnnxModel(signature, settings.classes, session, encoder, decodeConfig, fetches);
+    const encoder = new RecordEncoder(signature.inputs, settings.featureNames, { handlesMissing: settings.handlesMissing });
+    return new OnnxModel(signature, settings, session, encoder, decodeConfigOf(signature, settings), fetches);
   }
 
   validate(record: unknown, index?: number): ValidRecord {
@@ -172,6 +116,38 @@ export class OnnxModel {
   async run(records: ValidRecord[], copy: SessionCopy | null = null): Promise<Prediction[]> {
     if (this.closed) throw unavailable('model session is closed');
     if (records.length === 0) return [];
+    const groups = this.shapeGroups(records);
+    if (!groups) return this.runShaped(records, copy);
+    // Records that differ in a dynamic dim run separately: never padded, never truncated.
+    const predictions: Prediction[] = new Array(records.length);
+    for (const indices of groups) {
+      const answers = await this.runShaped(indices.map((i) => records[i]!), copy);
+      indices.forEach((i, k) => (predictions[i] = answers[k]!));
+    }
+    return predictions;
+  }
+
+  /** Equal for records that may share a run; the batcher groups requests by it. */
+  shapeOf(records: ValidRecord[]): string | null {
+    const first = this.encoder.shapeOf(records[0]!);
+    return records.every((r) => this.encoder.shapeOf(r) === first) ? first : null;
+  }
+
+  /** Record indices by shape, or null when all have one shape (the usual case). */
+  private shapeGroups(records: ValidRecord[]): number[][] | null {
+    if (this.shapeOf(records) !== null) return null;
+    const groups = new Map<string, number[]>();
+    records.forEach((record, i) => {
+      const shape = this.encoder.shapeOf(record);
+      const group = groups.get(shape);
+      if (group) group.push(i);
+      else groups.set(shape, [i]);
+    });
+    return [...groups.values()];
+  }
+
+  /** Records of one shape. */
+  private async runShaped(records: ValidRecord[], copy: SessionCopy | null): Promise<Prediction[]> {
     if (this.batchable) return this.runBatch(records, copy);
     // A fixed-shape model takes exactly the batch it declares (normally 1): never batch it.
     const predictions: Prediction[] = [];

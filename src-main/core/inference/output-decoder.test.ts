@@ -90,3 +90,55 @@ describe('fromHalf', () => {
     [0x2e66, Math.fround(0.0999755859375)]
   ])('%i → %d', (bits, value) => expect(fromHalf(bits)).toBe(value));
 });
+
+describe('decodePredictions, a tensor classifier\'s output kind (issue 12 §2)', () => {
+  const scores: DecodeConfig = {
+    task: 'classification',
+    classes: ['a', 'b', 'c'],
+    labelOutput: null,
+    probabilityOutput: 'logits',
+    predictionOutput: null,
+    positiveIndex: null,
+    threshold: null
+  };
+  const logits = { logits: tensor('float32', Float32Array.of(2, 1, 0, -1, 0, 3), [2, 3]) };
+  const softmax = (row: number[]) => {
+    const e = row.map((v) => Math.exp(v - Math.max(...row)));
+    return e.map((v) => v / e.reduce((x, y) => x + y, 0));
+  };
+
+  it('logits: softmax gives the probabilities, the argmax the label; the raw logits stay in outputs', () => {
+    const [a, b] = decodePredictions(logits, 2, { ...scores, outputKind: 'logits' });
+    const p = softmax([2, 1, 0]);
+    expect(a).toEqual({ label: 'a', probability: p[0], probabilities: { a: p[0], b: p[1], c: p[2] }, outputs: { logits: [2, 1, 0] } });
+    expect(b!.label).toBe('c');
+    expect(Object.values(b!.probabilities!).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('one logit column: sigmoid gives the second class\'s probability; threshold and positive class apply', () => {
+    const binary = { ...scores, classes: ['malignant', 'benign'], probabilityOutput: 'logit', positiveIndex: 1, outputKind: 'logits' as const };
+    const results = { logit: tensor('float32', Float32Array.of(-10, 0.5, 800), [3, 1]) };
+    const [a, b, c] = decodePredictions(results, 3, binary);
+    const sig = 1 / (1 + Math.exp(-0.5));
+    expect(a!.label).toBe('malignant');
+    expect(a!.probability).toBeCloseTo(1 / (1 + Math.exp(10)), 15);
+    expect(b).toMatchObject({ label: 'benign', probability: sig, probabilities: { malignant: 1 - sig, benign: sig } });
+    expect(c!.probability).toBe(1);
+    const [strict] = decodePredictions({ logit: tensor('float32', Float32Array.of(0.5), [1, 1]) }, 1, { ...binary, threshold: 0.7 });
+    expect(strict!.label).toBe('malignant');
+  });
+
+  it('scores: a label (argmax, or the sign of one column) and no probabilities', () => {
+    const [a] = decodePredictions(logits, 2, { ...scores, outputKind: 'scores' });
+    expect(a).toEqual({ label: 'a', outputs: { logits: [2, 1, 0] } });
+    const one = { ...scores, classes: ['no', 'yes'], probabilityOutput: 'score', outputKind: 'scores' as const };
+    const answers = decodePredictions({ score: tensor('float32', Float32Array.of(-0.2, 0.3), [2]) }, 2, one);
+    expect(answers.map((x) => x.label)).toEqual(['no', 'yes']);
+  });
+
+  it('probabilities in one column: P of the second class', () => {
+    const one = { ...scores, classes: [0, 1], probabilityOutput: 'p', positiveIndex: 1, outputKind: 'probabilities' as const };
+    const [a] = decodePredictions({ p: tensor('float64', Float64Array.of(0.75), [1, 1]) }, 1, one);
+    expect(a).toMatchObject({ label: 1, probability: 0.75, probabilities: { '0': 0.25, '1': 0.75 } });
+  });
+});

@@ -2,7 +2,7 @@
  * onnxruntime results → one Prediction per record. Pure: takes anything shaped like an
  * ort.Tensor (type, data, dims), so it is testable without a session.
  */
-import type { Prediction, Task } from './signature.ts';
+import type { OutputKind, Prediction, Task } from './signature.ts';
 
 export interface RawOutput {
   readonly type: string;
@@ -16,6 +16,11 @@ export interface DecodeConfig {
   classes: (string | number)[] | null;
   labelOutput: string | null;
   probabilityOutput: string | null;
+  /**
+   * what probabilityOutput holds: probabilities as they are, logits (softmax; sigmoid for one
+   * column), or scores (a label but no probabilities); absent = probabilities
+   */
+  outputKind?: OutputKind;
   /** the single output a regression reads its prediction from */
   predictionOutput: string | null;
   /** binary models only: the column of the positive class */
@@ -88,16 +93,46 @@ export function decodePredictions(results: Record<string, RawOutput>, count: num
   });
 }
 
+/**
+ * One record's score row as probabilities: read as they are, softmax of logits, or null for
+ * scores (no probabilities). One column is the second class's: p, or sigmoid of its logit.
+ */
+function probabilitiesOf(row: number[], kind: OutputKind): number[] | null {
+  if (kind === 'scores') return null;
+  if (row.length === 1) {
+    const p = kind === 'logits' ? sigmoid(row[0]!) : row[0]!;
+    return [1 - p, p];
+  }
+  return kind === 'logits' ? softmax(row) : row;
+}
+
+function sigmoid(x: number): number {
+  // the two forms keep exp() from overflowing for large |x|
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+function softmax(row: number[]): number[] {
+  const top = Math.max(...row);
+  const e = row.map((v) => Math.exp(v - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/** The label scores give without probabilities: argmax, or for one column the sign (score of classes[1]). */
+const scoreIndex = (row: number[]): number => (row.length === 1 ? (row[0]! >= 0 ? 1 : 0) : argmax(row));
+
 function decodeClassification(
   results: Record<string, RawOutput>,
   count: number,
   config: DecodeConfig,
   outputs: Record<string, unknown>[]
 ): Prediction[] {
+  const kind = config.outputKind ?? 'probabilities';
   const probs = config.probabilityOutput ? results[config.probabilityOutput] : undefined;
   const labels = config.labelOutput ? results[config.labelOutput] : undefined;
   const probLayout = probs && rowLayout(probs, count);
-  const width = probLayout?.rowSize ?? config.classes?.length ?? 0;
+  const rowWidth = probLayout?.rowSize ?? 0;
+  const width = probLayout ? (rowWidth === 1 ? 2 : rowWidth) : (config.classes?.length ?? 0);
   // Without class labels the probability columns are known only by position.
   const classes = config.classes ?? Array.from({ length: width }, (_, j) => j);
   const keys = classes.map(String);
@@ -109,12 +144,16 @@ function decodeClassification(
 
   return outputs.map((o, i) => {
     let row: number[] | null = null;
+    let scores: number[] | null = null;
     let probabilities: Record<string, number> | undefined;
     if (readProb && probLayout) {
-      const start = probLayout.batched ? i * probLayout.rowSize : 0;
-      row = new Array<number>(width);
-      probabilities = {};
-      for (let j = 0; j < width; j++) probabilities[keys[j] ?? String(j)] = row[j] = readProb(start + j) as number;
+      const start = probLayout.batched ? i * rowWidth : 0;
+      scores = Array.from({ length: rowWidth }, (_, j) => readProb(start + j) as number);
+      row = probabilitiesOf(scores, kind);
+      if (row) {
+        probabilities = {};
+        for (let j = 0; j < width; j++) probabilities[keys[j] ?? String(j)] = row[j]!;
+      }
     }
     let label: string | number | undefined;
     if (readLabel && labelLayout) {
@@ -122,6 +161,8 @@ function decodeClassification(
       label = byKey.get(String(raw)) ?? (typeof raw === 'boolean' ? Number(raw) : raw);
     } else if (row) {
       label = classes[argmax(row)];
+    } else if (scores) {
+      label = classes[scoreIndex(scores)];
     }
     let probability: number | undefined;
     if (row && positiveIndex !== null && row.length === 2) {

@@ -8,7 +8,8 @@ const column = (name: string, type: string, shape: TensorInfo['shape'] = [null, 
 describe('RecordEncoder, one input per column', () => {
   const encoder = new RecordEncoder(
     [column('age', 'float32'), column('workclass', 'string'), column('count', 'int64'), column('flag', 'bool'), column('small', 'int8')],
-    null
+    null,
+    { handlesMissing: true }
   );
   const good = { age: 37, workclass: 'Private', count: 3, flag: true, small: -2 };
 
@@ -22,9 +23,31 @@ describe('RecordEncoder, one input per column', () => {
     expect(feeds.small).toEqual({ type: 'int8', data: Int8Array.of(-2, 7), dims: [2, 1] });
   });
 
-  it('passes null and "" for a float as NaN', () => {
+  it('passes null and "" for a float as NaN when the model handles missing values', () => {
     const feeds = encoder.toFeeds([encoder.validate({ ...good, age: null }), encoder.validate({ ...good, age: '  ' })]);
     expect(Array.from(feeds.age!.data as Float32Array)).toEqual([NaN, NaN]);
+  });
+
+  it('refuses null naming the field when the model does not handle missing values', () => {
+    const strict = new RecordEncoder([column('age', 'float32'), column('workclass', 'string')], null);
+    expect(() => strict.validate({ age: null, workclass: 'Private' }, 2)).toThrow(
+      'record 2: field "age" is null, but this model does not handle missing values (send a number)'
+    );
+    expect(() => strict.validate({ age: 37, workclass: null })).toThrow('field "workclass" is null');
+  });
+
+  it('refuses values a float32 input cannot hold (issue 20 item 10)', () => {
+    expect(() => encoder.validate({ ...good, age: 1e39 })).toThrow('field "age" must be within float32\'s range');
+    expect(() => encoder.validate({ ...good, age: -1e300 })).toThrow('got -1e+300');
+  });
+
+  it('takes a one-element array for a column, and refuses a longer one', () => {
+    const feeds = encoder.toFeeds([encoder.validate({ ...good, age: [41], count: ['7'] })]);
+    expect(feeds.age!.data).toEqual(Float32Array.of(41));
+    expect(feeds.count!.data).toEqual(BigInt64Array.of(7n));
+    expect(() => encoder.validate({ ...good, age: [1, 2] })).toThrow(
+      'field "age" must be a single value or a one-element array, got an array of 2 (input "age" takes float32 [1] per record)'
+    );
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -81,10 +104,15 @@ describe('RecordEncoder, one 2-D input', () => {
     expect(() => encoder.validate('1,2,3')).toThrow('record must be a JSON object or an array of numbers');
   });
 
-  it('takes the width from the records when the model leaves it dynamic', () => {
+  it('takes the width from the records when the model leaves it dynamic; widths that differ are different shapes', () => {
     const encoder = new RecordEncoder([column('x', 'float32', [null, 'K'])], null);
     expect(encoder.toFeeds([encoder.validate([1, 2]), encoder.validate([3, 4])]).x!.dims).toEqual([2, 2]);
-    expect(() => encoder.toFeeds([encoder.validate([1, 2]), encoder.validate([3])])).toThrow('record 1: has 1 values but record 0 has 2');
+    const [a, b] = [encoder.validate([1, 2]), encoder.validate({ x: [3] })];
+    expect(encoder.shapeOf(a)).not.toBe(encoder.shapeOf(b));
+    expect(encoder.toFeeds([b]).x).toEqual({ type: 'float32', data: Float32Array.of(3), dims: [1, 1] });
+    // never padded or truncated: records of two shapes cannot share one feed
+    expect(() => encoder.toFeeds([a, b])).toThrow('records of one shape');
+    expect(() => encoder.validate([])).toThrow('record must have at least 1 values, got 0');
   });
 
   it('flattens a fixed higher-rank input from one array', () => {
@@ -95,5 +123,42 @@ describe('RecordEncoder, one 2-D input', () => {
   it('refuses inputs it cannot encode when a record arrives', () => {
     const encoder = new RecordEncoder([column('z', 'complex64', [null, 2])], null);
     expect(() => encoder.validate([1, 2])).toThrow('input "z" has type complex64, which ModelDesk cannot encode');
+  });
+});
+
+describe('RecordEncoder, tensor inputs by name (issue 21)', () => {
+  it('reads an image input nested in its shape, flat, or as a bare array record', () => {
+    const encoder = new RecordEncoder([column('image', 'float32', ['batch', 1, 2, 2])], null);
+    const nested = encoder.validate({ image: [[[0, 0.5], [1, 0.25]]] });
+    const flat = encoder.validate({ image: [0, 0.5, 1, 0.25] });
+    const bare = encoder.validate([[[0, 0.5], [1, 0.25]]]);
+    expect(encoder.toFeeds([nested, flat, bare]).image).toEqual({
+      type: 'float32',
+      data: Float32Array.of(0, 0.5, 1, 0.25, 0, 0.5, 1, 0.25, 0, 0.5, 1, 0.25),
+      dims: [3, 1, 2, 2]
+    });
+    expect(() => encoder.validate({ image: [[0, 0.5], [1, 0.25]] }, 4)).toThrow(
+      'record 4: field "image" must be nested arrays of shape [1, 2, 2] or a flat array of 4 values, got an array of shape [2, 2] (input "image" takes float32 [1, 2, 2] per record)'
+    );
+    expect(() => encoder.validate({ picture: [] })).toThrow('record must be an array of 4 numbers or {"image": …}; got an object with keys "picture"');
+  });
+
+  it('reads a float tensor beside an int64 id, each by its input name', () => {
+    const encoder = new RecordEncoder([column('numeric', 'float32', ['batch', 3]), { ...column('sex', 'int64', ['batch', 1]), range: [0, 1] }], null);
+    const feeds = encoder.toFeeds([encoder.validate({ numeric: [1, 2, 3], sex: [1] }), encoder.validate({ numeric: [4, 5, 6], sex: 0 })]);
+    expect(feeds.numeric).toEqual({ type: 'float32', data: Float32Array.of(1, 2, 3, 4, 5, 6), dims: [2, 3] });
+    expect(feeds.sex).toEqual({ type: 'int64', data: BigInt64Array.of(1n, 0n), dims: [2, 1] });
+    expect(() => encoder.validate({ numeric: [1, 2, 3], sex: 2 }, 1)).toThrow('record 1: field "sex" must be an id from 0 to 1');
+    expect(() => encoder.validate({ numeric: [1, 2, 3], sex: [2.5] })).toThrow('field "sex[0]" must be an integer (int64), got 2.5 (input "sex" takes int64 [1] per record)');
+    expect(() => encoder.validate({ numeric: [1, 2, 3] })).toThrow('missing field "sex"');
+  });
+
+  it('gives records of different sequence lengths different shapes, equal lengths the same', () => {
+    const encoder = new RecordEncoder([column('tokens', 'int64', ['batch', 'seq'])], null);
+    const [five, nine, alsoFive] = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9], [5, 4, 3, 2, 1]].map((t) => encoder.validate({ tokens: t }));
+    expect(encoder.shapeOf(five!)).toBe(encoder.shapeOf(alsoFive!));
+    expect(encoder.shapeOf(five!)).not.toBe(encoder.shapeOf(nine!));
+    expect(encoder.toFeeds([five!, alsoFive!]).tokens!.dims).toEqual([2, 5]);
+    expect(() => encoder.validate({ tokens: [] })).toThrow('field "tokens" must be an array of 1 or more values, got an empty array (input "tokens" takes int64 [seq] per record)');
   });
 });

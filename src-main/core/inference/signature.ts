@@ -4,10 +4,11 @@
  * independent of protobuf and testable on hand-made graphs.
  */
 
-import type { Task } from '../../contract/enums.ts';
+import type { OutputKind, Task } from '../../contract/enums.ts';
 import type { ElementType } from '../../contract/record-values.ts';
+import { imputes, indexRanges, outputKindHint, type OutputKindHint } from './graph-hints.ts';
 
-export type { ElementType, Task };
+export type { ElementType, OutputKind, OutputKindHint, Task };
 
 export interface TensorInfo {
   name: string;
@@ -15,6 +16,8 @@ export interface TensorInfo {
   type: ElementType | string;
   /** null dim = dynamic; symbolic names kept as strings; null shape = unknown / not a tensor */
   shape: (number | string | null)[] | null;
+  /** integer inputs that index a table (an embedding's Gather): the ids it has */
+  range?: [number, number];
 }
 
 export interface ModelSignature {
@@ -32,6 +35,13 @@ export interface ModelSignature {
   zipmap: boolean;
   /** every input has a dynamic first dim */
   batchable: boolean;
+  /**
+   * the graph handles missing values itself (an Imputer, IsNaN, or trees that route missing
+   * values); absent in signatures stored before ModelDesk read it (runnable-model.ts fills it in)
+   */
+  imputes?: boolean;
+  /** what the classifier output looks like it holds, read from the op that makes it (graph-hints.ts) */
+  outputKindHint?: OutputKindHint | null;
 }
 
 export interface ModelOptions {
@@ -40,6 +50,10 @@ export interface ModelOptions {
   threshold?: number | null;
   /** used only when the model itself carries no class labels */
   classes?: (string | number)[] | null;
+  /** what the score output holds; given (or classes given) for a tensor model, it answers as a classifier */
+  outputKind?: OutputKind | null;
+  /** the model handles missing values (null in a record); null/absent: as the graph says (imputes) */
+  handlesMissing?: boolean | null;
   intraOpThreads?: number;
   /** false: idle pool threads sleep instead of busy-waiting for the next run (onnxruntime's default: true) */
   allowSpinning?: boolean;
@@ -61,6 +75,10 @@ export interface NodeFacts {
   outputs: string[];
   /** classlabels_strings / classlabels_int64s / classlabels_ints, when the node has them */
   classLabels: (string | number)[] | null;
+  /** Gather only: the axis it indexes */
+  axis?: number;
+  /** tree ensembles only: some node sends missing values down a branch of its own */
+  tracksMissing?: boolean;
 }
 
 export interface GraphFacts {
@@ -71,6 +89,8 @@ export interface GraphFacts {
   irVersion: number;
   /** in the file's (topological) order */
   nodes: NodeFacts[];
+  /** each initializer's dims (the weights' shapes), by name */
+  initializerDims?: Record<string, number[]>;
 }
 
 const FLOAT_TYPES = new Set(['float32', 'float64', 'float16']);
@@ -150,8 +170,9 @@ export function deriveSignature(facts: GraphFacts, zipmapRewritten: boolean): Mo
     probabilityOutput = null;
   }
 
-  return {
-    inputs: facts.inputs,
+  const ranges = indexRanges(facts);
+  const signature: ModelSignature = {
+    inputs: facts.inputs.map((input) => (ranges.has(input.name) ? { ...input, range: ranges.get(input.name)! } : input)),
     outputs: facts.outputs,
     opsets: facts.opsets,
     producer: facts.producer,
@@ -161,6 +182,9 @@ export function deriveSignature(facts: GraphFacts, zipmapRewritten: boolean): Mo
     labelOutput,
     probabilityOutput,
     zipmap: zipmapRewritten,
-    batchable: facts.inputs.length > 0 && facts.inputs.every(isDynamicBatch)
+    batchable: facts.inputs.length > 0 && facts.inputs.every(isDynamicBatch),
+    imputes: imputes(facts.nodes)
   };
+  signature.outputKindHint = outputKindHint(facts, signature);
+  return signature;
 }

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
 import type { Task } from '../../contract/enums.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { RequestRow } from '../requests/request-writer.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import type { ActiveProfiles } from './active-profiles.ts';
 import { Batch, DriftSampling } from './batch.ts';
 import { DriftWriter } from './drift-cells.ts';
 import { HealthCells, HealthWriter } from './health/health-cells.ts';
-import { outcomeOf, OutcomeWriter } from './quality/outcomes.ts';
+import { FeedbackOutcomes, outcomeOf, OutcomeWriter, type Outcome } from './quality/outcomes.ts';
 import { Backfill } from './reference/backfill.ts';
 import { minuteOf } from './time.ts';
 
@@ -20,7 +22,8 @@ import { minuteOf } from './time.ts';
  * input), and parsed for drift at the next pass. A pass runs on a timer (every
  * `flushIntervalMs` while traffic comes): it parses the set-aside rows in slices of `sliceRows`,
  * yielding to the event loop between slices, then commits everything with the new watermark
- * (the last log id counted) in one small transaction. On a busy server drift counts a uniform
+ * (the last log id counted) in one small transaction, through the core's write gate (BEGIN
+ * IMMEDIATE; a locked database is waited for without blocking the event loop). On a busy server drift counts a uniform
  * sample (batch.ts, DriftSampling), so parsing stays a small share of the serving thread.
  *
  * From the log: when rows exist that no event announced (the first start over an old log, rows
@@ -72,7 +75,8 @@ export class Aggregator {
   private readonly health: HealthWriter;
   private readonly drift: DriftWriter;
   private readonly backfill: Backfill;
-  readonly outcomes: OutcomeWriter;
+  private readonly outcomes: OutcomeWriter;
+  private readonly feedback: FeedbackOutcomes;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -85,9 +89,11 @@ export class Aggregator {
 
   constructor(
     private readonly sqlite: Database.Database,
+    private readonly writes: WriteGate,
     private readonly profiles: ActiveProfiles,
     private readonly algorithmOf: (id: number) => Algorithm,
-    private readonly options: AggregatorOptions
+    private readonly options: AggregatorOptions,
+    private readonly log: Logger
   ) {
     const profiled = 'algorithm_id in (select algorithm_id from reference_profiles where active = 1)';
     this.statements = {
@@ -108,7 +114,8 @@ export class Aggregator {
     this.health = new HealthWriter(sqlite);
     this.drift = new DriftWriter(sqlite);
     this.outcomes = new OutcomeWriter(sqlite);
-    this.backfill = new Backfill(sqlite, profiles, this.drift, options.now);
+    this.feedback = new FeedbackOutcomes(this.outcomes, writes, (err) => this.failed('writing feedback outcomes', err));
+    this.backfill = new Backfill(sqlite, writes, profiles, this.drift, options.now);
     this.sampling = new DriftSampling(options.driftRowsPerSecond, options.now());
     this.watermark = this.readWatermark();
     // the first pass reads the log: rows may have been logged while nothing counted them
@@ -143,6 +150,11 @@ export class Aggregator {
     this.schedule();
   }
 
+  /** A request's feedback was stored (its outcome) or cleared (null). */
+  feedbackChanged(requestId: number, outcome: Outcome | null): void {
+    this.feedback.changed(requestId, outcome);
+  }
+
   /** A profile was set: count the next rows into it, and apply it to the earlier ones (backfill). */
   profilesChanged(): void {
     this.profiles.refresh();
@@ -173,11 +185,16 @@ export class Aggregator {
     this.chain = this.chain
       .then(() => this.pass())
       .catch((err: unknown) => {
-        console.error('modeldesk: monitoring aggregation failed, retrying:', err);
         this.live = null;
-        this.schedule();
+        this.failed('counting the request log', err);
       });
     return this.chain;
+  }
+
+  /** A write that failed is tried again at the next interval (what it needs is still in the log, or queued). */
+  private failed(what: string, err: unknown): void {
+    this.log.warn({ err }, `monitoring: ${what} failed; trying again in ${this.options.flushIntervalMs} ms`);
+    this.schedule();
   }
 
   /** Stops the timer and lets a pass in progress finish. */
@@ -186,9 +203,11 @@ export class Aggregator {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.chain;
+    await this.feedback.settle();
   }
 
   private async pass(): Promise<void> {
+    await this.feedback.settle();
     this.profiles.refresh();
     this.sampling.update(this.options.now());
     const live = this.live;
@@ -200,13 +219,13 @@ export class Aggregator {
           await yieldToServing();
         }
         live.pending = [];
-        if (!this.commit(live)) this.live = null;
+        if (!(await this.commit(live))) this.live = null;
       } else this.live = null;
     }
     if (!this.live) await this.countFromLog();
     // a profile set after traffic came: apply it to the rows logged before it
     await this.backfill.run(() => this.closed);
-    this.prune();
+    await this.prune();
   }
 
   /**
@@ -230,10 +249,13 @@ export class Aggregator {
         read = this.read(batch);
         if (read === this.options.sliceRows) await yieldToServing();
       } while (read === this.options.sliceRows && batch.rows < COMMIT_ROWS && !this.closed);
-      const committed = this.commit(batch);
-      if (read < this.options.sliceRows || this.closed) {
-        // no await since the last read: a row committed after it arrives as an event, live
-        if (committed || batch.rows === 0) this.live = new Batch(this.watermark);
+      const caughtUp = read < this.options.sliceRows || this.closed;
+      // no await since the last read: a row committed after it arrives as an event, counted live
+      // from here (dropped again below if this commit fails)
+      if (caughtUp) this.live = new Batch(batch.last);
+      const committed = await this.commit(batch);
+      if (caughtUp) {
+        if (!committed) this.live = null;
         return;
       }
     }
@@ -264,20 +286,26 @@ export class Aggregator {
    * Commits a batch with its watermark in one transaction, unless the stored watermark moved (another
    * process counted those rows: the batch is dropped). Returns whether it committed.
    */
-  private commit(batch: Batch): boolean {
+  private async commit(batch: Batch): Promise<boolean> {
     const runs = this.runs.take();
     if (batch.rows === 0 && runs.length === 0) return true;
-    const committed = this.sqlite.transaction(() => {
-      if (this.readWatermark() !== batch.from) return false;
-      const keepAfter = Math.floor(this.options.now() / 60_000) - this.options.minuteRetentionDays * 1440;
-      this.health.write([...batch.cells.take(), ...runs], keepAfter);
-      this.drift.write(batch.drift.take());
-      this.outcomes.write(batch.outcomes);
-      if (batch.last !== batch.from) this.statements.save.run(batch.last);
-      return true;
-    })();
-    this.watermark = committed ? batch.last : this.readWatermark();
-    if (!committed) this.runs.restore(runs);
+    const keepAfter = Math.floor(this.options.now() / 60_000) - this.options.minuteRetentionDays * 1440;
+    const cells = [...batch.cells.take(), ...runs];
+    const drift = batch.drift.take();
+    let committed = false;
+    try {
+      committed = await this.writes.transaction('the monitoring aggregates', () => {
+        if (this.readWatermark() !== batch.from) return false;
+        this.health.write(cells, keepAfter);
+        this.drift.write(drift);
+        this.outcomes.write(batch.outcomes);
+        if (batch.last !== batch.from) this.statements.save.run(batch.last);
+        return true;
+      });
+    } finally {
+      this.watermark = committed ? batch.last : this.readWatermark();
+      if (!committed) this.runs.restore(runs);
+    }
     return committed;
   }
 
@@ -299,10 +327,11 @@ export class Aggregator {
     return Number(this.statements.stored.get() ?? 0);
   }
 
-  private prune(): void {
+  private async prune(): Promise<void> {
     const now = this.options.now();
     if (now - this.lastPrune < 3_600_000) return;
+    const before = Math.floor(now / 60_000) - this.options.minuteRetentionDays * 1440;
+    await this.writes.transaction('pruning old monitoring minutes', () => this.statements.prune.run(before));
     this.lastPrune = now;
-    this.statements.prune.run(Math.floor(now / 60_000) - this.options.minuteRetentionDays * 1440);
   }
 }

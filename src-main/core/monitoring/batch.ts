@@ -1,5 +1,5 @@
 import type { ActiveProfile } from './active-profiles.ts';
-import { loggedPredictionValues } from './columns.ts';
+import { isTruncatedInput, loggedPredictionValues } from './columns.ts';
 import { DriftCells } from './drift-cells.ts';
 import { HealthCells } from './health/health-cells.ts';
 import type { Outcome } from './quality/outcomes.ts';
@@ -33,14 +33,17 @@ export class Batch {
 
   /** Parses and counts a row for drift now. */
   countDrift(row: PendingRow): void {
-    let record: unknown;
-    try {
-      record = JSON.parse(row.input);
-    } catch {
-      return;
+    let features: Record<string, unknown> | null = null;
+    // a record too large to log whole (a `$truncated` marker): only its prediction counts
+    if (!isTruncatedInput(row.input)) {
+      try {
+        features = row.profile.columns.readRecord(JSON.parse(row.input));
+      } catch {
+        return;
+      }
     }
     const predictions = row.label === null ? undefined : loggedPredictionValues(row.label, row.response);
-    this.drift.add(row.profile.id, row.profile.profile, row.hour, row.profile.columns.readRecord(record), predictions);
+    this.drift.add(row.profile.id, row.profile.profile, row.hour, features, predictions);
   }
 }
 

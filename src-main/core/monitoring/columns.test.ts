@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSignature, TensorInfo } from '../inference/index.ts';
 import type { Algorithm } from '../registry/types.ts';
-import { loggedPredictionValues, monitoredColumns, TENSOR_ONLY_MESSAGE } from './columns.ts';
+import { isTruncatedInput, loggedPredictionValues, monitoredColumns, TENSOR_ONLY_MESSAGE } from './columns.ts';
 
-function algorithm(inputs: TensorInfo[], extra: Partial<ModelSignature> = {}, featureNames: string[] | null = null): Algorithm {
+function algorithm(inputs: TensorInfo[], extra: Partial<ModelSignature> = {}, featureNames: string[] | null = null, registered: Partial<Algorithm> = {}): Algorithm {
   const signature: ModelSignature = {
     inputs,
     outputs: [{ name: 'label', type: 'string', shape: [null] }],
@@ -21,7 +21,7 @@ function algorithm(inputs: TensorInfo[], extra: Partial<ModelSignature> = {}, fe
   return {
     id: 1, endpointId: 1, endpointName: 'e', name: 'n', version: '1', description: '', owner: '', code: '',
     artifactSha256: '', artifactBytes: 1, signature, task: signature.task, classes: null, positiveClass: null, threshold: null,
-    featureNames, createdAt: '', currentStatus: 'production'
+    featureNames, outputKind: null, handlesMissing: null, createdAt: '', currentStatus: 'production', ...registered
   };
 }
 
@@ -63,12 +63,39 @@ describe('the columns drift is measured on', () => {
     expect(c.predictions).toEqual([{ name: 'label', kind: 'categorical' }]);
   });
 
+  it('records keyed by input name (issue 21): a column as its one-element tensor, a vector model\'s input nested or flat', () => {
+    const cols = monitoredColumns(algorithm([{ name: 'age', type: 'float32', shape: [null, 1] }, { name: 'sex', type: 'int64', shape: [null, 1] }]));
+    expect(cols.readRecord({ age: [37], sex: [[1]] })).toEqual({ age: 37, sex: 1 });
+    const names = ['a', 'b', 'c', 'd'];
+    const vec = monitoredColumns(algorithm([{ name: 'input', type: 'float32', shape: [null, 2, 2] }], {}, names));
+    expect(vec.readRecord({ input: [[1, 2], [3, 4]] })).toEqual({ a: 1, b: 2, c: 3, d: 4 });
+    expect(vec.readRecord({ input: [1, 2, 3, 4] })).toEqual({ a: 1, b: 2, c: 3, d: 4 });
+  });
+
+  it('a tensor model registered as a classifier (output_kind logits, classes) has label and probability columns; without, none', () => {
+    const logits = { outputs: [{ name: 'logit', type: 'float32', shape: [null, 1] }], task: 'regression' as const, classes: null, labelOutput: null, probabilityOutput: null };
+    const input = [{ name: 'input', type: 'float32', shape: [null, 30] }];
+    const asClassifier = algorithm(input, logits, null, { task: 'classification', classes: ['malignant', 'benign'], outputKind: 'logits' });
+    const c = monitoredColumns(asClassifier);
+    expect(c.noFeatures).toBe(TENSOR_ONLY_MESSAGE);
+    expect(c.predictions).toEqual([{ name: 'label', kind: 'categorical' }, { name: 'probability', kind: 'numeric' }]);
+    const multi = algorithm(input, { ...logits, outputs: [{ name: 'logits', type: 'float32', shape: [null, 3] }] }, null, { task: 'classification', classes: ['a', 'b', 'c'], outputKind: 'logits' });
+    expect(monitoredColumns(multi).predictions).toEqual([{ name: 'label', kind: 'categorical' }]);
+    const scores = algorithm(input, logits, null, { task: 'classification', classes: ['malignant', 'benign'], outputKind: 'scores' });
+    expect(monitoredColumns(scores).predictions).toEqual([{ name: 'label', kind: 'categorical' }]);
+  });
+
+  it('tells a record logged as a too-large marker from a record, without parsing it', () => {
+    expect(isTruncatedInput('{"$truncated":{"bytes":2000000,"limit":1048576,"sha256":"ab","preview":"{"}}')).toBe(true);
+    expect(isTruncatedInput('{"age":37}')).toBe(false);
+  });
+
   it('a regressor\'s prediction column; outputs that are neither give none', () => {
-    const reg = algorithm([{ name: 'x', type: 'float32', shape: [null, 3] }], { task: 'regression', outputs: [{ name: 'variable', type: 'float32', shape: [null, 1] }] }, ['a', 'b', 'c']);
+    const reg = algorithm([{ name: 'x', type: 'float32', shape: [null, 3] }], { task: 'regression', outputs: [{ name: 'variable', type: 'float32', shape: [null, 1] }] }, ['a', 'b', 'c'], { task: 'regression' });
     expect(monitoredColumns(reg).predictions).toEqual([{ name: 'prediction', kind: 'numeric' }]);
-    const wide = algorithm([{ name: 'x', type: 'float32', shape: [null, 3] }], { task: 'regression', outputs: [{ name: 'y', type: 'float32', shape: [null, 2] }] }, ['a', 'b', 'c']);
+    const wide = algorithm([{ name: 'x', type: 'float32', shape: [null, 3] }], { task: 'regression', outputs: [{ name: 'y', type: 'float32', shape: [null, 2] }] }, ['a', 'b', 'c'], { task: 'regression' });
     expect(monitoredColumns(wide).predictions).toEqual([]);
-    expect(monitoredColumns(algorithm([{ name: 'x', type: 'float32', shape: [null, 4] }], { task: 'other' })).predictions).toEqual([]);
+    expect(monitoredColumns(algorithm([{ name: 'x', type: 'float32', shape: [null, 4] }], { task: 'other' }, null, { task: 'other' })).predictions).toEqual([]);
   });
 
   it('read a logged answer\'s number from the front of its JSON, as the answer writes it', () => {

@@ -1,3 +1,4 @@
+import { truncatedRecordKey } from '../../contract/logged-record.ts';
 import { keyFinder } from '../../contract/record-keys.ts';
 import { recordLayout } from '../../contract/record-layout.ts';
 import type { Prediction } from '../inference/index.ts';
@@ -8,7 +9,9 @@ import type { ColumnSpec } from './drift/index.ts';
  * What drift is measured on for an algorithm version: its named input features (from the model's
  * signature, read the way the encoder reads records: contract/record-layout.ts and record-keys.ts)
  * and its outputs, named like the answer's fields. A model whose inputs are tensors without
- * feature names has no features to compare; its predictions are still monitored.
+ * feature names has no features to compare; its predictions are still monitored. Records come
+ * in every form predict takes (contract/record-tensors.ts): a column's value may be given as
+ * its one-element tensor (`"age": [37]`), a vector model's as its input's tensor by name.
  */
 export interface MonitoredColumns {
   features: ColumnSpec[];
@@ -53,9 +56,12 @@ function deriveColumns(algorithm: Algorithm): MonitoredColumns {
     readRecord: (record) => {
       if (Array.isArray(record)) return Object.fromEntries(features.map((f, i) => [f.name, record[i]]));
       const values = readNamed(record, features);
-      // an Open Inference v2 call logs {input: [values…]} for a vector model
-      const vector = isObject(record) ? record[slot.input] : undefined;
-      if (Array.isArray(vector)) features.forEach((f, i) => (values[f.name] ??= vector[i]));
+      // a record keyed by input name (and an Open Inference v2 call) holds {input: [values…]}, nested in the input's shape or flat
+      const tensor = isObject(record) ? record[slot.input] : undefined;
+      if (Array.isArray(tensor)) {
+        const vector = Array.isArray(tensor[0]) ? (tensor.flat(Infinity) as unknown[]) : tensor;
+        features.forEach((f, i) => (values[f.name] ??= vector[i]));
+      }
       return values;
     }
   };
@@ -78,19 +84,37 @@ function readNamed(record: unknown, features: readonly ColumnSpec[]): Record<str
     if (!byShape) keyPlans.set(features, (byShape = new Map()));
     if (byShape.size < 1000) byShape.set(shape, plan);
   }
-  for (const [name, key] of plan) if (key !== undefined) values[name] = record[key];
+  for (const [name, key] of plan) if (key !== undefined) values[name] = scalarOf(record[key]);
   return values;
 }
+
+/** A column given as its one-element tensor (`[37]`, `[[37]]`) is its one value. */
+function scalarOf(value: unknown): unknown {
+  while (Array.isArray(value) && value.length === 1) value = value[0];
+  return value;
+}
+
+const truncatedPrefix = `{"${truncatedRecordKey}":`;
+
+/** Whether a logged input is the marker of a record too large to log whole (contract/logged-record.ts), read without parsing it. */
+export const isTruncatedInput = (input: string): boolean => input.startsWith(truncatedPrefix);
 
 const keyPlans = new WeakMap<readonly ColumnSpec[], Map<string, readonly (readonly [string, string | undefined])[]>>();
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** `label` (classifiers), `probability` (binary classifiers: the positive class), `prediction` (single-output regressors). */
+/**
+ * `label` (classifiers), `probability` (binary classifiers: the positive class), `prediction`
+ * (single-output regressors). The task and classes are the algorithm's as registered, not only
+ * the file's: a tensor model registered with `output_kind` logits or probabilities (and classes)
+ * answers a label and probabilities like any classifier, so its prediction drift is measured.
+ */
 export function predictionColumns(algorithm: Algorithm): ColumnSpec[] {
-  const { task, classes, outputs } = algorithm.signature;
+  const { outputs } = algorithm.signature;
+  const task = algorithm.task;
   if (task === 'classification') {
-    const binary = (classes ?? algorithm.classes)?.length === 2;
+    const classes = algorithm.classes ?? algorithm.signature.classes;
+    const binary = classes?.length === 2 && algorithm.outputKind !== 'scores';
     return binary ? [{ name: 'label', kind: 'categorical' }, { name: 'probability', kind: 'numeric' }] : [{ name: 'label', kind: 'categorical' }];
   }
   if (task === 'regression') {

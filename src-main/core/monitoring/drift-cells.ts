@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { addRow, addValue, emptyCounts, emptyWindow, mergeWindows, type ReferenceProfile, type WindowCounts } from './drift/index.ts';
+import { addValue, emptyCounts, emptyWindow, mergeWindows, type ReferenceProfile, type WindowCounts } from './drift/index.ts';
 
 /**
  * The current window of each reference profile, accumulated in memory per (profile, hour)
@@ -16,20 +16,25 @@ interface DriftCell {
 export class DriftCells {
   private readonly cells = new Map<string, DriftCell>();
 
-  /** One logged row's feature values and prediction values, counted into its profile's hour. */
+  /**
+   * One logged row's feature values and prediction values, counted into its profile's hour.
+   * `features` null: the record was not logged whole (too large); `predictions` undefined: the
+   * model failed. What is missing is left out, not counted as missing values.
+   */
   add(
     profileId: number,
     profile: ReferenceProfile,
     hour: number,
-    features: Readonly<Record<string, unknown>>,
+    features: Readonly<Record<string, unknown>> | null,
     predictions: Readonly<Record<string, unknown>> | undefined
   ): void {
     const key = `${profileId}|${hour}`;
     let cell = this.cells.get(key);
     if (!cell) this.cells.set(key, (cell = { profileId, hour, rows: 0, window: emptyWindow(profile) }));
     cell.rows += 1;
-    if (predictions) addRow(profile, cell.window, features, predictions);
-    else addFeaturesOnly(profile, cell.window, features);
+    const window = cell.window;
+    if (features) for (const f of profile.features) addValue(f, (window.features[f.name] ??= emptyCounts(f)), features[f.name]);
+    if (predictions) for (const f of profile.predictions) addValue(f, (window.predictions[f.name] ??= emptyCounts(f)), predictions[f.name]);
   }
 
   take(): DriftCell[] {
@@ -37,11 +42,6 @@ export class DriftCells {
     this.cells.clear();
     return cells;
   }
-}
-
-/** A row whose model failed: its inputs count, it has no prediction to count. */
-function addFeaturesOnly(profile: ReferenceProfile, window: WindowCounts, features: Readonly<Record<string, unknown>>): void {
-  for (const f of profile.features) addValue(f, (window.features[f.name] ??= emptyCounts(f)), features[f.name]);
 }
 
 export class DriftWriter {

@@ -1,10 +1,12 @@
 import { Gauge, type Registry as PromRegistry } from 'prom-client';
 import type { DriftReportBody, DriftVerdictValue } from '../../contract/monitoring.ts';
+import type { Algorithm } from '../registry/types.ts';
 
 /**
  * Drift as Prometheus gauges, computed when /metrics is scraped from the aggregates (the last
  * 24 hours against each version's active reference profile), so an alert rule can fire on it.
- * A module of its own, registered on the core's one registry beside metrics.ts.
+ * A module of its own, registered on the core's one registry beside metrics.ts, labelled like
+ * its model series: endpoint name, algorithm name and version (Metrics.labelsOf).
  *
  *   modeldesk_drift_score{endpoint,algorithm,version,feature,role,metric}   psi | js_distance | wasserstein_norm
  *   modeldesk_drift_verdict{endpoint,algorithm,version,feature,role}        per column
@@ -17,7 +19,13 @@ import type { DriftReportBody, DriftVerdictValue } from '../../contract/monitori
  */
 export const VERDICT_VALUE: Record<DriftVerdictValue, number> = { not_enough_data: -1, no_drift: 0, warning: 1, drift: 2 };
 
-export function registerDriftMetrics(registry: PromRegistry, reports: () => DriftReportBody[]): void {
+type VersionLabels = { endpoint: string; algorithm: string; version: string };
+
+export function registerDriftMetrics(
+  registry: PromRegistry,
+  labelsOf: (algorithm: Algorithm) => VersionLabels,
+  reports: () => { algorithm: Algorithm; report: DriftReportBody }[]
+): void {
   const registers = [registry];
   const versionLabels = ['endpoint', 'algorithm', 'version'] as const;
   const score = new Gauge({
@@ -55,8 +63,8 @@ export function registerDriftMetrics(registry: PromRegistry, reports: () => Drif
 
   function collectAll(): void {
     for (const g of [score, verdict, dataset, prediction, share]) g.reset();
-    for (const r of reports()) {
-      const version = { endpoint: r.algorithm.endpoint, algorithm: String(r.algorithm.id), version: r.algorithm.version };
+    for (const { algorithm, report: r } of reports()) {
+      const version = labelsOf(algorithm);
       dataset.set(version, VERDICT_VALUE[r.verdict]);
       prediction.set(version, VERDICT_VALUE[r.prediction.verdict]);
       if (r.drifted_share !== null) share.set(version, r.drifted_share);

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Registry as PromRegistry } from 'prom-client';
 import type { Db } from '../../../db/open.ts';
 import type { AlgorithmHealthBody, DriftReportBody, HealthSeries, HistogramBody } from '../../contract/monitoring.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Algorithm, Endpoint } from '../registry/types.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { ActiveProfiles } from './active-profiles.ts';
 import { Aggregator } from './aggregator.ts';
 import { algorithmHealth } from './algorithm-health.ts';
@@ -13,6 +14,7 @@ import { monitoredColumns } from './columns.ts';
 import { registerDriftMetrics } from './drift-metrics.ts';
 import { driftReportBody, hoursOf, readProfileWindow } from './drift-service.ts';
 import { histogramBody } from './histogram.ts';
+import type { Metrics } from './metrics.ts';
 import { outcomeOf } from './quality/outcomes.ts';
 import { References, type ModelLease } from './reference/references.ts';
 import { healthSeries } from './series.ts';
@@ -42,10 +44,16 @@ export interface MonitoringScope {
 interface Dependencies {
   db: Db;
   sqlite: Database.Database;
+  /** every write goes through the core's write gate (BEGIN IMMEDIATE, a lock waited for without blocking) */
+  writes: WriteGate;
   registry: Registry;
   events: CoreEvents;
   lease: ModelLease;
-  metrics: PromRegistry;
+  /** the drift gauges join the core's metrics, labelled like its model series */
+  metrics: Metrics;
+  /** adds the refusal counts held in memory to the `refusals` table, so a series reads them all */
+  flushRefusals: () => void;
+  log: Logger;
 }
 
 /**
@@ -66,23 +74,30 @@ export class Monitoring {
   ) {
     this.now = options.now ?? Date.now;
     const algorithmOf = (id: number) => deps.registry.getAlgorithm(id);
-    this.references = new References(deps.db, deps.sqlite, deps.registry, deps.lease, deps.events);
+    this.references = new References(deps.db, deps.sqlite, deps.writes, deps.registry, deps.lease, deps.events);
     this.profiles = new ActiveProfiles(deps.sqlite, algorithmOf);
-    this.aggregator = new Aggregator(deps.sqlite, this.profiles, algorithmOf, {
-      flushIntervalMs: options.flushIntervalMs ?? 2000,
-      sliceRows: options.sliceRows ?? 500,
-      driftRowsPerSecond: options.driftRowsPerSecond ?? 200,
-      minuteRetentionDays: 8,
-      now: this.now
-    });
-    registerDriftMetrics(deps.metrics, () => this.productionReports());
+    this.aggregator = new Aggregator(
+      deps.sqlite,
+      deps.writes,
+      this.profiles,
+      algorithmOf,
+      {
+        flushIntervalMs: options.flushIntervalMs ?? 2000,
+        sliceRows: options.sliceRows ?? 500,
+        driftRowsPerSecond: options.driftRowsPerSecond ?? 200,
+        minuteRetentionDays: 8,
+        now: this.now
+      },
+      deps.log
+    );
+    registerDriftMetrics(deps.metrics.registry, (a) => deps.metrics.labelsOf(a), () => this.productionReports());
     if (options.enabled === false) return;
     const { events } = deps;
     this.unsubscribe.push(
       events.on('requests.logged', ({ rows, ids }) => this.aggregator.recordLogged(rows, ids)),
       events.on('model.ran', ({ algorithm, rows }) => this.aggregator.recordRun(algorithm.id, rows)),
       events.on('feedback.recorded', ({ request }) => this.recordOutcome(request)),
-      events.on('feedback.cleared', ({ request }) => this.aggregator.outcomes.clear(request.id)),
+      events.on('feedback.cleared', ({ request }) => this.aggregator.feedbackChanged(request.id, null)),
       // a new profile is applied to the version's earlier requests (backfill), an import's log is counted
       events.on('reference.changed', () => this.aggregator.profilesChanged()),
       events.on('registry.changed', (change) => change.cause === 'imported' && this.aggregator.logChanged())
@@ -104,6 +119,7 @@ export class Monitoring {
   series(scope: MonitoringScope): HealthSeries {
     const { endpoint, algorithm } = this.resolve(scope);
     const { text, seconds } = this.window(scope.window);
+    this.deps.flushRefusals();
     return healthSeries(this.deps.sqlite, this.deps.registry, { endpoint, algorithm, windowText: text, windowSeconds: seconds }, this.now());
   }
 
@@ -140,16 +156,15 @@ export class Monitoring {
   }
 
   /** Drift over 24 h of every version with a reference profile that is not archived (/metrics). */
-  private productionReports(): DriftReportBody[] {
+  private productionReports(): { algorithm: Algorithm; report: DriftReportBody }[] {
     return this.deps.registry
       .listAlgorithms()
       .filter((a) => a.currentStatus !== 'archived' && this.references.active(a.id))
-      .map((a) => this.drift({ algorithm: a.id, window: '24h' }));
+      .map((a) => ({ algorithm: a, report: this.drift({ algorithm: a.id, window: '24h' }) }));
   }
 
   private recordOutcome(request: Parameters<typeof outcomeOf>[0] & { algorithmId: number }): void {
-    const outcome = outcomeOf(request, this.deps.registry.getAlgorithm(request.algorithmId).task);
-    if (outcome) this.aggregator.outcomes.write([outcome]);
+    this.aggregator.feedbackChanged(request.id, outcomeOf(request, this.deps.registry.getAlgorithm(request.algorithmId).task));
   }
 
   private window(text = '24h'): { text: string; seconds: number } {

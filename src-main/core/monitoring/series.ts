@@ -3,7 +3,7 @@ import type { HealthPoint, HealthSeries, VersionMarker } from '../../contract/mo
 import type { Registry } from '../registry/registry.ts';
 import type { Algorithm, AlgorithmStatus, Endpoint } from '../registry/types.ts';
 import { latencySummary, readHealth, sumBuckets, type HealthBucket } from './health/health-read.ts';
-import { readRefusals, refusalsCounted } from './health/refusals.ts';
+import { readRefusals } from './health/refusals.ts';
 import { readQuality } from './quality/quality-read.ts';
 import { isoOf, windowEndingAt, type TimeWindow } from './time.ts';
 
@@ -76,8 +76,7 @@ export function healthSeries(sqlite: Database.Database, registry: Registry, scop
       latency_ms: latencySummary(total),
       quality: quality.total
     },
-    markers: versionMarkers(registry, versions, window, scope.algorithm),
-    refusals_counted: refusalsCounted(sqlite)
+    markers: versionMarkers(registry, versions, window, scope.algorithm)
   };
 }
 

@@ -6,8 +6,9 @@ import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import { OnnxModel, type ModelSignature } from '../inference/index.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { applyStatusChange, type StatusTransition } from './status-transitions.ts';
+import { abTestingByHand, applyStatusChange, type StatusTransition } from './status-transitions.ts';
 import type {
   Algorithm,
   AlgorithmStatus,
@@ -22,6 +23,14 @@ const endpointNamePattern = /^[a-z0-9_-]+$/;
 
 type AlgorithmRow = typeof algorithms.$inferSelect;
 
+interface CheckedRegistration {
+  input: RegisterAlgorithmInput;
+  fields: ReturnType<typeof validateRegistration>;
+  signature: ModelSignature;
+  /** what the model serves as, once its options are applied (task, classes, output kind, missing values) */
+  effective: Pick<Algorithm, 'task' | 'classes' | 'outputKind'> & { handlesMissing: boolean };
+}
+
 /**
  * Endpoints, algorithm versions and their status history (DESIGN §2). Every change is announced
  * once committed: `registry.changed` for a registration, `status.changed` for statuses.
@@ -30,7 +39,8 @@ export class Registry implements RegistryReader {
   constructor(
     private readonly db: Db,
     private readonly artifacts: ArtifactStore,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate
   ) {}
 
   listEndpoints(): Endpoint[] {
@@ -81,59 +91,103 @@ export class Registry implements RegistryReader {
    * On any failure nothing remains: no row without its file, no new file without its row.
    */
   async register(input: RegisterAlgorithmInput): Promise<Algorithm> {
+    return (await this.registerAll([input]))[0]!;
+  }
+
+  /**
+   * Several algorithms, all or none (first-start seeding: a crash leaves both shipped models or
+   * neither). Every model is checked and loaded first, then every file is stored, then all rows
+   * are written in one transaction; the registrations are announced in order once it committed.
+   */
+  async registerAll(inputs: RegisterAlgorithmInput[]): Promise<Algorithm[]> {
+    const checked: CheckedRegistration[] = [];
+    for (const input of inputs) checked.push(await this.check(input, checked));
+    const stored: { sha256: string; created: boolean }[] = [];
+    let inserted: { id: number; transitions: StatusTransition[] }[];
+    const what = checked.map(({ fields }) => `algorithm "${fields.name}" version "${fields.version}"`).join(', ');
+    try {
+      for (const { input } of checked) stored.push(this.artifacts.put(input.file));
+      inserted = await this.writes.transaction(what, (tx) =>
+        checked.map(({ fields, input, signature, effective }, i) => this.insertAlgorithm(tx, fields, input, signature, effective, stored[i]!.sha256))
+      );
+    } catch (err) {
+      for (const { sha256, created } of stored) if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
+      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
+        throw conflict(`${what} already exists`, 'version');
+      }
+      throw err;
+    }
+    return inserted.map(({ id, transitions }) => {
+      const algorithm = this.getAlgorithm(id);
+      this.events.emit('registry.changed', { cause: 'registered', algorithm });
+      this.events.emit('status.changed', { cause: 'registered', transitions });
+      return algorithm;
+    });
+  }
+
+  /** A registration's fields, checked, and its model's signature as onnxruntime loads it. */
+  private async check(input: RegisterAlgorithmInput, before: CheckedRegistration[]): Promise<CheckedRegistration> {
     const fields = validateRegistration(input);
     const existing = this.findEndpointByName(fields.endpoint);
-    if (existing && this.findAlgorithm(existing.id, fields.name, fields.version)) {
-      throw conflict(
-        `algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`,
-        'version'
-      );
+    const twice = before.some((b) => b.fields.endpoint === fields.endpoint && b.fields.name === fields.name && b.fields.version === fields.version);
+    if (twice || (existing && this.findAlgorithm(existing.id, fields.name, fields.version))) {
+      throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`, 'version');
     }
     const model = await OnnxModel.load(input.file, {
       featureNames: input.featureNames ?? null,
       positiveClass: input.positiveClass ?? null,
       threshold: input.threshold ?? null,
-      classes: input.classes ?? null
+      classes: input.classes ?? null,
+      outputKind: input.outputKind ?? null,
+      handlesMissing: input.handlesMissing ?? null
     });
-    const { signature, classes } = model;
+    const { signature } = model;
+    const effective = { task: model.task, classes: model.classes, outputKind: model.outputKind, handlesMissing: model.handlesMissing };
     await model.close();
-
-    const { sha256, created } = this.artifacts.put(input.file);
-    let inserted: { id: number; transitions: StatusTransition[] };
-    try {
-      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, classes, sha256));
-    } catch (err) {
-      if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
-      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
-        throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists`, 'version');
-      }
-      throw err;
-    }
-    const algorithm = this.getAlgorithm(inserted.id);
-    this.events.emit('registry.changed', { cause: 'registered', algorithm });
-    this.events.emit('status.changed', { cause: 'registered', transitions: inserted.transitions });
-    return algorithm;
+    return { input, fields, signature, effective };
   }
 
   /**
-   * A new active status for one algorithm (a new production demotes the previous one). The
-   * change is announced as `status.changed`; the model pool closes an archived algorithm's
-   * session after the last call using it.
+   * A new active status for one algorithm (a new production demotes the previous one), with
+   * `promoteAlgorithmId` promoted first in the same transaction. The rules of
+   * status-transitions.ts apply (A/B arms, production, ab_testing). The change is announced as
+   * `status.changed` before this resolves; the model pool closes an archived algorithm's session
+   * after the last call using it. Resolves with the algorithm's new status row.
    */
-  setStatus(input: SetStatusInput): AlgorithmStatus {
+  async setStatus(input: SetStatusInput): Promise<AlgorithmStatus> {
     requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
-    const transitions = this.db.transaction((tx) =>
-      applyStatusChange(tx, {
-        algorithmId: algorithm.id,
-        endpointId: algorithm.endpointId,
-        status: input.status,
-        createdBy: input.createdBy,
-        reason: input.reason ?? ''
-      })
-    );
+    const reason = input.reason?.trim() ?? '';
+    if (input.stopServing && !reason) {
+      throw invalidInput('a reason is required with stop_serving: say why the endpoint stops serving', 'reason');
+    }
+    const successor = input.promoteAlgorithmId === undefined ? undefined : this.successorOf(algorithm, input);
+    const change = { endpointId: algorithm.endpointId, createdBy: input.createdBy };
+    const transitions = await this.writes.transaction(`the status of algorithm ${algorithm.id}`, (tx) => [
+      ...(successor
+        ? applyStatusChange(tx, { ...change, algorithmId: successor.id, status: 'production', reason: reason || `replaces algorithm ${algorithm.id} in production` })
+        : []),
+      ...applyStatusChange(tx, { ...change, algorithmId: algorithm.id, status: input.status, reason, stopServing: input.stopServing === true })
+    ]);
     this.events.emit('status.changed', { cause: 'status', transitions });
     return this.getStatus(transitions.at(-1)!.statusId);
+  }
+
+  private successorOf(algorithm: Algorithm, input: SetStatusInput): Algorithm {
+    const id = input.promoteAlgorithmId!;
+    const field = 'promote_mlalgorithm';
+    if (input.status === 'production') throw invalidInput(`${field} promotes a successor when a change takes production away; this change is to production`, field);
+    if (id === algorithm.id) throw invalidInput(`${field} must name another algorithm than parent_mlalgorithm`, field);
+    let successor: Algorithm;
+    try {
+      successor = this.getAlgorithm(id);
+    } catch {
+      throw invalidInput(`${field}: algorithm ${id} does not exist`, field);
+    }
+    if (successor.endpointId !== algorithm.endpointId) {
+      throw invalidInput(`${field}: algorithm ${id} is on endpoint "${successor.endpointName}", not "${algorithm.endpointName}"`, field);
+    }
+    return successor;
   }
 
   private insertAlgorithm(
@@ -141,7 +195,7 @@ export class Registry implements RegistryReader {
     fields: ReturnType<typeof validateRegistration>,
     input: RegisterAlgorithmInput,
     signature: ModelSignature,
-    classes: (string | number)[] | null,
+    effective: Pick<Algorithm, 'task' | 'classes' | 'outputKind'> & { handlesMissing: boolean },
     sha256: string
   ): { id: number; transitions: StatusTransition[] } {
     const createdAt = nowIso();
@@ -164,8 +218,10 @@ export class Registry implements RegistryReader {
         artifactSha256: sha256,
         artifactBytes: input.file.byteLength,
         signature,
-        task: signature.task,
-        classes,
+        task: effective.task,
+        classes: effective.classes,
+        outputKind: effective.outputKind,
+        handlesMissing: effective.handlesMissing,
         positiveClass: input.positiveClass ?? null,
         threshold: input.threshold ?? null,
         featureNames: input.featureNames ?? null,
@@ -219,6 +275,7 @@ function validateRegistration(input: RegisterAlgorithmInput) {
     throw invalidInput('endpoint must use only lowercase letters, digits, "_" and "-"', 'endpoint');
   }
   const status = requireOneOf(algorithmStatusValues, input.status ?? 'testing', 'status');
+  if (status === 'ab_testing') throw abTestingByHand();
   if (input.file.byteLength === 0) throw invalidInput('file is required (an .onnx model)', 'file');
   const owner = text(input.owner, 'owner', 128, false);
   return {

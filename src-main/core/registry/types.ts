@@ -1,4 +1,4 @@
-import type { AlgorithmStatusValue } from '../../contract/enums.ts';
+import type { AlgorithmStatusValue, OutputKind } from '../../contract/enums.ts';
 import type { ModelSignature, Task } from '../inference/index.ts';
 
 export type { AlgorithmStatusValue };
@@ -28,6 +28,10 @@ export interface Algorithm {
   positiveClass: string | number | null;
   threshold: number | null;
   featureNames: string[] | null;
+  /** classifiers: what the score output holds (null: not a classifier, or registered before output kinds) */
+  outputKind: OutputKind | null;
+  /** whether null in a record reaches the model as a missing value; null: as the graph says */
+  handlesMissing: boolean | null;
   createdAt: string;
   /** the active status (null only for a registration that failed half-way, which never commits) */
   currentStatus: AlgorithmStatusValue | null;
@@ -57,6 +61,10 @@ export interface RegisterAlgorithmInput {
   positiveClass?: string | number | null;
   threshold?: number | null;
   classes?: (string | number)[] | null;
+  /** what the score output holds; for a tensor model, makes it a classifier */
+  outputKind?: OutputKind | null;
+  /** declared by the registration; absent: as the graph says (an Imputer, IsNaN, trees routing NaN) */
+  handlesMissing?: boolean | null;
   createdBy?: string;
 }
 
@@ -65,6 +73,13 @@ export interface SetStatusInput {
   status: AlgorithmStatusValue;
   createdBy: string;
   reason?: string;
+  /**
+   * Another algorithm of the same endpoint promoted to production in the same transaction,
+   * first: how the production algorithm is archived (or demoted) without a gap.
+   */
+  promoteAlgorithmId?: number;
+  /** the production algorithm may leave production with no successor (needs a reason) */
+  stopServing?: boolean;
 }
 
 /**

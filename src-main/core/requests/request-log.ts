@@ -5,6 +5,7 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 
 export type LoggedRequest = typeof requests.$inferSelect;
 
@@ -15,6 +16,8 @@ export interface RequestFilter {
   status?: RequestStatus;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
+  /** the X-Request-Id the call was made with (the client's, or the one the server answered with) */
+  clientRequestId?: string;
   /** ISO timestamps, inclusive */
   from?: string;
   to?: string;
@@ -33,7 +36,8 @@ export class RequestLog {
   constructor(
     private readonly db: Db,
     /** stored feedback is announced as `feedback.recorded` */
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -61,16 +65,18 @@ export class RequestLog {
   }
 
   /** Stores (or overwrites) the ground truth; null clears it. */
-  setFeedback(id: number, feedback: string | null): LoggedRequest {
+  async setFeedback(id: number, feedback: string | null): Promise<LoggedRequest> {
     if (feedback !== null && feedback.length > 10000) {
       throw invalidInput('feedback must be at most 10000 characters', 'feedback');
     }
-    const updated = this.db
-      .update(requests)
-      .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })
-      .where(eq(requests.id, id))
-      .returning()
-      .get();
+    const updated = await this.writes.transaction(`the feedback of request ${id}`, (tx) =>
+      tx
+        .update(requests)
+        .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })
+        .where(eq(requests.id, id))
+        .returning()
+        .get()
+    );
     if (!updated) throw notFound(`request ${id} not found`);
     if (feedback) this.events.emit('feedback.recorded', { request: updated });
     else this.events.emit('feedback.cleared', { request: updated });
@@ -92,6 +98,7 @@ function whereOf(f: RequestFilter): SQL | undefined {
     c.push(eq(requests.abTestId, f.abTestId));
   }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.clientRequestId !== undefined) c.push(eq(requests.clientRequestId, f.clientRequestId));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
   if (f.from !== undefined) c.push(gte(requests.createdAt, f.from));

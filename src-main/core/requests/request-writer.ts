@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
 
 export interface RequestRow {
@@ -16,6 +17,8 @@ export interface RequestRow {
   status: 'OK' | 'Error';
   latencyUs: number;
   clientKey: string | null;
+  /** the call's X-Request-Id (the client's own, or one the server made) */
+  clientRequestId?: string | null;
   createdAt: string;
 }
 
@@ -34,7 +37,15 @@ export interface RequestWriterOptions {
   nativeBinding?: string;
   /** a queue this long is written at once instead of at the end of the turn */
   maxBatchRows?: number;
+  /**
+   * commits wait for a lock without blocking, for as long as the gate allows, and storage faults
+   * become 507/503 (storage/write-gate.ts); without it a commit is tried once
+   */
+  writes?: WriteGate;
 }
+
+/** what a failed commit is called in messages */
+const what = 'the request log';
 
 /** batches of at least this many rows commit on the log worker */
 export const largeCommitRows = 256;
@@ -42,8 +53,8 @@ export const largeCommitRows = 256;
 const workerIdleMs = 10_000;
 
 const columns = `(endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-   label, status, latency_us, client_key, feedback, created_at)`;
-const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
+   label, status, latency_us, client_key, client_request_id, feedback, created_at)`;
+const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
 const insertSql = `insert into requests ${columns} values ${rowValues}`;
 
 /**
@@ -81,11 +92,13 @@ export class RequestWriter {
     private readonly options: RequestWriterOptions = {}
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 2000;
-    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, options.nativeBinding), workerIdleMs);
+    const lockWaitMs = options.writes?.lockWaitMs ?? 5000;
+    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, lockWaitMs, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
       statementRows.map((n) => [n, sqlite.prepare(`insert into requests ${columns} values ${Array(n).fill(rowValues).join(', ')}`)])
     );
-    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch));
+    // BEGIN IMMEDIATE: the lock is taken before the first insert (storage/write-gate.ts)
+    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch)).immediate;
   }
 
   append(rows: RequestRow[]): Promise<number[]> {
@@ -151,14 +164,25 @@ export class RequestWriter {
   }
 
   private commitHere(batch: Pending[]): void {
-    let ids: number[][];
-    try {
-      ids = this.insertAll(batch);
-    } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+    const gate = this.options.writes;
+    if (!gate) {
+      let ids: number[][];
+      try {
+        ids = this.insertAll(batch);
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+        return;
+      }
+      this.committed(batch, ids);
       return;
     }
-    this.committed(batch, ids);
+    // the first try runs now; a locked database is tried again later without blocking
+    gate.attempt(what, () => this.insertAll(batch)).then(
+      (ids) => this.committed(batch, ids),
+      (err: Error) => {
+        for (const p of batch) p.reject(err);
+      }
+    );
   }
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
@@ -171,7 +195,8 @@ export class RequestWriter {
         this.committed(batch, ids);
       },
       (err: Error) => {
-        for (const p of batch) p.reject(err);
+        const error = (this.options.writes?.fault(what, err) ?? err) as Error;
+        for (const p of batch) p.reject(error);
       }
     );
   }
@@ -202,6 +227,7 @@ function paramsOf(r: RequestRow): LogParams {
     r.status,
     r.latencyUs,
     r.clientKey,
+    r.clientRequestId ?? null,
     r.createdAt
   ];
 }

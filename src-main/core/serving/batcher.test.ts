@@ -33,6 +33,26 @@ describe('Batcher', () => {
     expect(model.runs[0]).toHaveLength(20);
   });
 
+  it('runs records of different shapes in different batches, each request in its own place', async () => {
+    // a record here is [shape, value]: think of token sequences of lengths 5 and 9
+    const model = new FakeModel();
+    const shaped: BatchTarget = {
+      batchable: true,
+      shapeOf: (records) => {
+        const shapes = new Set((records as unknown as [string, number][]).map(([shape]) => shape));
+        return shapes.size === 1 ? [...shapes][0]! : null;
+      },
+      run: (records) => model.run((records as unknown as [string, number][]).map(([, v]) => rec(v)))
+    };
+    const batcher = new Batcher(shaped, { maxBatchSize: 64, maxWaitUs: 0 });
+    const r = (shape: string, v: number) => [shape, v] as unknown as ValidRecord;
+    const calls = [batcher.run([r('5', 1)]), batcher.run([r('9', 2)]), batcher.run([r('5', 3)]), batcher.run([r('5', 4), r('9', 5)]), batcher.run([r('9', 6)])];
+    const answers = await Promise.all(calls);
+    expect(answers.map(predictionsOf)).toEqual([[2], [4], [6], [8, 10], [12]]);
+    // 1 and 3 share a run; 2 and 6 share another; the mixed request runs alone
+    expect(model.runs).toEqual([[1, 3], [2, 6], [4, 5]]);
+  });
+
   it('runs a lone request at once (adaptive mode has no timer)', async () => {
     const model = new FakeModel();
     const batcher = new Batcher(model, { maxBatchSize: 64, maxWaitUs: 0 });

@@ -6,7 +6,8 @@
  * Records are validated by the caller BEFORE they get here, so a bad record is refused on its
  * own and never enters a batch. If a batch still fails as a whole, each request is retried
  * alone, so one poisoned record cannot fail its neighbours. A model whose batch dimension is
- * fixed is never batched.
+ * fixed is never batched. Records of different shapes (a model with a dynamic dimension besides
+ * the batch, e.g. sequences of different lengths) never share a run: each shape is its own batch.
  */
 import { servingDefaults } from '../../contract/serving-settings.ts';
 import type { Prediction, ValidRecord } from '../inference/index.ts';
@@ -42,6 +43,11 @@ export function batchingFor(settings: BatchingSettings, algorithmId: number): Ba
  */
 export interface BatchTarget {
   readonly batchable: boolean;
+  /**
+   * Equal for records that may share a run; null when a request's own records differ (it runs
+   * alone). Absent: every record has one shape.
+   */
+  shapeOf?(records: ValidRecord[]): string | null;
   run(records: ValidRecord[]): Promise<Prediction[]>;
 }
 
@@ -56,9 +62,17 @@ export interface BatcherStats {
   retriedBatches: number;
 }
 
+/** Filled in by the batcher for one request: how long it waited for its run to start. */
+export interface RunTiming {
+  queuedSeconds: number;
+}
+
 interface Pending {
   records: ValidRecord[];
+  /** requests of one shape may share a run; null: never */
+  shape: string | null;
   enqueuedAt: number;
+  timing: RunTiming | undefined;
   resolve: (predictions: Prediction[]) => void;
   reject: (err: unknown) => void;
 }
@@ -105,14 +119,16 @@ export class Batcher {
   }
 
   /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
-  run(records: ValidRecord[]): Promise<Prediction[]> {
+  run(records: ValidRecord[], timing?: RunTiming): Promise<Prediction[]> {
     this.stats.requests++;
     if (!this.enabled || records.length >= this.batching.maxBatchSize) {
       this.onRun?.(records.length, [0]);
+      if (timing) timing.queuedSeconds = 0;
       return this.runModel(records);
     }
     return new Promise<Prediction[]>((resolve, reject) => {
-      this.queue.push({ records, enqueuedAt: performance.now(), resolve, reject });
+      const shape = this.model.shapeOf ? this.model.shapeOf(records) : '';
+      this.queue.push({ records, shape, enqueuedAt: performance.now(), timing, resolve, reject });
       this.queuedRows += records.length;
       this.kick();
     });
@@ -156,21 +172,31 @@ export class Batcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    // Whole requests only, up to maxBatchSize rows (a request is never split across runs).
+    // Whole requests only, up to maxBatchSize rows (a request is never split across runs), and
+    // only requests of the first one's shape: the others keep their place for a later run.
     const max = this.batching.maxBatchSize;
+    const shape = this.queue[0]!.shape;
     let rows = 0;
-    let take = 0;
-    while (take < this.queue.length && (take === 0 || rows + this.queue[take]!.records.length <= max)) {
-      rows += this.queue[take]!.records.length;
-      take++;
+    const batch: Pending[] = [];
+    let rest: Pending[] = [];
+    for (let k = 0; k < this.queue.length; k++) {
+      const p = this.queue[k]!;
+      const sameShape = k === 0 || (shape !== null && p.shape === shape);
+      if (sameShape && k > 0 && rows + p.records.length > max) {
+        // the run is full: this request and every later one keep their place
+        rest = rest.concat(this.queue.slice(k));
+        break;
+      }
+      if (sameShape) {
+        batch.push(p);
+        rows += p.records.length;
+      } else rest.push(p);
     }
-    const batch = take === this.queue.length ? this.queue : this.queue.slice(0, take);
-    this.queue = take === this.queue.length ? [] : this.queue.slice(take);
+    this.queue = rest;
     this.queuedRows -= rows;
-    if (this.onRun) {
-      const now = performance.now();
-      this.onRun(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
-    }
+    const now = performance.now();
+    for (const p of batch) if (p.timing) p.timing.queuedSeconds = (now - p.enqueuedAt) / 1000;
+    this.onRun?.(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
     this.running = true;
     void this.runBatch(batch, rows).finally(() => {
       this.running = false;

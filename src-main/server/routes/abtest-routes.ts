@@ -5,6 +5,7 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput } from '../../core/errors.ts';
 import type { AbTest } from '../../core/experiments/types.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -53,7 +54,7 @@ export const abTestRoutes =
           description:
             'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction.',
           body: CreateAbTestRequest,
-          response: { 201: AbTestBody, ...errors }
+          response: { 201: AbTestBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -61,7 +62,7 @@ export const abTestRoutes =
         const arms =
           b.arms?.map((a) => ({ algorithmId: a.algorithm_id, ...(a.weight === undefined ? {} : { weight: a.weight }) })) ??
           pairArms(b.parent_mlalgorithm_1, b.parent_mlalgorithm_2);
-        const test = core.abTests.create({
+        const test = await core.abTests.create({
           title: b.title,
           createdBy: b.created_by,
           arms,
@@ -93,12 +94,12 @@ export const abTestRoutes =
             title: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
             created_by: Type.Optional(Type.String({ minLength: 1, maxLength: 128 }))
           }),
-          response: { 200: AbTestBody, ...errors }
+          response: { 200: AbTestBody, ...errors, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'ABTest');
           const b = request.body;
-          const test = core.abTests.rename(id, {
+          const test = await core.abTests.rename(id, {
             ...(b.title === undefined ? {} : { title: b.title }),
             ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
           });
@@ -128,12 +129,12 @@ export const abTestRoutes =
             'Stops the test. The winner is promoted to production only when the sequential verdict says it is better; otherwise every arm gets its status from before the test back. force_winner with a reason overrides.',
           params: IdParams,
           body: StopRequest,
-          response: { 200: StopResponse, ...errors }
+          response: { 200: StopResponse, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
         const b = request.body ?? {};
-        const { stored } = core.abTests.stop(idParam(request.params.id, 'ABTest'), {
+        const { stored } = await core.abTests.stop(idParam(request.params.id, 'ABTest'), {
           ...(b.force_winner === undefined ? {} : { forceWinner: b.force_winner }),
           ...(b.reason === undefined ? {} : { reason: b.reason }),
           ...(b.created_by === undefined ? {} : { createdBy: b.created_by })

@@ -16,6 +16,7 @@ import { invalidInput } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import { ReferenceProfile } from '../../core/monitoring/drift/index.ts';
 import { parseDuration } from '../../core/monitoring/time.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const admin = { config: { admin: true }, security: [{ bearer: [] }] } as const;
@@ -144,7 +145,7 @@ export const monitoringRoutes =
             '(extra columns such as the target are ignored). Every row is scored by the model for the prediction reference. The previous profile retires; nothing is stored on any error.',
           querystring: Type.Object({ algorithm: Type.Integer({ minimum: 1 }), created_by: Type.Optional(Type.String({ maxLength: 128 })) }),
           body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'the training file (.csv, .tsv, .jsonl)' } } },
-          response: { 201: ReferenceSummary, ...errors, 413: ErrorBody }
+          response: { 201: ReferenceSummary, ...errors, 413: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -167,7 +168,7 @@ export const monitoringRoutes =
           description:
             'Sets a version\'s reference profile from its own answered requests in a time range (`from`/`to`), or in the window ending now (`window`: "re-baseline now").',
           body: FromRequestsBody,
-          response: { 201: ReferenceSummary, ...errors }
+          response: { 201: ReferenceSummary, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -194,12 +195,12 @@ export const monitoringRoutes =
           security: admin.security,
           description: 'Sets a version\'s reference profile from a profile document (e.g. one read with GET /monitoring/references/{id}), checked against the version\'s model.',
           body: Type.Object({ algorithm: Type.Integer({ minimum: 1 }), profile: Type.Unknown(), created_by: Type.Optional(Type.String({ maxLength: 128 })) }),
-          response: { 201: ReferenceSummary, ...errors }
+          response: { 201: ReferenceSummary, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
         const { algorithm, profile, created_by } = request.body;
-        return reply.code(201).send(monitoring.references.fromProfile(algorithm, profile, created_by ?? ''));
+        return reply.code(201).send(await monitoring.references.fromProfile(algorithm, profile, created_by ?? ''));
       }
     );
   };

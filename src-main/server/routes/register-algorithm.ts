@@ -3,9 +3,12 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic.ts';
 import { OnnxModel } from '../../core/inference/index.ts';
-import { invalidInput } from '../../core/errors.ts';
+import { outputKindValues, type OutputKind } from '../../contract/enums.ts';
+import { invalidInput, requireOneOf } from '../../core/errors.ts';
+import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { algorithmBody } from '../serializers.ts';
 
 type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by';
@@ -34,10 +37,22 @@ export const registerAlgorithmRoute =
             feature_names: { type: 'string', description: 'JSON array, for models with one 2-D input' },
             classes: { type: 'string', description: 'JSON array of class labels, when the model has none' },
             positive_class: { type: 'string' },
-            threshold: { type: 'string', description: 'number in [0,1], binary classifiers' }
+            threshold: { type: 'string', description: 'number in [0,1], binary classifiers' },
+            output_kind: {
+              type: 'string',
+              enum: [...outputKindValues],
+              description:
+                'what the score output holds: probabilities, logits (softmax, or sigmoid for one column, is applied) or scores (label only). ' +
+                'Given (or classes given) for a tensor model such as a PyTorch export, the model answers as a classifier; default: suggested from the graph'
+            },
+            handles_missing: {
+              type: 'string',
+              enum: ['true', 'false'],
+              description: 'whether the model handles missing values (null in a record); default: true when the graph has an Imputer, IsNaN or trees that route NaN'
+            }
           }
         },
-        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, ...storageErrorResponses }
       }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
@@ -56,7 +71,9 @@ export const registerAlgorithmRoute =
           featureNames: parseFeatureNames(fields.get('feature_names')),
           classes: parseClasses(fields.get('classes')),
           positiveClass: parseScalar(fields.get('positive_class')),
-          threshold: parseThreshold(fields.get('threshold'))
+          threshold: parseThreshold(fields.get('threshold')),
+          outputKind: parseOutputKind(fields.get('output_kind')),
+          handlesMissing: parseBoolean(fields.get('handles_missing'), 'handles_missing')
         });
         return reply.code(201).send(algorithmBody(algorithm));
       }
@@ -102,13 +119,17 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   let unexpected: string | undefined;
   // Every part is read to its end, even a wrong one: throwing mid-stream would leave the
   // request half-consumed and its connection hanging.
-  for await (const part of request.parts()) {
-    if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
-    else if (part.fieldname === 'file') file = await readFile(part);
-    else {
-      unexpected ??= part.fieldname;
-      part.file.resume();
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
+      else if (part.fieldname === 'file') file = await readFile(part);
+      else {
+        unexpected ??= part.fieldname;
+        part.file.resume();
+      }
     }
+  } catch (err) {
+    throw malformedUpload(err);
   }
   if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };
@@ -158,4 +179,17 @@ function parseThreshold(value: string | undefined): number | null {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw invalidInput('threshold must be a number from 0 to 1', 'threshold');
   return n;
+}
+
+function parseOutputKind(value: string | undefined): OutputKind | null {
+  if (value === undefined || value.trim() === '') return null;
+  return requireOneOf(outputKindValues, value.trim(), 'output_kind');
+}
+
+function parseBoolean(value: string | undefined, field: string): boolean | null {
+  if (value === undefined || value.trim() === '') return null;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw invalidInput(`${field} must be true or false`, field);
 }

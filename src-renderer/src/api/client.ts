@@ -4,12 +4,15 @@ import type { ApiError as ApiErrorBody } from '../../../src-main/contract/classi
 export class ApiError extends Error {
   readonly status: number;
   readonly field: string | undefined;
+  /** the whole error answer, for routes that say more than a message (e.g. a 409's list) */
+  readonly body: unknown;
 
-  constructor(status: number, message: string, field?: string) {
+  constructor(status: number, message: string, field?: string, body?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.field = field;
+    this.body = body;
   }
 }
 
@@ -73,7 +76,7 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   if (!response.ok) {
     const text = await response.text();
     const error = (text ? safeJson(text) : null) as Partial<ApiErrorBody> | null;
-    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field);
+    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field, error);
   }
   return response;
 }
@@ -88,3 +91,17 @@ function safeJson(text: string): unknown {
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : 'Something went wrong';
+
+/**
+ * Has the browser follow a download link itself (it streams the file to disk and shows its own
+ * progress; Electron asks where to save it). `url` is used exactly as the server issued it: a
+ * one-time ticket opens that URL and no other. The file name comes from Content-Disposition.
+ */
+export function followDownload(url: string): void {
+  const link = document.createElement('a');
+  link.href = new URL(url, window.location.origin).toString();
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

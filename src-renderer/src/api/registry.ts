@@ -60,6 +60,10 @@ export interface RegisterFields {
   classes: string;
   positive_class: string;
   threshold: string;
+  /** '' = as suggested from the graph */
+  output_kind: string;
+  /** '' = as the graph says; 'true' / 'false' */
+  handles_missing: string;
   created_by: string;
 }
 

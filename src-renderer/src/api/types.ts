@@ -33,6 +33,8 @@ export type {
   ServingSettingsInput
 } from '../../../src-main/contract/serving.ts';
 
+export type { RefusalQueryParams as RefusalQuery, RefusalSummaryBody as RefusalSummary } from '../../../src-main/contract/refusals.ts';
+
 export type RequestQuery = Static<typeof MLRequestQuery>;
 export type SetStatus = Static<typeof SetStatusRequest>;
 export type Feedback = Static<typeof FeedbackRequest>;

@@ -2,12 +2,17 @@ import { Alert, Button, Group, JsonInput, NumberInput, ScrollArea, SegmentedCont
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import type { Algorithm } from '../api/types.ts';
-import { buildRecord, endpointExample, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
+import { buildRecord, exampleJson, exampleValues, fieldExample, formSpecOf, type FieldValues } from '../lib/record-form.ts';
+import { acceptsMissing, checkTensorText, inputExampleOf, recordJson, startValues, tensorJson } from '../lib/tensor-form.ts';
 import { IconPlayground } from './icons.tsx';
+import { TensorInputs } from './TensorInputs.tsx';
+
+type Errors = Record<string, string | undefined>;
 
 /**
- * The input form generated from the signature, prefilled with an example; "JSON" edits the raw
- * record instead. Reports the current record upward so the snippets always match.
+ * The input form generated from the signature, prefilled with an example: one field per feature
+ * or column, or one editor per tensor input; "JSON" edits the raw record instead. Reports the
+ * current record upward so the snippets always match.
  */
 export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPredict }: {
   endpoint: string;
@@ -18,16 +23,29 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
   onPredict: (record: unknown) => void;
 }) {
   const spec = formSpecOf(algorithm);
-  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, endpointExample(endpoint)));
+  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, fieldExample(algorithm, endpoint)));
   const [values, setValues] = useState<FieldValues>(initialValues);
-  const [mode, setMode] = useState<'form' | 'json'>(spec.kind === 'fields' ? 'form' : 'json');
-  const [json, setJson] = useState(() => (spec.kind === 'fields' ? JSON.stringify(buildRecord(spec, keys, initialValues), null, 2) : exampleJson(spec)));
+  const [texts, setTexts] = useState<Record<string, string>>(() =>
+    spec.kind === 'tensors' ? Object.fromEntries(Object.entries(startValues(spec.inputs, inputExampleOf(algorithm))).map(([k, v]) => [k, tensorJson(v)])) : {}
+  );
+  const [tensorErrors, setTensorErrors] = useState<Errors>({});
+  const hasForm = spec.kind === 'fields' || spec.kind === 'tensors';
+  const [mode, setMode] = useState<'form' | 'json'>(hasForm ? 'form' : 'json');
+  const formRecord = (): Record<string, unknown> => {
+    if (spec.kind === 'fields') return buildRecord(spec, keys, values);
+    // a tensor editor that does not parse yet keeps its input out of the record (and the snippets)
+    return Object.fromEntries(Object.entries(texts).flatMap(([k, text]) => {
+      try {
+        return [[k, JSON.parse(text) as unknown]];
+      } catch {
+        return [];
+      }
+    }));
+  };
+  const [json, setJson] = useState(() => (spec.kind === 'fields' ? JSON.stringify(formRecord(), null, 2) : spec.kind === 'tensors' ? recordJson(formRecord()) : exampleJson(spec)));
   const [jsonError, setJsonError] = useState<string | null>(null);
 
-  const record = (): unknown => {
-    if (mode === 'form') return buildRecord(spec, keys, values);
-    return JSON.parse(json);
-  };
+  const record = (): unknown => (mode === 'form' ? formRecord() : JSON.parse(json));
   useEffect(() => {
     // the example is the first record the snippets show
     try {
@@ -36,18 +54,46 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
       /* an invalid example stays out of the snippets */
     }
   }, []);
+  useEffect(() => {
+    if (mode === 'form' && spec.kind === 'tensors') onRecord(formRecord());
+  }, [texts]);
 
   const update = (key: string, value: string | number) => {
     const next = { ...values, [key]: value };
     setValues(next);
     onRecord(buildRecord(spec, keys, next));
   };
+  const updateTensor = (input: string, text: string) => {
+    setTexts((t) => ({ ...t, [input]: text }));
+    setTensorErrors((e) => ({ ...e, [input]: undefined }));
+  };
   const switchMode = (next: string) => {
     if (next === 'json' && spec.kind === 'fields') setJson(JSON.stringify(buildRecord(spec, keys, values), null, 2));
+    if (next === 'json' && spec.kind === 'tensors') setJson(recordJson(formRecord()));
+    if (next === 'form' && spec.kind === 'tensors') {
+      try {
+        const edited = JSON.parse(json) as Record<string, unknown>;
+        setTexts(Object.fromEntries(spec.inputs.map(({ slot }) => [slot.input, slot.input in edited ? tensorJson(edited[slot.input]) : (texts[slot.input] ?? '')])));
+      } catch {
+        /* the editors keep their values */
+      }
+    }
     setMode(next as 'form' | 'json');
+  };
+  /** Tensor editors are checked with the server's rule before anything is sent. */
+  const checkTensors = (): boolean => {
+    if (spec.kind !== 'tensors' || mode !== 'form') return true;
+    const errors: Errors = {};
+    for (const { slot } of spec.inputs) {
+      const checked = checkTensorText(texts[slot.input] ?? '', slot, acceptsMissing(algorithm));
+      if ('error' in checked) errors[slot.input] = checked.error;
+    }
+    setTensorErrors(errors);
+    return Object.keys(errors).length === 0;
   };
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
+    if (!checkTensors()) return;
     try {
       const body = record();
       setJsonError(null);
@@ -60,6 +106,8 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
   const field = error instanceof ApiError ? error.field : undefined;
   const fieldKeys = new Set(Object.entries(keys).flatMap(([k, sent]) => [k, sent]));
   const inlineError = (key: string) => (field !== undefined && (field === key || field === keys[key]) ? errorMessage(error) : undefined);
+  const serverTensorErrors: Errors = spec.kind === 'tensors' && field && field in texts ? { [field]: errorMessage(error) } : {};
+  const shownInline = mode === 'form' && !!field && (fieldKeys.has(field) || field in serverTensorErrors);
 
   return (
     <form onSubmit={submit} data-testid="predict-form">
@@ -68,13 +116,15 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
           <Text size="sm" c="dimmed">
             {spec.kind === 'fields'
               ? spec.source === 'feature_names' ? 'One field per feature name' : 'One field per model input'
-              : `Send ${spec.hint}`}
+              : spec.kind === 'tensors' ? 'One tensor per model input, without the batch dimension' : `Send ${spec.hint}`}
           </Text>
-          {spec.kind === 'fields' && (
+          {hasForm && (
             <SegmentedControl size="xs" value={mode} onChange={switchMode} data={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} aria-label="Input mode" />
           )}
         </Group>
-        {mode === 'form' && spec.kind === 'fields' ? (
+        {mode === 'form' && spec.kind === 'tensors' ? (
+          <TensorInputs inputs={spec.inputs} texts={texts} errors={{ ...serverTensorErrors, ...tensorErrors }} onChange={updateTensor} />
+        ) : mode === 'form' && spec.kind === 'fields' ? (
           <ScrollArea.Autosize mah={440} offsetScrollbars>
             <SimpleGrid cols={2} spacing="sm" verticalSpacing="xs">
               {spec.fields.map((f) =>
@@ -105,7 +155,7 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
           </ScrollArea.Autosize>
         ) : (
           <JsonInput
-            label={spec.kind === 'json' && spec.hint.startsWith('a batch') ? 'Records (JSON)' : 'Record (JSON)'}
+            label="Record (JSON)"
             value={json}
             onChange={(v) => {
               setJson(v);
@@ -118,13 +168,13 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
             autosize
             minRows={6}
             maxRows={18}
-            formatOnBlur
+            formatOnBlur={spec.kind !== 'tensors'}
             validationError="Not valid JSON"
             error={jsonError}
             data-testid="predict-json"
           />
         )}
-        {error !== null && error !== undefined && !(field && fieldKeys.has(field) && mode === 'form') && (
+        {error !== null && error !== undefined && !shownInline && (
           <Alert color="red" variant="light" title="Prediction failed" data-testid="predict-error">{errorMessage(error)}</Alert>
         )}
         <Group>

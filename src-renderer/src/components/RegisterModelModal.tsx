@@ -16,7 +16,7 @@ const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
   { value: 'production', label: 'Production (serves the endpoint)' }
 ];
 
-const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold']);
+const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold', 'output_kind', 'handles_missing']);
 
 interface Props { opened: boolean; defaultEndpoint?: string | undefined; onClose: () => void; onRegistered: (a: Algorithm) => void }
 
@@ -42,7 +42,7 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const [advanced, setAdvanced] = useState(false);
   const [fields, setFields] = useState<RegisterFields>({
     endpoint: defaultEndpoint ?? '', name: '', version: '1.0.0', description: '', owner: user, code: '',
-    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', created_by: user
+    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', output_kind: '', handles_missing: '', created_by: user
   });
   const serverError = register.error instanceof ApiError ? register.error : null;
   const set = (key: keyof RegisterFields) => (value: string) => {
@@ -54,6 +54,12 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
     const error = register.error ?? (key === 'file' ? inspect.error : null);
     return error instanceof ApiError && error.field === key ? error.message : undefined;
   };
+  const choice = (key: keyof RegisterFields): ChoiceProps => ({
+    value: fields[key],
+    onChange: (value) => set(key)(value ?? ''),
+    allowDeselect: false,
+    error: fieldError(key)
+  });
   const input = (key: keyof RegisterFields) => ({
     value: fields[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(key)(e.currentTarget.value),
@@ -86,6 +92,8 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const signature = inspect.data?.signature;
   const input0 = signature?.inputs.length === 1 ? signature.inputs[0] : undefined;
   const wantsFeatureNames = input0?.shape?.length === 2 && input0.shape[1] !== 1;
+  // a tensor model (PyTorch, Keras) whose output may be a classifier's scores: ask for classes up front
+  const tensorClassifier = signature?.task !== 'classification' && !!signature?.outputKindHint;
   const generalError = register.error && !(serverError?.field && fieldsShown.has(serverError.field));
   const inspectError = inspect.error && !(inspect.error instanceof ApiError && inspect.error.field) ? errorMessage(inspect.error) : undefined;
 
@@ -146,20 +154,34 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
                 data-testid="register-feature-names"
               />
             )}
+            {tensorClassifier && (
+              <ClassifierFields input={input} choice={choice} suggested={signature!.outputKindHint!.kind} />
+            )}
             <UnstyledButton onClick={() => setAdvanced((o) => !o)} aria-expanded={advanced} data-testid="register-advanced">
               <Group gap={4}>
                 <IconChevronDown size={14} style={{ transform: advanced ? 'rotate(180deg)' : undefined }} />
-                <Text size="sm" c="dimmed">Advanced: training notes, classes, threshold</Text>
+                <Text size="sm" c="dimmed">Advanced: training notes, {tensorClassifier ? '' : 'classes, '}threshold, missing values</Text>
               </Group>
             </UnstyledButton>
             <Collapse expanded={advanced}>
               <Stack gap="sm">
                 <Textarea label="Training notes or code link" autosize minRows={2} {...input('code')} />
                 <SimpleGrid cols={3}>
-                  <TextInput label="Classes" description="JSON array, if the model has none" {...input('classes')} />
+                  {!tensorClassifier && <TextInput label="Classes" description="JSON array, if the model has none" {...input('classes')} />}
                   <TextInput label="Positive class" description="Binary classifiers" {...input('positive_class')} />
                   <TextInput label="Threshold" description="0 to 1, binary" {...input('threshold')} />
                 </SimpleGrid>
+                <Select
+                  label="Missing values (null in a record)"
+                  description={signature?.imputes ? 'The graph imputes them (it has an Imputer, IsNaN or trees that route them)' : 'The graph has no imputation: null is refused unless you say the model handles it'}
+                  data={[
+                    { value: '', label: signature ? `As the graph says (${signature.imputes ? 'handled' : 'refused'})` : 'As the graph says' },
+                    { value: 'true', label: 'The model handles them: pass null on as missing' },
+                    { value: 'false', label: 'Refuse null with a 400' }
+                  ]}
+                  {...choice('handles_missing')}
+                  data-testid="register-handles-missing"
+                />
               </Stack>
             </Collapse>
           </Stack>
@@ -185,6 +207,42 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   );
 }
 
+/** What a Select of the form takes: its field's value ('' = not given) and the server's complaint about it. */
+interface ChoiceProps {
+  value: string;
+  onChange: (value: string | null) => void;
+  allowDeselect: false;
+  error: string | undefined;
+}
+
+const outputKinds = [
+  { value: 'probabilities', label: 'Probabilities' },
+  { value: 'logits', label: 'Logits (softmax / sigmoid applied)' },
+  { value: 'scores', label: 'Scores (label only)' }
+];
+
+const classesHelp = 'JSON array in score-column order; with classes the model answers labels and probabilities';
+
+/** Classes and output kind for a tensor model: with them it answers like any classifier (issue 12 §2). */
+function ClassifierFields({ input, choice, suggested }: {
+  input: (key: keyof RegisterFields) => { value: string; onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => void; error: string | undefined };
+  choice: (key: keyof RegisterFields) => ChoiceProps;
+  suggested: string;
+}) {
+  return (
+    <SimpleGrid cols={2}>
+      <TextInput label="Classes" description={classesHelp} placeholder='["cat", "dog", "bird"]' {...input('classes')} data-testid="register-classes" />
+      <Select
+        label="Output holds"
+        description={`Suggested from the graph: ${outputKinds.find((k) => k.value === suggested)?.label.toLowerCase() ?? suggested}`}
+        data={[{ value: '', label: `As suggested (${suggested})` }, ...outputKinds]}
+        {...choice('output_kind')}
+        data-testid="register-output-kind"
+      />
+    </SimpleGrid>
+  );
+}
+
 function SignaturePreview({ pending, inspection }: { pending: boolean; inspection: Inspection | undefined }) {
   if (pending) {
     return (
@@ -206,6 +264,12 @@ function SignaturePreview({ pending, inspection }: { pending: boolean; inspectio
     <Stack gap={6} data-testid="signature-preview">
       <Text size="sm" fw={500}>Signature read from the file · {formatBytes(inspection.bytes)}</Text>
       <SignatureTable signature={inspection.signature} />
+      {inspection.signature.outputKindHint && inspection.signature.task !== 'classification' && (
+        <Text size="xs" c="dimmed" data-testid="output-kind-hint">
+          Output <span className="md-mono">{inspection.signature.outputKindHint.output}</span> looks like{' '}
+          <b>{inspection.signature.outputKindHint.kind}</b>: {inspection.signature.outputKindHint.because}. Give classes to serve it as a classifier.
+        </Text>
+      )}
     </Stack>
   );
 }

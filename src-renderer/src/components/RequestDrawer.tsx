@@ -24,6 +24,7 @@ export function RequestDrawer({ id, endpoints, algorithms, onClose }: { id: numb
                   <Row label="Server latency">{formatUs(r.latency_us)}</Row>
                   {r.ab_test !== null && <Row label="A/B test">#{r.ab_test}{r.shadow ? ' (shadow arm, not returned)' : ''}</Row>}
                   {r.client_key && <Row label="Client key"><Code>{r.client_key}</Code></Row>}
+                  {r.client_request_id && <Row label="X-Request-Id"><Code>{r.client_request_id}</Code></Row>}
                   {r.feedback_at && <Row label="Feedback at">{formatDateTime(r.feedback_at)}</Row>}
                 </DataList>
                 <FeedbackInput key={`${r.id}:${r.feedback ?? ''}`} requestId={r.id} initial={r.feedback} options={a?.classes} label="Feedback (ground truth)" testId="drawer-feedback" />

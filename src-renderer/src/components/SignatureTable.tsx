@@ -47,7 +47,10 @@ function Row({ direction, tensor, featureNames }: { direction: 'input' | 'output
         )}
       </Table.Td>
       <Table.Td className="md-mono" style={{ whiteSpace: 'nowrap' }}>{tensor.type}</Table.Td>
-      <Table.Td className="md-mono" style={{ whiteSpace: 'nowrap' }}>{formatShape(tensor.shape)}</Table.Td>
+      <Table.Td className="md-mono" style={{ whiteSpace: 'nowrap' }}>
+        {formatShape(tensor.shape)}
+        {tensor.range && <Text size="xs" c="dimmed">ids {tensor.range[0]}–{tensor.range[1]}</Text>}
+      </Table.Td>
     </Table.Tr>
   );
 }

@@ -15,6 +15,8 @@ export interface StatusChange {
   consequence?: string;
   title?: string;
   defaultReason?: string;
+  /** the production algorithm leaves production with no successor: the endpoint stops serving (the server asks for this explicitly) */
+  stopServing?: boolean;
 }
 
 /** Confirms a status change with who and why, then POSTs /mlalgorithmstatuses. */
@@ -37,7 +39,13 @@ function StatusChangeForm({ change, title, onClose }: { change: StatusChange; ti
     event.preventDefault();
     setUser(name.trim());
     setStatus.mutate(
-      { status: change.status, created_by: name.trim(), parent_mlalgorithm: change.algorithm.id, reason: reason.trim() },
+      {
+        status: change.status,
+        created_by: name.trim(),
+        parent_mlalgorithm: change.algorithm.id,
+        reason: reason.trim(),
+        ...(change.stopServing ? { stop_serving: true } : {})
+      },
       { onSuccess: onClose }
     );
   };

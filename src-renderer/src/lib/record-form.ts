@@ -3,6 +3,7 @@ import type { Algorithm } from '../api/types.ts';
 import { keyFinder } from '../../../src-main/contract/record-keys.ts';
 import { recordLayout } from '../../../src-main/contract/record-layout.ts';
 import { fieldKindOf, isNumericString, type FieldKind } from '../../../src-main/contract/record-values.ts';
+import { inputExampleOf, startValues, tensorInputsOf, type TensorInputSpec } from './tensor-form.ts';
 
 export type ExampleRecord = Record<string, string | number>;
 
@@ -12,6 +13,12 @@ const examples: Record<string, ExampleRecord> = { income_classifier: tutorialRec
 /** The record the Playground starts from on an endpoint, when it knows one. */
 export const endpointExample = (endpoint: string): ExampleRecord => examples[endpoint] ?? {};
 
+/** The algorithm's own input example when it is a record of fields, else the endpoint's. */
+export function fieldExample(algorithm: Algorithm | undefined, endpoint: string): ExampleRecord {
+  const own = inputExampleOf(algorithm);
+  return own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as ExampleRecord) : endpointExample(endpoint);
+}
+
 export interface FieldSpec {
   /** the record key sent to the server */
   key: string;
@@ -20,15 +27,15 @@ export interface FieldSpec {
 
 export type FormSpec =
   | { kind: 'fields'; fields: FieldSpec[]; source: 'columns' | 'feature_names' }
+  /** one editor per input, each holding that input's tensor (issue 21) */
+  | { kind: 'tensors'; inputs: TensorInputSpec[] }
   | { kind: 'json'; hint: string; example: unknown };
 
 export type FieldValues = Record<string, string | number>;
 
-const repeat = <T>(value: T, width: number | null): T[] => Array.from({ length: width ?? 1 }, () => value);
-
 /**
  * A form from the input signature, laid out by the server's own rule (contract/record-layout):
- * one field per feature name or per one-value input; otherwise one JSON field with an example.
+ * one field per feature name or per one-value input; otherwise one editor per input tensor.
  */
 export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
   if (!algorithm) return { kind: 'json', hint: 'a JSON record', example: {} };
@@ -38,19 +45,24 @@ export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
     if (slot.fields) {
       return { kind: 'fields', source: 'feature_names', fields: slot.fields.map((key) => ({ key, kind: fieldKindOf(slot.type) })) };
     }
-    // a top-level array is a batch, so one array-of-numbers record travels as a batch of one
-    return { kind: 'json', hint: 'a batch: an array of records, each an array of numbers', example: [repeat(0, slot.width)] };
+    return { kind: 'tensors', inputs: tensorInputsOf(algorithm) };
   }
-  if (layout.slots.every((slot) => slot.width === 1)) {
+  if (layout.slots.every((slot) => slot.width === 1 && slot.dims.every((d) => d === 1 || d === null))) {
     return { kind: 'fields', source: 'columns', fields: layout.slots.map((slot) => ({ key: slot.input, kind: fieldKindOf(slot.type) })) };
   }
-  const example = Object.fromEntries(
-    layout.slots.map((slot) => {
-      const empty = fieldKindOf(slot.type) === 'string' ? '' : 0;
-      return [slot.input, slot.width === 1 ? empty : repeat(empty, slot.width)];
-    })
-  );
-  return { kind: 'json', hint: 'a JSON record with one key per input', example };
+  return { kind: 'tensors', inputs: tensorInputsOf(algorithm) };
+}
+
+/**
+ * The first record to show for an algorithm (the Server page's and the Playground's snippets):
+ * its input example, the endpoint's known example, or zeros, in the shape its records take.
+ */
+export function firstRecord(algorithm: Algorithm | undefined, endpoint: string): unknown {
+  const spec = formSpecOf(algorithm);
+  if (spec.kind === 'tensors') return startValues(spec.inputs, inputExampleOf(algorithm));
+  if (spec.kind === 'json') return spec.example;
+  const { keys, values } = exampleValues(spec, fieldExample(algorithm, endpoint));
+  return buildRecord(spec, keys, values);
 }
 
 /**
@@ -71,10 +83,9 @@ export function exampleValues(spec: FormSpec, example: ExampleRecord): { keys: R
   return { keys, values };
 }
 
-/** The JSON editor's starting text: a batch of arrays on one line, a record one key per line. */
+/** The JSON editor's starting text for a spec without fields or tensors. */
 export function exampleJson(spec: FormSpec): string {
-  if (spec.kind !== 'json') return '{}';
-  return Array.isArray(spec.example) ? JSON.stringify(spec.example) : JSON.stringify(spec.example, null, 2);
+  return spec.kind === 'json' ? JSON.stringify(spec.example, null, 2) : '{}';
 }
 
 /**

@@ -21,6 +21,10 @@ const pyLiteral = (value: unknown, indent = 0): string => {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number' || typeof value === 'string') return JSON.stringify(value);
+  // a tensor's rows one per line, so an image record reads as its rows
+  if (Array.isArray(value) && value.some(Array.isArray)) {
+    return `[\n${value.map((v) => `${pad}    ${pyLiteral(v, indent + 4)},`).join('\n')}\n${pad}]`;
+  }
   if (Array.isArray(value)) return `[${value.map((v) => pyLiteral(v, indent)).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
@@ -42,11 +46,26 @@ export function pythonSnippet({ url, body, token }: SnippetCall): string {
   ].join('\n');
 }
 
+/** JSON laid out for reading: one key per line, arrays of values on one line, nested arrays one row per line. */
+export function readableJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.some((v) => v !== null && typeof v === 'object')) return JSON.stringify(value).replaceAll(',', ', ');
+    return `[\n${value.map((v) => inner + readableJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${readableJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 export function fetchSnippet({ url, body, token }: SnippetCall): string {
   const headers = [`'Content-Type': 'application/json'`];
   if (token) headers.push(`Authorization: 'Bearer ${token}'`);
   return [
-    `const record = ${JSON.stringify(body, null, 2)};`,
+    `const record = ${readableJson(body)};`,
     '',
     `const response = await fetch(${JSON.stringify(url)}, {`,
     `  method: 'POST',`,

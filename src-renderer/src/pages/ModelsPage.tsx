@@ -9,6 +9,7 @@ import { ExportRegistryModal } from '../components/ExportRegistryModal.tsx';
 import { ImportRegistryModal } from '../components/ImportRegistryModal.tsx';
 import { IconPlus } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PlatformExportModal } from '../components/PlatformExportModal.tsx';
 import { Empty, ErrorState, Loading, QueryState } from '../components/QueryState.tsx';
 import { RegisterModelModal } from '../components/RegisterModelModal.tsx';
 import { RegistryMenu } from '../components/RegistryMenu.tsx';
@@ -36,7 +37,7 @@ export function ModelsPage({ route }: { route: Route }) {
       description="Endpoints, the algorithm versions behind them, and who moved what into production."
       actions={
         <>
-          <RegistryMenu onExport={() => setParam('export', '1')} onImport={() => setParam('import', '1')} />
+          <RegistryMenu onExport={() => setParam('export', '1')} onImport={() => setParam('import', '1')} onPlatformExport={() => setParam('platforms', '1')} />
           <Button leftSection={<IconPlus size={16} />} onClick={() => setParam('register', '1')} data-testid="register-open">
             Register model
           </Button>
@@ -49,6 +50,7 @@ export function ModelsPage({ route }: { route: Route }) {
     <>
       <ExportRegistryModal opened={route.params.get('export') === '1'} onClose={() => setParam('export', null)} />
       <ImportRegistryModal opened={route.params.get('import') === '1'} onClose={() => setParam('import', null)} />
+      <PlatformExportModal opened={route.params.get('platforms') === '1'} onClose={() => setParam('platforms', null)} />
       <RegisterModelModal
         opened={registering}
         defaultEndpoint={selectedName}

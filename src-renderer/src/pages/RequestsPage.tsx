@@ -1,10 +1,11 @@
 import { Group, Pagination, Paper, Text } from '@mantine/core';
 import { isOneOf, requestStatusValues } from '../../../src-main/contract/enums.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
-import { useRequestLog } from '../api/requests.ts';
+import { useRefusals, useRequestLog } from '../api/requests.ts';
 import type { RequestQuery } from '../api/types.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Empty, QueryState } from '../components/QueryState.tsx';
+import { RefusalSummary } from '../components/RefusalSummary.tsx';
 import { RequestDrawer } from '../components/RequestDrawer.tsx';
 import { filterKeys, RequestFilters, type RequestFilterValues } from '../components/RequestFilters.tsx';
 import { RequestTable } from '../components/RequestTable.tsx';
@@ -39,6 +40,12 @@ export function RequestsPage({ route }: { route: Route }) {
     ...(isoOf(values.to) ? { to: isoOf(values.to)! } : {})
   };
   const log = useRequestLog(query);
+  const refusals = useRefusals({
+    ...(query.endpoint ? { endpoint: query.endpoint } : {}),
+    ...(query.algorithm ? { algorithm: query.algorithm } : {}),
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {})
+  });
   const filtered = filterKeys.some((k) => k !== 'order' && values[k]);
 
   return (
@@ -50,9 +57,12 @@ export function RequestsPage({ route }: { route: Route }) {
           endpoints={endpoints.data ?? []}
           algorithms={algorithms.data ?? []}
           onChange={(key, value) => { setParam('page', null); setParam(key, value); }}
-          onRefresh={() => void log.refetch()}
+          onRefresh={() => { void log.refetch(); void refusals.refetch(); }}
           refreshing={log.isFetching}
         />
+      </Paper>
+      <Paper withBorder p="sm" mb="md">
+        <RefusalSummary summary={refusals.data} />
       </Paper>
       <Paper withBorder>
         <QueryState

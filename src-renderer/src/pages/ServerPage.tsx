@@ -1,4 +1,5 @@
-import { Anchor, Button, Code, CopyButton, DataList, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Code, CopyButton, DataList, Grid, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
 import { DataListItem } from '../components/DataListItem.tsx';
 import { apiBase, getToken } from '../api/client.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
@@ -8,7 +9,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { ServingSettingsCard } from '../components/ServingSettingsCard.tsx';
 import { TokenField } from '../components/TokenField.tsx';
 import { isDesktop } from '../lib/auth.ts';
-import { buildRecord, endpointExample, exampleValues, formSpecOf } from '../lib/record-form.ts';
+import { firstRecord } from '../lib/record-form.ts';
 import { useUserName } from '../lib/user.ts';
 
 /** Where the API lives, how to authenticate, and a first call to copy. */
@@ -18,11 +19,11 @@ export function ServerPage() {
   const [user, setUser] = useUserName();
   const origin = window.location.origin;
   const token = getToken() ?? '';
-  const endpoint = endpoints.data?.[0];
+  const [chosen, setChosen] = useState<string | null>(null);
+  const endpoint = endpoints.data?.find((e) => e.name === chosen) ?? endpoints.data?.[0];
   const algorithm = algorithms.data?.find((a) => a.parent_endpoint === endpoint?.id && a.current_status === 'production');
-  const spec = formSpecOf(algorithm);
-  const example = endpoint ? exampleValues(spec, endpointExample(endpoint.name)) : undefined;
-  const record = example && spec.kind === 'fields' ? buildRecord(spec, example.keys, example.values) : {};
+  // the record shape the endpoint's production model takes: fields, or one tensor per input
+  const record = endpoint ? firstRecord(algorithm, endpoint.name) : {};
   const adminCurl = `curl ${origin}/api/v1/mlrequests?page_size=10 \\\n  -H "Authorization: Bearer $MODELDESK_TOKEN"`;
 
   return (
@@ -82,9 +83,23 @@ export function ServerPage() {
         </Grid.Col>
       </Grid>
       <Paper withBorder p="lg" mt="lg">
-        <Title order={3} fz="lg" mb="sm">
-          First call{endpoint ? <> · <Anchor href={`#/playground?endpoint=${endpoint.name}`} className="md-mono">{endpoint.name}</Anchor></> : null}
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={3} fz="lg">
+            First call{endpoint ? <> · <Anchor href={`#/playground?endpoint=${endpoint.name}`} className="md-mono">{endpoint.name}</Anchor></> : null}
+          </Title>
+          {(endpoints.data?.length ?? 0) > 1 && (
+            <Select
+              aria-label="Endpoint for the first call"
+              size="xs"
+              w={240}
+              data={endpoints.data!.map((e) => e.name)}
+              value={endpoint?.name ?? null}
+              onChange={setChosen}
+              allowDeselect={false}
+              data-testid="server-first-call-endpoint"
+            />
+          )}
+        </Group>
         <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
       </Paper>
       <ServingSettingsCard />

@@ -19,6 +19,7 @@
 import * as ort from 'onnxruntime-node';
 import { invalidInput, ModelDeskError } from '../../errors.ts';
 import { OnnxModel, type ModelSignature, type Prediction } from '../../inference/index.ts';
+import { decodeConfigOf, resolveSettings, type ModelSettings } from '../../inference/model-settings.ts';
 import { sessionOptions } from '../../inference/onnx-model.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from '../../inference/output-decoder.ts';
 import { RecordEncoder } from '../../inference/record-encoder.ts';
@@ -85,20 +86,16 @@ export interface ParityResult {
 type Answer = Pick<Prediction, 'label' | 'probability' | 'probabilities' | 'prediction'> & { outputs?: Record<string, unknown> };
 
 /** ModelDesk's decoding of the graph's tensors, with the options the algorithm was registered with. */
-function decodeConfig(a: Algorithm, signature: ModelSignature): DecodeConfig {
-  const classes = a.classes;
-  const binary = signature.task === 'classification' && !!signature.probabilityOutput && classes?.length === 2;
-  const positive = a.positiveClass === null || !classes ? 1 : classes.findIndex((c) => String(c) === String(a.positiveClass));
-  const single = signature.outputs.length === 1 ? signature.outputs[0]!.name : null;
-  return {
-    task: signature.task,
-    classes,
-    labelOutput: signature.labelOutput,
-    probabilityOutput: signature.probabilityOutput,
-    predictionOutput: signature.task === 'regression' ? single : null,
-    positiveIndex: binary ? positive : null,
-    threshold: a.threshold
-  };
+function settingsOf(a: Algorithm, signature: ModelSignature): { settings: ModelSettings; decode: DecodeConfig } {
+  const settings = resolveSettings(signature, {
+    featureNames: a.featureNames,
+    positiveClass: a.positiveClass,
+    threshold: a.threshold,
+    classes: a.classes,
+    outputKind: a.outputKind,
+    handlesMissing: a.handlesMissing
+  });
+  return { settings, decode: decodeConfigOf(signature, settings) };
 }
 
 const toJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
@@ -149,8 +146,8 @@ function loggedAnswer(row: LoggedRequest): Answer {
 async function checkOne(subject: ParitySubject, input: ParityInput, mismatches: ParityMismatch[]): Promise<ParityResult> {
   const { algorithm: a, signature } = subject;
   const session = await ort.InferenceSession.create(subject.exported, sessionOptions({ intraOpThreads: input.intraOpThreads, allowSpinning: false }));
-  const encoder = new RecordEncoder(signature.inputs, a.featureNames);
-  const decode = decodeConfig(a, signature);
+  const { settings, decode } = settingsOf(a, signature);
+  const encoder = new RecordEncoder(signature.inputs, a.featureNames, { handlesMissing: settings.handlesMissing });
   const largest = { value: 0 };
   const tensorOutputs = new Set(session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name));
   const fetches = session.outputNames.filter((n) => tensorOutputs.has(n));
@@ -175,7 +172,7 @@ async function checkOne(subject: ParitySubject, input: ParityInput, mismatches: 
   try {
     const example = input.inputExample?.(a);
     if (example !== undefined && example !== null) {
-      const own = await OnnxModel.load(subject.original, { featureNames: a.featureNames, positiveClass: a.positiveClass, threshold: a.threshold, classes: a.classes, intraOpThreads: input.intraOpThreads });
+      const own = await OnnxModel.load(subject.original, { featureNames: a.featureNames, positiveClass: a.positiveClass, threshold: a.threshold, classes: a.classes, outputKind: a.outputKind, handlesMissing: a.handlesMissing, intraOpThreads: input.intraOpThreads });
       try {
         let answer: Prediction;
         try {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Task } from '../../../contract/enums.ts';
 import { firstNumber } from '../../experiments/observations.ts';
+import type { WriteGate } from '../../storage/write-gate.ts';
 
 /**
  * What one piece of feedback says about the prediction it answers, for quality over time
@@ -67,11 +68,63 @@ export class OutcomeWriter {
     this.remove = sqlite.prepare('delete from monitor_feedback where request_id = ?');
   }
 
+  /** Call inside a transaction. */
   write(outcomes: readonly Outcome[]): void {
     for (const o of outcomes) this.upsert.run(o);
   }
 
-  clear(requestId: number): void {
-    this.remove.run(requestId);
+  /** Each request's newest outcome, or null where its feedback was cleared. Call inside a transaction. */
+  apply(changes: Iterable<readonly [number, Outcome | null]>): void {
+    for (const [requestId, outcome] of changes) {
+      if (outcome) this.upsert.run(outcome);
+      else this.remove.run(requestId);
+    }
+  }
+}
+
+/**
+ * Feedback given or cleared while serving (`feedback.recorded` / `feedback.cleared`), written to
+ * monitor_feedback at once through the write gate, so quality answers the feedback just given.
+ * One write at a time, so an older outcome never lands after a newer one; a write that fails
+ * (the database locked past the gate's wait) keeps its outcomes for the next try (`settle`, at
+ * the aggregator's next pass), newer feedback of the same request winning.
+ */
+export class FeedbackOutcomes {
+  private readonly queued = new Map<number, Outcome | null>();
+  private writing: Promise<void> | null = null;
+
+  constructor(
+    private readonly writer: OutcomeWriter,
+    private readonly writes: WriteGate,
+    private readonly failed: (err: unknown) => void
+  ) {}
+
+  /** A request's feedback changed: its outcome, or null when the feedback was cleared. */
+  changed(requestId: number, outcome: Outcome | null): void {
+    this.queued.set(requestId, outcome);
+    this.write();
+  }
+
+  /** Writes what is still queued; resolves once no write is in flight. */
+  async settle(): Promise<void> {
+    this.write();
+    while (this.writing) await this.writing;
+  }
+
+  private write(): void {
+    if (this.writing || this.queued.size === 0) return;
+    const changes = [...this.queued];
+    this.queued.clear();
+    this.writing = this.writes.transaction('the monitoring feedback outcomes', () => this.writer.apply(changes)).then(
+      () => {
+        this.writing = null;
+        this.write();
+      },
+      (err: unknown) => {
+        this.writing = null;
+        for (const [id, outcome] of changes) if (!this.queued.has(id)) this.queued.set(id, outcome);
+        this.failed(err);
+      }
+    );
   }
 }

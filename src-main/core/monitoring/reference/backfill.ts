@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
+import type { WriteGate } from '../../storage/write-gate.ts';
 import type { ActiveProfile, ActiveProfiles } from '../active-profiles.ts';
-import { loggedPredictionValues } from '../columns.ts';
+import { isTruncatedInput, loggedPredictionValues } from '../columns.ts';
 import { DriftCells, type DriftWriter } from '../drift-cells.ts';
 import { isoOf } from '../time.ts';
 
@@ -23,7 +24,8 @@ export class Backfill {
   private readonly save: Database.Statement;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
+    private readonly writes: WriteGate,
     private readonly profiles: ActiveProfiles,
     private readonly writer: DriftWriter,
     private readonly now: () => number
@@ -44,37 +46,40 @@ export class Backfill {
     for (const active of this.profiles.all()) {
       let after = active.backfillAfterId;
       while (after !== null && !isClosed()) {
-        after = this.slice(active, after);
+        after = await this.slice(active, after);
         await yieldToServing();
       }
     }
   }
 
   /** One slice; returns the next `after`, or null when the profile is done (or gone). */
-  private slice(active: ActiveProfile, after: number): number | null {
+  private async slice(active: ActiveProfile, after: number): Promise<number | null> {
     const end = Math.min(after + SCAN_IDS, active.liveFromId);
     const since = isoOf(Math.floor(this.now() / 1000) - BACKFILL_DAYS * 86_400);
     const rows = this.readRows.all(after, end, active.algorithmId, since) as [number, string, string, string, string, string][];
     const cells = new DriftCells();
     for (const [, createdAt, status, label, input, response] of rows) {
-      let record: unknown;
-      try {
-        record = JSON.parse(input);
-      } catch {
-        continue;
+      let record: unknown = null;
+      // a record too large to log whole (a `$truncated` marker): only its prediction counts
+      if (!isTruncatedInput(input)) {
+        try {
+          record = JSON.parse(input);
+        } catch {
+          continue;
+        }
       }
       const hour = Math.floor(Date.parse(createdAt) / 3_600_000);
       const predictions = status === 'OK' ? loggedPredictionValues(label, response) : undefined;
-      cells.add(active.id, active.profile, hour, active.columns.readRecord(record), predictions);
+      cells.add(active.id, active.profile, hour, record === null ? null : active.columns.readRecord(record), predictions);
     }
     const next = end >= active.liveFromId ? null : end;
-    const done = this.sqlite.transaction(() => {
+    const done = await this.writes.transaction('the monitoring backfill', () => {
       // replaced meanwhile, or counted by another process: stop here
       if ((this.progress.get(active.id) as number | null | undefined) !== after) return false;
       this.writer.write(cells.take());
       this.save.run(next, active.id);
       return true;
-    })();
+    });
     return done ? next : null;
   }
 }

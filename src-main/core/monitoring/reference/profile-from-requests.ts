@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
 import { invalidInput } from '../../errors.ts';
 import type { Algorithm } from '../../registry/types.ts';
-import { loggedPredictionValues, monitoredColumns } from '../columns.ts';
+import { isTruncatedInput, loggedPredictionValues, monitoredColumns } from '../columns.ts';
 import { ProfileBuilder, type ReferenceProfile } from '../drift/index.ts';
 
 /** ISO timestamps: from inclusive, to exclusive. */
@@ -41,6 +41,8 @@ export async function profileFromRequests(
   for (let after = 0; after < last; after += SCAN_IDS) {
     const rows = read.all(after, after + SCAN_IDS, algorithm.id, range.from, range.to) as [string, string, string][];
     for (const [input, label, response] of rows) {
+      // a record too large to log whole: its features are unknown, so the row is left out
+      if (isTruncatedInput(input)) continue;
       let record: unknown;
       try {
         record = JSON.parse(input);

@@ -9,6 +9,7 @@ import type { CoreEvents } from '../../events.ts';
 import type { OnnxModel } from '../../inference/index.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { Algorithm } from '../../registry/types.ts';
+import type { WriteGate } from '../../storage/write-gate.ts';
 import { monitoredColumns } from '../columns.ts';
 import { parseProfile, type ReferenceProfile } from '../drift/index.ts';
 import { profileFromFile } from './profile-from-file.ts';
@@ -31,6 +32,7 @@ export class References {
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
+    private readonly writes: WriteGate,
     private readonly registry: Registry,
     private readonly lease: ModelLease,
     private readonly events: CoreEvents
@@ -88,7 +90,7 @@ export class References {
   }
 
   /** A profile document as is (the API's JSON, a registry bundle), checked against the version's model. */
-  fromProfile(algorithmId: number, doc: unknown, createdBy = '', source: ReferenceSource = 'json', description = 'profile document'): ReferenceSummary {
+  fromProfile(algorithmId: number, doc: unknown, createdBy = '', source: ReferenceSource = 'json', description = 'profile document'): Promise<ReferenceSummary> {
     const algorithm = this.algorithm(algorithmId);
     const profile = parseProfile(doc);
     checkFits(algorithm, profile);
@@ -104,11 +106,12 @@ export class References {
   }
 
   /**
-   * One transaction: the previous active profile retires, this one becomes active. Rows logged
-   * until now are the backfill's (if the version has any), later ones the aggregator's.
+   * One transaction (through the write gate): the previous active profile retires, this one
+   * becomes active. Rows logged until now are the backfill's (if the version has any), later ones
+   * the aggregator's.
    */
-  private store(algorithm: Algorithm, profile: ReferenceProfile, source: ReferenceSource, description: string, createdBy: string): ReferenceSummary {
-    const row = this.db.transaction((tx) => {
+  private async store(algorithm: Algorithm, profile: ReferenceProfile, source: ReferenceSource, description: string, createdBy: string): Promise<ReferenceSummary> {
+    const row = await this.writes.transaction(`the reference profile of algorithm ${algorithm.id}`, (tx) => {
       const last = (this.sqlite.prepare('select max(id) from requests').pluck().get() as number | null) ?? 0;
       const logged = this.sqlite.prepare('select 1 from requests where algorithm_id = ? limit 1').pluck().get(algorithm.id) !== undefined;
       tx.update(referenceProfiles)
