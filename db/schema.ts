@@ -210,3 +210,4 @@ export * from './schema/audit.ts';
 export * from './schema/bundles.ts';
 export * from './schema/refusals.ts';
 export * from './schema/metadata.ts';
+export * from './schema/monitoring.ts';

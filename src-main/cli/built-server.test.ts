@@ -1,12 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
+import { adultRows, repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
 import { startTestServer } from '../../test/helpers/server.ts';
 
 const run = promisify(execFile);
@@ -125,6 +125,24 @@ describe('the container image start command, outside a container', { timeout: 18
     expect(existsSync(join(dataDir, 'modeldesk.db'))).toBe(true);
     const v2 = await fetch(`${url}/v2`);
     expect(await v2.json()).toMatchObject({ name: 'modeldesk', version: expect.any(String) });
+  });
+
+  it('runs the monitoring commands from the built file on the directory the server serves, and the server reads what they set', async () => {
+    const rows = adultRows(300);
+    const columns = Object.keys(rows[0]!.record);
+    const csv = join(mkdtempSync(join(tmpdir(), 'modeldesk-built-ref-')), 'train.csv');
+    writeFileSync(csv, [columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n'));
+    try {
+      const reference = await run('node', ['dist/server/main.js', 'reference', csv, '--algorithm', '1', '--created-by', 'ops', '--data', dataDir], { cwd: repoRoot });
+      expect(reference.stdout).toMatch(/^Reference profile 1 set for algorithm 1: train\.csv \(300 rows/);
+      const drift = await run('node', ['dist/server/main.js', 'drift', '--endpoint', 'income_classifier', '--json', '--data', dataDir], { cwd: repoRoot });
+      expect(JSON.parse(drift.stdout)).toMatchObject({ algorithm: { id: 1, name: 'random forest' }, reference: { id: 1, created_by: 'ops' } });
+      const served = await fetch(`${url}/api/v1/monitoring/references?algorithm=1`, { headers: { authorization: 'Bearer built-server-token' } });
+      expect(served.status).toBe(200);
+      expect(await served.json()).toEqual([expect.objectContaining({ id: 1, active: true, source: 'file', rows: 300 })]);
+    } finally {
+      rmSync(join(csv, '..'), { recursive: true, force: true });
+    }
   });
 
   it('serves Open Inference v2 over gRPC from the built file when asked (--grpc-port; off in the image)', async () => {

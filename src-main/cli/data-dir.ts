@@ -5,7 +5,7 @@ import { runAs } from '../core/access/actor.ts';
 import { createCore, type Core } from '../core/index.ts';
 
 /**
- * The commands that open the data directory directly, no server needed (export, import, keys).
+ * The commands that open the data directory directly, no server needed (export, import, keys, reference, drift).
  * They run as the `cli` actor: the audit log records their changes as made from this machine's
  * command line. A server running on the same directory sees their changes at its next request
  * (SQLite WAL; keys are read per request).

@@ -18,6 +18,7 @@ interface ServeOptions {
   insecureHttp: boolean;
   strict: boolean;
   allowHost: string[];
+  monitoring: boolean;
   grpcPort?: number;
 }
 
@@ -39,6 +40,7 @@ export function addServeCommand(program: Command): void {
     .option('--strict', 'requests without a credential reach only health, also on loopback', false)
     .option('--allow-host <name>', 'another name this machine is reached by (certificate and Host check); repeat for several', (v: string, all: string[]) => [...all, v], [])
     .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--no-monitoring', 'do not aggregate serving health, quality and drift (what was aggregated stays readable)')
     .option('--grpc-port <port>', 'also serve Open Inference v2 over gRPC on this port of the same host (off by default; 0 = any free port); the same credentials as HTTP', port);
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
@@ -52,6 +54,7 @@ export function addServeCommand(program: Command): void {
       strict: options.strict,
       allowHosts: options.allowHost,
       seed: options.seed,
+      ...(options.monitoring ? {} : { monitoring: { enabled: false } }),
       serving: servingFlags(options),
       ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort })
     });

@@ -1,5 +1,6 @@
 import type { AccessSettings } from './access/access-settings.ts';
 import type { ApiKeyRecord } from './access/api-keys.ts';
+import type { ReferenceSummary } from '../contract/monitoring.ts';
 import type { ImportResult } from './bundle/import.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
 import type { MetadataChange } from './registry/metadata.ts';
@@ -55,6 +56,10 @@ export interface CoreEventMap {
   'requests.logged': { rows: readonly RequestRow[]; ids: readonly number[] };
   /** ground truth stored for a logged request (not when it is cleared) */
   'feedback.recorded': { request: LoggedRequest };
+  /** a logged request's ground truth was cleared */
+  'feedback.cleared': { request: LoggedRequest };
+  /** an algorithm version got a new reference profile (the previous one, if any, retired) */
+  'reference.changed': { algorithmId: number; reference: ReferenceSummary };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
   /**

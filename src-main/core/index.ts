@@ -12,6 +12,7 @@ import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { Metrics } from './monitoring/metrics.ts';
+import { Monitoring, type MonitoringOptions } from './monitoring/monitoring.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { ensureRegistryId } from './registry/identity.ts';
@@ -56,6 +57,8 @@ export interface CoreConfig {
   serving?: ServingSettingsFile;
   /** `serve --strict`: requests without a credential reach only health, whatever access.json says */
   strict?: boolean;
+  /** serving health, quality and drift aggregates (on unless `enabled: false`) */
+  monitoring?: MonitoringOptions;
   /** how long a write waits, without blocking, for another connection's lock before 503 (default 2000 ms) */
   lockWaitMs?: number;
   /** strings the log must never contain (the admin token); keys shaped like `mdk_…` are always removed */
@@ -87,6 +90,8 @@ export interface Core {
   readonly audit: AuditLog;
   /** the access switches (access.json): LAN mode at the next start, strict at once */
   readonly access: AccessSettingsService;
+  /** serving health and quality over time, reference profiles and drift (monitoring/monitoring.ts) */
+  readonly monitoring: Monitoring;
   /** the structured log: <dataDir>/logs/modeldesk.log (JSON lines), warnings and errors also on stderr */
   readonly log: Logger;
   /** storage faults still present, and whether each model can serve (health and readiness) */
@@ -174,6 +179,36 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   );
   const audit = new AuditLog(database.db, writes);
   const access = new AccessSettingsService(config.dataDir, config.strict ?? false, events);
+  const monitoring = new Monitoring(
+    {
+      db: database.db,
+      sqlite: database.sqlite,
+      writes,
+      registry,
+      events,
+      metrics,
+      flushRefusals: () => {
+        try {
+          refusals.flush();
+        } catch {
+          // the database is busy: the counts stay in memory for the next flush, the series shows those stored
+        }
+      },
+      log,
+      // reference files are scored by the version's own session, outside the batcher (no serving metrics)
+      lease: (algorithm) => {
+        const session = pool.acquire(algorithm);
+        return {
+          model: session.model,
+          release: () => {
+            session.release();
+            if (algorithm.currentStatus === 'archived') void pool.retire(algorithm.id);
+          }
+        };
+      }
+    },
+    config.monitoring
+  );
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -221,6 +256,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     keys,
     audit,
     access,
+    monitoring,
     log,
     health,
     writes,
@@ -235,6 +271,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await pool.closeAll();
       await writer.close();
       await keys.flush();
+      await monitoring.close();
       refusals.close();
       await checkpointer.close();
       database.close();

@@ -198,6 +198,7 @@ function buildMenu(server: RunningServer, currentWindow: () => BrowserWindow | u
         { label: 'Playground', accelerator: 'CmdOrCtrl+2', click: go('#/playground') },
         { label: 'Requests', accelerator: 'CmdOrCtrl+3', click: go('#/requests') },
         { label: 'A/B Tests', accelerator: 'CmdOrCtrl+4', click: go('#/abtests') },
+        { label: 'Monitoring', accelerator: 'CmdOrCtrl+6', click: go('#/monitoring') },
         { label: 'Server', accelerator: 'CmdOrCtrl+5', click: go('#/server') },
         { label: 'Audit Log', accelerator: 'CmdOrCtrl+6', click: go('#/audit') },
         { type: 'separator' },

@@ -10,6 +10,8 @@ const promtool = spawnSync('promtool', ['--version']).status === 0;
 describe('/metrics after traffic', () => {
   let server: TestServer;
   let text: string;
+  /** a scrape once drift has been computed (monitoring's gauges present) */
+  let driftText: string;
   beforeAll(async () => {
     server = await startTestServer();
     const predict = (json: unknown, headers: Record<string, string> = {}) => server.request('/api/v1/income_classifier/predict', { method: 'POST', json, headers });
@@ -31,13 +33,32 @@ describe('/metrics after traffic', () => {
     expect((await predict(tutorialRecord, { authorization: `Bearer ${reader}` })).status).toBe(403);
     expect((await predict(tutorialRecord, { authorization: 'Bearer not-a-credential' })).status).toBe(401);
     text = await (await server.request('/metrics')).text();
+    // drift (issue 15): a reference profile from this traffic, more of it, counted
+    const reference = await server.json('/api/v1/monitoring/references/from-requests', { method: 'POST', admin: true, json: { algorithm: 1, window: '1h' } });
+    expect(reference.status, JSON.stringify(reference.body)).toBe(201);
+    await predict(Array.from({ length: 250 }, () => tutorialRecord), { 'x-client-key': 'drift' });
+    await server.core.monitoring.flush();
+    driftText = await (await server.request('/metrics')).text();
   });
   afterAll(() => server.stop());
 
-  it.skipIf(!promtool)('passes promtool check metrics without a single remark', () => {
-    const checked = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
-    expect(checked.status).toBe(0);
+  it.skipIf(!promtool)('passes promtool check metrics without a single remark, before and after drift was computed', () => {
+    for (const scrape of [text, driftText]) {
+      const checked = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
+      expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
+      expect(checked.status).toBe(0);
+    }
+  });
+
+  it('has the drift gauges once a version has a reference profile, labelled like the model series', () => {
+    expect(text).not.toContain('modeldesk_dataset_drift_verdict{');
+    const rf = 'endpoint="income_classifier",algorithm="random forest",version="0.0.1"';
+    for (const family of ['modeldesk_drift_score', 'modeldesk_drift_verdict', 'modeldesk_dataset_drift_verdict', 'modeldesk_prediction_drift_verdict', 'modeldesk_dataset_drifted_share']) {
+      expect(driftText).toContain(`# TYPE ${family} gauge`);
+    }
+    expect(driftText).toMatch(new RegExp(`modeldesk_dataset_drift_verdict\\{${rf}\\} (-1|0|1|2)\n`));
+    expect(driftText).toMatch(new RegExp(`modeldesk_drift_verdict\\{${rf},feature="age",role="input"\\} (-1|0|1|2)\n`));
+    expect(driftText).toMatch(new RegExp(`modeldesk_prediction_drift_verdict\\{${rf}\\} (-1|0|1|2)\n`));
   });
 
   it('counts requests once each, by outcome, and failures by reason, refusals included', () => {

@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
+import { adultRows, fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 import { answerProblems, declarationProblem, operationFor, operationsOf, type Answer, type OpenApiDocument, type Operation } from '../../test/helpers/openapi-walk.ts';
 import { rawRequest } from '../../test/helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
@@ -35,6 +35,14 @@ const incomeTensors = () => {
 };
 const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 const { age: _age, ...withoutAge } = tutorialRecord as Record<string, unknown>;
+/** a training file for the income models (monitoring reference) */
+const trainingForm = () => {
+  const rows = adultRows(300);
+  const columns = Object.keys(rows[0]!.record);
+  const form = new FormData();
+  form.set('file', new Blob([[columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n')]), 'train.csv');
+  return form;
+};
 
 /** Valid requests first for each operation, then invalid ones; in order (later steps use what earlier ones made). */
 interface WalkContext {
@@ -46,6 +54,9 @@ interface WalkContext {
   platformExport: string;
   /** API keys made by the walk: a predict key limited to one endpoint and one request a minute */
   predictKey: { id: number; key: string };
+  /** a reference profile (monitoring) and its document */
+  referenceId: number;
+  profile: unknown;
 }
 
 function steps(ctx: WalkContext): (() => Step)[] {
@@ -109,6 +120,26 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'PATCH /api/v1/mlrequests/{id}', path: `/api/v1/mlrequests/${ctx.requestId}`, init: { method: 'PATCH', ...form({ feedback: '>50K' }) }, status: 200 }),
     () => ({ op: 'GET /api/v1/refusals', path: '/api/v1/refusals?endpoint=income_classifier', init: { admin }, status: 200 }),
     () => ({ op: 'GET /api/v1/refusals', path: '/api/v1/refusals?from=yesterday', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?endpoint=income_classifier&window=1h', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?window=1h', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?endpoint=nope', init: { admin }, status: 404 }),
+    () => ({ op: 'GET /api/v1/monitoring/status', path: '/api/v1/monitoring/status', init: { admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=1&created_by=walk', init: { method: 'POST', admin, body: trainingForm() }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=one', init: { method: 'POST', admin, body: trainingForm() }, status: 400 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=999', init: { method: 'POST', admin, body: trainingForm() }, status: 404 }),
+    () => ({ op: 'GET /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=1', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/references', path: '/api/v1/monitoring/references', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/references/{id}', path: `/api/v1/monitoring/references/${ctx.referenceId}`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/references/{id}', path: '/api/v1/monitoring/references/999', init: { admin }, status: 404 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-requests', path: '/api/v1/monitoring/references/from-requests', init: { method: 'POST', admin, json: { algorithm: 1, window: '1h', created_by: 'walk' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-requests', path: '/api/v1/monitoring/references/from-requests', init: { method: 'POST', admin, json: { algorithm: 1, window: 'soon' } }, status: 400 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-profile', path: '/api/v1/monitoring/references/from-profile', init: { method: 'POST', admin, json: { algorithm: 1, profile: ctx.profile } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-profile', path: '/api/v1/monitoring/references/from-profile', init: { method: 'POST', admin, json: { algorithm: 1, profile: { profile_version: 1 } } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/drift', path: '/api/v1/monitoring/drift?endpoint=income_classifier&window=24h', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/drift', path: '/api/v1/monitoring/drift?endpoint=income_classifier&window=often', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: '/api/v1/monitoring/histogram?algorithm=1&column=age', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: '/api/v1/monitoring/histogram?algorithm=1&column=shoe_size', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: `/api/v1/monitoring/histogram?algorithm=${ctx.algorithmId}&column=age`, init: { admin }, status: 404 }),
     () => ({ op: 'GET /api/v1/abtests', path: '/api/v1/abtests', status: 200 }),
     () => ({ op: 'POST /api/v1/abtests', path: '/api/v1/abtests', init: { method: 'POST', admin, json: { title: 'walk', created_by: 'walk', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 } }, status: 201 }),
     () => ({ op: 'POST /api/v1/abtests', path: '/api/v1/abtests', init: { method: 'POST', admin, json: { title: 'again', created_by: 'walk', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 } }, status: 409 }),
@@ -204,7 +235,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('answers every step as it declares: a valid request and cheap invalid ones per operation', async () => {
-    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '', predictKey: { id: 0, key: '' } };
+    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '', predictKey: { id: 0, key: '' }, referenceId: 0, profile: null };
     const problems: string[] = [];
     for (const make of steps(ctx)) {
       const step = make();
@@ -223,6 +254,8 @@ describe('the OpenAPI document', () => {
       if (step.op === 'GET /api/v1/registry/export') ctx.bundle = answer.body;
       if (step.op === 'POST /api/v1/registry/export/platforms' && answer.status === 201) ctx.platformExport = json.name;
       if (step.op === 'POST /api/v1/keys' && answer.status === 201) ctx.predictKey = { id: json.id, key: json.key };
+      if (step.op === 'POST /api/v1/monitoring/references' && answer.status === 201) ctx.referenceId = json.id;
+      if (step.op === 'GET /api/v1/monitoring/references/{id}' && answer.status === 200) ctx.profile = json.profile;
     }
     expect(problems).toEqual([]);
   });
@@ -247,7 +280,7 @@ describe('the OpenAPI document', () => {
 
   it('has a valid example in the walk for every operation (a route added without one is named here)', () => {
     const walked = new Set(
-      steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x', predictKey: { id: 1, key: 'x' } })
+      steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x', predictKey: { id: 1, key: 'x' }, referenceId: 1, profile: {} })
         .map((make) => make())
         .filter((s) => s.status < 300)
         .map((s) => s.op)

@@ -9,6 +9,7 @@ import { readAccessFile } from '../core/access/access-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
 import { isLoopback, machineNames, urlHost } from './access/hosts.ts';
 import { CredentialReader } from './access/credentials.ts';
+import type { MonitoringOptions } from '../core/monitoring/monitoring.ts';
 import { buildServer } from './app.ts';
 import { startOipGrpcServer, type OipGrpcServer } from './grpc/oip-grpc.ts';
 import type { ServerIdentity } from './routes/access-routes.ts';
@@ -55,6 +56,8 @@ export interface StartServerOptions {
    * Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when
    * absent. It takes the HTTP server's credentials and mode, and its certificate when it has one.
    */
+  /** monitoring aggregates (`serve --no-monitoring`: enabled false) */
+  monitoring?: MonitoringOptions;
   grpcPort?: number;
   /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
   lockWaitMs?: number;
@@ -120,6 +123,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
     ...(options.strict ? { strict: true } : {}),
+    ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
     ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
     // never in the log: the admin token (API key secrets, `mdk_…`, are removed by their pattern)
     secrets: [token],

@@ -8,6 +8,7 @@ import {
   RequestStatusSchema,
   TaskSchema
 } from '../../contract/enums.ts';
+import { ReferenceProfile } from '../monitoring/drift/profile-schema.ts';
 
 /**
  * The bundle manifest (docs/BUNDLE.md). This TypeBox module is the source of truth; the
@@ -188,6 +189,18 @@ export const ManifestAuditEntry = Type.Object(
   { additionalProperties: false }
 );
 
+export const ManifestReferenceProfile = Type.Object(
+  {
+    algorithm: AlgorithmRef,
+    source: Type.String(),
+    description: text,
+    created_by: text,
+    created_at: timestamp,
+    profile: ReferenceProfile
+  },
+  { additionalProperties: false, description: 'an algorithm\'s active reference profile for drift (issue 15)' }
+);
+
 export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
@@ -203,7 +216,9 @@ export const Manifest = Type.Object(
     metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange)),
     audit: Type.Optional(
       Type.Array(ManifestAuditEntry, { description: 'the audit log at export (of the exported endpoints when some were chosen), oldest first' })
-    )
+    ),
+    /** optional: bundles of ModelDesk versions before monitoring have none */
+    reference_profiles: Type.Optional(Type.Array(ManifestReferenceProfile))
   },
   { additionalProperties: false }
 );
@@ -250,6 +265,7 @@ export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
 export type ManifestMetadataChange = Static<typeof ManifestMetadataChange>;
 export type ManifestAuditEntry = Static<typeof ManifestAuditEntry>;
+export type ManifestReferenceProfile = Static<typeof ManifestReferenceProfile>;
 export type RequestLine = Static<typeof RequestLine>;
 export type RequestOrigin = NonNullable<RequestLine['origin']>;
 

@@ -13,6 +13,7 @@ import {
   type ManifestAbTest,
   type RequestLine
 } from './manifest-schema.ts';
+import { exportProfiles } from './reference-profiles.ts';
 
 export const appVersion: string = packageJson.version;
 
@@ -120,7 +121,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           action: r.action,
           endpoint: r.endpoint,
           summary: r.summary
-        }))
+        })),
+        reference_profiles: exportProfiles(tx, refOf)
       }
     };
   });

@@ -86,6 +86,7 @@ export class RequestLog {
     );
     if (!updated) throw notFound(`request ${id} not found`);
     if (feedback) this.events.emit('feedback.recorded', { request: updated });
+    else this.events.emit('feedback.cleared', { request: updated });
     return updated;
   }
 }

@@ -35,6 +35,9 @@ export const IconRequests = (p: IconProps) => (
 export const IconAbTest = (p: IconProps) => (
   <Icon {...p}><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></Icon>
 );
+export const IconMonitoring = (p: IconProps) => (
+  <Icon {...p}><path d="M3 12h4l3-8 4 16 3-8h4" /></Icon>
+);
 export const IconServer = (p: IconProps) => (
   <Icon {...p}><rect x="3" y="4" width="18" height="7" rx="2" /><rect x="3" y="13" width="18" height="7" rx="2" /><path d="M7 7.5h.01M7 16.5h.01" /></Icon>
 );
