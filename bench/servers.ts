@@ -108,6 +108,8 @@ export interface ModelDeskStart {
   keepData?: boolean;
   /** more `serve` flags (the jobs benchmark: --job-input-dir, --job-workers) */
   extraArgs?: string[];
+  /** false: --no-monitoring (bench/monitoring.bench.ts compares both) */
+  monitoring?: boolean;
 }
 
 export async function startModelDesk(options: ModelDeskStart = {}): Promise<ServerProcess> {
@@ -118,6 +120,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
   if (options.workerThreads) args.push('--worker-threads');
   args.push(...(options.extraArgs ?? []));
+  if (options.monitoring === false) args.push('--no-monitoring');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
 }
 
