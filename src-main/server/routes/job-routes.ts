@@ -15,15 +15,15 @@ import { storageErrorResponses } from '../error-handler.ts';
 import { countJobRefusals, nameJobEndpoint } from './job-refusals.ts';
 import { predictRequestOf, readPathBody, readUploadJob } from './job-upload.ts';
 
-const admin = { config: { admin: true } } as const;
 /** a request for predictions: a refusal (4xx) is counted with the refused predictions */
-const jobRequest = { config: { admin: true, jobRequest: true } } as const;
+const jobRequest = { config: { jobRequest: true } } as const;
 const tags = ['jobs'];
-const security = [{ bearer: [] }];
 
 /**
  * Batch prediction jobs and replays (issue #16): create (an upload, a file on this machine, or
- * the request log), watch (poll or server-sent events), cancel, download. Admin only.
+ * the request log), watch (poll or server-sent events), cancel, download. Who may call each is
+ * in access/route-table.ts: creating and cancelling need admin (a job may read a file on this
+ * machine); watching and downloading need read, as the request log does.
  */
 export const jobRoutes =
   (core: Core, tickets: DownloadTickets): FastifyPluginAsyncTypebox =>
@@ -40,7 +40,6 @@ export const jobRoutes =
         validatorCompiler: () => () => true,
         schema: {
           tags,
-          security,
           description:
             'Starts a batch prediction job (202; it runs in the background, one job at a time, on the job worker threads). ' +
             'Send the input as a multipart "file" part (CSV with a header row, or JSON Lines) with the fields below, or a JSON body ' +
@@ -82,7 +81,6 @@ export const jobRoutes =
         ...jobRequest,
         schema: {
           tags,
-          security,
           description:
             'Replays the requests an endpoint answered (the last N, or those logged from/to) against one of its versions, as a job (202). ' +
             'Its report: agreement with the answers given, per answering model (an A/B arm counts its own requests), and on requests with ' +
@@ -107,17 +105,15 @@ export const jobRoutes =
 
     app.get(
       '/jobs',
-      { ...admin, schema: { tags, security, description: 'Jobs and replays, newest first (the last 200).', response: { 200: JobListBody, 401: ErrorBody } } },
+      { schema: { tags, description: 'Jobs and replays, newest first (the last 200).', response: { 200: JobListBody, 401: ErrorBody } } },
       async () => core.jobs.list().map(view)
     );
 
     app.get(
       '/jobs/:id',
       {
-        ...admin,
         schema: {
           tags,
-          security,
           description: 'One job: state, counts, rows per second and time left while it runs, the failed rows, a replay\'s report.',
           params: JobIdParams,
           response: { 200: JobBody, 401: ErrorBody, 404: ErrorBody }
@@ -129,10 +125,8 @@ export const jobRoutes =
     app.delete(
       '/jobs/:id',
       {
-        ...admin,
         schema: {
           tags,
-          security,
           description:
             'Cancels a queued or running job. A running job finishes the chunks it handed out and keeps what it finished: its result holds ' +
             'those rows and its message says so. A finished job cannot be cancelled (409).',
@@ -147,11 +141,9 @@ export const jobRoutes =
       app.get(
         `/jobs/:id/${which}`,
         {
-          config: { admin: true, ticket: true },
           schema: {
             tags,
-            security,
-            description:
+              description:
               which === 'result'
                 ? "A finished job's result: the input's columns, the prediction columns and error, in input order (a cancelled job's: the rows it finished)."
                 : "The rows a finished job could not score: their row number (1 = the first after the header), the input and why.",
@@ -175,10 +167,8 @@ export const jobRoutes =
     app.post(
       '/jobs/:id/tickets',
       {
-        ...admin,
         schema: {
           tags,
-          security,
           description: "A one-time link (a minute) for a browser download of a finished job's result or error rows.",
           params: JobIdParams,
           body: JobTicketRequest,
@@ -195,10 +185,8 @@ export const jobRoutes =
     app.get(
       '/jobs/:id/events',
       {
-        ...admin,
         schema: {
           tags,
-          security,
           description:
             'Progress as server-sent events: a `progress` event (the job, as GET /jobs/{id}) each half second while it changes, ' +
             'and an `end` event with the finished job, after which the stream closes.',
