@@ -1,5 +1,6 @@
 import type { ModelOptions, ModelSignature } from '../inference/index.ts';
 import type { Algorithm } from '../registry/types.ts';
+import { registeredModelOptions } from '../serving/model-pool.ts';
 import type { JobWorker, JobWorkerPool } from './job-workers.ts';
 
 /** The bytes and options a worker loads a model from. */
@@ -15,16 +16,7 @@ export interface WorkerModel {
  * answer identical whatever batch it ran in.
  */
 export function workerModelOptions(algorithm: Algorithm): ModelOptions {
-  return {
-    featureNames: algorithm.featureNames,
-    positiveClass: algorithm.positiveClass,
-    threshold: algorithm.threshold,
-    classes: algorithm.classes,
-    outputKind: algorithm.outputKind,
-    handlesMissing: algorithm.handlesMissing,
-    intraOpThreads: 1,
-    allowSpinning: false
-  };
+  return { ...registeredModelOptions(algorithm), intraOpThreads: 1, allowSpinning: false };
 }
 
 /**
