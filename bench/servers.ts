@@ -33,7 +33,10 @@ function startChild(
   dataDir: string | null,
   removeData: boolean
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // MODELDESK_BENCH_CLI: a bundled CLI (node runs it without tsx), for machines with no dev install
+  const bundled = process.env.MODELDESK_BENCH_CLI;
+  const command = bundled && args[0] === 'src-main/cli/main.ts' ? [bundled, ...args.slice(1)] : ['--import', 'tsx', ...args];
+  const child = spawn(process.execPath, command, {
     cwd: repoRoot,
     env: { ...process.env, MODELDESK_ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -103,6 +106,8 @@ export interface ModelDeskStart {
   workerThreads?: boolean;
   /** keep the data directory (the durability check reads it after kill -9) */
   keepData?: boolean;
+  /** more `serve` flags (the jobs benchmark: --job-input-dir, --job-workers) */
+  extraArgs?: string[];
   /** false: --no-monitoring (bench/monitoring.bench.ts compares both) */
   monitoring?: boolean;
 }
@@ -114,6 +119,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
   if (options.workerThreads) args.push('--worker-threads');
+  args.push(...(options.extraArgs ?? []));
   if (options.monitoring === false) args.push('--no-monitoring');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
 }

@@ -68,6 +68,18 @@ export const servingSettings = {
     appliesAt: 'restart',
     perAlgorithm: false
   },
+  job_worker_threads: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 256,
+    default: 0,
+    label: 'Batch job worker threads',
+    help: 'Worker threads a batch job or replay runs on, each holding its own copy of the model; 0 = one per core but one (the serving thread keeps a core for the online API)',
+    cliFlag: '--job-workers',
+    cliValue: '<n>',
+    appliesAt: 'live',
+    perAlgorithm: false
+  },
   max_batch_size: {
     type: 'integer',
     minimum: 1,
