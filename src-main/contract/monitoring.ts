@@ -17,8 +17,11 @@ export const driftVerdictValues = ['not_enough_data', 'no_drift', 'warning', 'dr
 export const DriftVerdictSchema = Type.Enum(driftVerdictValues);
 export type DriftVerdictValue = (typeof driftVerdictValues)[number];
 
-/** Where a reference profile came from: a training file, a range of the version's own log, a profile sent as JSON, a registry bundle. */
-export const referenceSourceValues = ['file', 'requests', 'json', 'bundle'] as const;
+/**
+ * Where a reference profile came from: a training file, a range of the version's own log, a
+ * profile sent as JSON, a registry bundle, or the rows a batch job scored (issue #16).
+ */
+export const referenceSourceValues = ['file', 'requests', 'json', 'bundle', 'job'] as const;
 export type ReferenceSource = (typeof referenceSourceValues)[number];
 
 export const MonitoringQuery = Type.Object({
@@ -129,6 +132,12 @@ export const ReferenceSummary = Type.Object({
   created_at: Type.String()
 });
 
+export const FromJobBody = Type.Object({
+  job: Type.Integer({ minimum: 1, description: 'a completed batch prediction job: its input rows become the reference' }),
+  algorithm: Type.Optional(Type.Integer({ minimum: 1, description: 'the version to set it for; default (and it must be a version of the same endpoint): the version the job scored' })),
+  created_by: Type.Optional(Type.String({ maxLength: 128 }))
+});
+
 export const FromRequestsBody = Type.Object({
   algorithm: Type.Integer({ minimum: 1 }),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'start of the range (inclusive)' })),
@@ -236,3 +245,4 @@ export type DriftColumn = Static<typeof DriftColumn>;
 export type HistogramBody = Static<typeof HistogramBody>;
 export type AlgorithmHealthBody = Static<typeof AlgorithmHealthBody>;
 export type FromRequestsBody = Static<typeof FromRequestsBody>;
+export type FromJobBody = Static<typeof FromJobBody>;

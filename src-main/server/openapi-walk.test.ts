@@ -199,6 +199,12 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'POST /api/v1/jobs/{id}/tickets', path: `/api/v1/jobs/${ctx.jobId}/tickets`, init: { method: 'POST', admin, json: { file: 'result' } }, status: 201 }),
     () => ({ op: 'POST /api/v1/jobs/{id}/tickets', path: `/api/v1/jobs/${ctx.jobId}/tickets`, init: { method: 'POST', admin, json: { file: 'input' } }, status: 400 }),
     () => ({ op: 'DELETE /api/v1/jobs/{id}', path: `/api/v1/jobs/${ctx.jobId}`, init: { method: 'DELETE', admin }, status: 409 }),
+    // the completed job's input as a drift reference; a replay has none; the iris version is another endpoint's
+    () => ({ op: 'POST /api/v1/monitoring/references/from-job', path: '/api/v1/monitoring/references/from-job', init: { method: 'POST', admin, json: { job: ctx.jobId, created_by: 'walk' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-job', path: '/api/v1/monitoring/references/from-job', init: { method: 'POST', admin, json: { job: ctx.replayId } }, status: 409 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-job', path: '/api/v1/monitoring/references/from-job', init: { method: 'POST', admin, json: { job: 999 } }, status: 404 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-job', path: '/api/v1/monitoring/references/from-job', init: { method: 'POST', admin, json: { job: ctx.jobId, algorithm: ctx.algorithmId } }, status: 400 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-job', path: '/api/v1/monitoring/references/from-job', init: { method: 'POST', admin, json: { job: 'last' } }, status: 400 }),
     // access control (issue 17): keys, the audit log, the access switches, the local CA
     () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'predict', endpoints: ['income_classifier'], rate_limit: 1 / 60 } }, status: 201 }),
     () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'read' } }, status: 409 }),

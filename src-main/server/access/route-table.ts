@@ -144,6 +144,7 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/monitoring/references': admin,
   'POST /api/v1/monitoring/references/from-requests': admin,
   'POST /api/v1/monitoring/references/from-profile': admin,
+  'POST /api/v1/monitoring/references/from-job': admin,
   'PUT /api/v1/serving': admin,
   'PATCH /api/v1/serving': admin,
   'PATCH /api/v1/access': admin,

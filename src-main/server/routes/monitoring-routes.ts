@@ -5,6 +5,7 @@ import { ErrorBody } from '../../contract/classic.ts';
 import {
   AlgorithmHealthBody,
   DriftReportBody,
+  FromJobBody,
   FromRequestsBody,
   HealthSeries,
   HistogramBody,
@@ -14,6 +15,7 @@ import {
 } from '../../contract/monitoring.ts';
 import { invalidInput } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
+import { referenceFromJob } from '../../core/job-reference.ts';
 import { ReferenceProfile } from '../../core/monitoring/drift/index.ts';
 import { parseDuration } from '../../core/monitoring/time.ts';
 import { storageErrorResponses } from '../error-handler.ts';
@@ -166,6 +168,29 @@ export const monitoringRoutes =
           range = { from: iso(from, 'from'), to: to === undefined ? new Date(now + 1).toISOString() : iso(to, 'to') };
         }
         return reply.code(201).send(await monitoring.references.fromRequests(algorithm, range, created_by ?? ''));
+      }
+    );
+
+    app.post(
+      '/monitoring/references/from-job',
+      {
+        schema: {
+          tags,
+          description:
+            'Sets a version\'s reference profile from the input of a completed batch prediction job (default: for the version the job scored; `algorithm` may name another version of the same endpoint). ' +
+            'The rows are profiled as an uploaded training file is, read from the job\'s result (which holds every input row as written); rows the job could not score are left out. ' +
+            '404: no such job or algorithm; 409: a replay (no input file), a job that has not completed, or one whose result file is gone or changed.',
+          body: FromJobBody,
+          response: { 201: ReferenceSummary, ...errors, 409: ErrorBody, ...storageErrorResponses }
+        }
+      },
+      async (request, reply) => {
+        const { job, algorithm, created_by } = request.body;
+        const summary = await referenceFromJob(
+          { jobs: core.jobs, references: monitoring.references, registry: core.registry },
+          { job, ...(algorithm === undefined ? {} : { algorithm }), createdBy: created_by ?? '' }
+        );
+        return reply.code(201).send(summary);
       }
     );
 

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   AlgorithmHealthBody,
   DriftReportBody,
+  FromJobBody,
   FromRequestsBody,
   HealthSeries,
   HistogramBody,
@@ -82,6 +83,23 @@ export function useReferenceFromRequests() {
   const invalidate = useInvalidateMonitoring();
   return useMutation({
     mutationFn: (body: FromRequestsBody) => api<ReferenceSummary>('/monitoring/references/from-requests', { method: 'POST', json: body }),
+    onSuccess: invalidate
+  });
+}
+
+/** A version's reference profiles, the active one first (only fetched while `enabled`). */
+export const useReferences = (algorithm: number, enabled = true) =>
+  useQuery({
+    queryKey: ['monitoring', 'references', algorithm] as const,
+    queryFn: ({ signal }) => api<ReferenceSummary[]>('/monitoring/references', { query: { algorithm }, signal }),
+    enabled
+  });
+
+/** Sets a version's reference profile from the input rows of a completed batch job. */
+export function useReferenceFromJob() {
+  const invalidate = useInvalidateMonitoring();
+  return useMutation({
+    mutationFn: (body: FromJobBody) => api<ReferenceSummary>('/monitoring/references/from-job', { method: 'POST', json: body }),
     onSuccess: invalidate
   });
 }

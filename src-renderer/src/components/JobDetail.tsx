@@ -5,6 +5,7 @@ import { formatBytes, formatDateTime } from '../lib/format.ts';
 import { formatCount, formatDuration, isActive, jobInputLabel, jobStateColor, jobStateLabel } from '../lib/jobs.ts';
 import { href } from '../lib/router.ts';
 import { IconDownload } from './icons.tsx';
+import { JobReferenceAction } from './JobReferenceAction.tsx';
 import { QueryState } from './QueryState.tsx';
 import { ReplayReport } from './ReplayReport.tsx';
 
@@ -88,6 +89,7 @@ function Outcome({ job }: { job: JobView }) {
             <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => download.mutate({ id: job.id, file: 'errors' })} disabled={job.rows_failed === 0} data-testid="job-download-errors">
               Error rows ({formatCount(job.rows_failed)})
             </Button>
+            {job.kind === 'predict' && job.state === 'completed' && <JobReferenceAction job={job} />}
           </Group>
         )}
         {download.error && <Text c="red" size="sm">{errorMessage(download.error)}</Text>}

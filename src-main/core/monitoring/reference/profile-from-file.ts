@@ -21,7 +21,12 @@ export interface FileProfile {
   scored: number;
   /** file columns that are not model features (e.g. the training target), ignored */
   ignoredColumns: string[];
+  /** rows the caller's `skip` left out */
+  skipped: number;
 }
+
+/** Rows a file's writer marked as not part of the data (a job's rows it could not score). */
+export type SkipRecord = (record: Record<string, unknown>) => boolean;
 
 /**
  * The reference profile of an algorithm version from its training file. Every row is validated
@@ -37,7 +42,8 @@ export async function profileFromFile(
   algorithm: Algorithm,
   model: OnnxModel,
   name: string,
-  source: AsyncIterable<Uint8Array>
+  source: AsyncIterable<Uint8Array>,
+  skip?: SkipRecord
 ): Promise<FileProfile> {
   const columns = monitoredColumns(algorithm);
   if (columns.noFeatures) {
@@ -61,7 +67,12 @@ export async function profileFromFile(
   const sample = new Reservoir<ValidRecord>(SCORED_ROWS);
 
   let read = 0;
+  let skipped = 0;
   for await (const { record, at } of file.records()) {
+    if (skip?.(record)) {
+      skipped += 1;
+      continue;
+    }
     for (const key of numericKeys) if (typeof record[key] === 'string' && (record[key] as string).trim() === '') record[key] = null;
     const valid = within(at, () => model.validate(record));
     within(at, () => features.add(columns.readRecord(record)));
@@ -77,7 +88,8 @@ export async function profileFromFile(
     await yieldToServing();
   }
   const profile = { ...features.finish(), predictions: outputs.finish().predictions };
-  return { profile, rows: features.rowCount, scored: scored.length, ignoredColumns: header.filter((h) => !columns.features.some((f) => find(f.name) === h)) };
+  const ignoredColumns = header.filter((h) => !columns.features.some((f) => find(f.name) === h));
+  return { profile, rows: features.rowCount, scored: scored.length, ignoredColumns, skipped };
 }
 
 /** Runs `check`, prefixing a 400 with the row it is about. */

@@ -12,10 +12,24 @@ import type { Algorithm } from '../../registry/types.ts';
 import type { WriteGate } from '../../storage/write-gate.ts';
 import { monitoredColumns } from '../columns.ts';
 import { parseProfile, type ReferenceProfile } from '../drift/index.ts';
-import { profileFromFile } from './profile-from-file.ts';
+import { profileFromFile, type SkipRecord } from './profile-from-file.ts';
 import { profileFromRequests, type LogRange } from './profile-from-requests.ts';
 
 type Row = typeof referenceProfiles.$inferSelect;
+
+/**
+ * A file that is not an uploaded training file (a job's result, issue #16): its source, what the
+ * description calls it, the columns its writer added (not listed as unused), rows to leave out,
+ * and a last check of the rows read before anything is stored.
+ */
+export interface FileOrigin {
+  source: ReferenceSource;
+  title: string;
+  addedColumns: readonly string[];
+  skip?: { record: SkipRecord; what: string };
+  /** throws when the file is not what it should be (rows read, skipped ones included) */
+  verify?: (rowsRead: number) => void;
+}
 
 /** A model to score a reference file with, and the hand-back once done. */
 export type ModelLease = (algorithm: Algorithm) => { model: Promise<OnnxModel>; release(): void };
@@ -67,18 +81,22 @@ export class References {
   }
 
   /** From a training file (CSV or JSON Lines), every row scored by the version's model. */
-  async fromFile(algorithmId: number, name: string, source: AsyncIterable<Uint8Array>, createdBy = ''): Promise<ReferenceSummary> {
+  async fromFile(algorithmId: number, name: string, source: AsyncIterable<Uint8Array>, createdBy = '', origin?: FileOrigin): Promise<ReferenceSummary> {
     const algorithm = this.algorithm(algorithmId);
     const { model, release } = this.lease(algorithm);
     let built;
     try {
-      built = await profileFromFile(algorithm, await model, name, source);
+      built = await profileFromFile(algorithm, await model, name, source, origin?.skip?.record);
     } finally {
       release();
     }
     const sampled = built.scored < built.rows && built.profile.predictions.length ? `, predictions from ${built.scored} of them` : '';
-    const ignored = built.ignoredColumns.length ? `; columns not used: ${built.ignoredColumns.join(', ')}` : '';
-    return this.store(algorithm, built.profile, 'file', `${name || 'uploaded file'} (${built.rows} rows${sampled}${ignored})`, createdBy);
+    const unused = built.ignoredColumns.filter((c) => !origin?.addedColumns.includes(c));
+    const ignored = unused.length ? `; columns not used: ${unused.join(', ')}` : '';
+    origin?.verify?.(built.rows + built.skipped);
+    const left = built.skipped && origin?.skip ? `; ${built.skipped} ${origin.skip.what} left out` : '';
+    const description = `${origin?.title ?? (name || 'uploaded file')} (${built.rows} rows${sampled}${left}${ignored})`;
+    return this.store(algorithm, built.profile, origin?.source ?? 'file', description, createdBy);
   }
 
   /** From the version's own logged requests in a time range (the window ending now: re-baseline). */
