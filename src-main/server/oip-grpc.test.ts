@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
  * Open Inference Protocol's own proto (test/standards, verbatim), as a KServe or Triton gRPC
  * client would call it: typed contents and raw bytes, answers equal to the REST v2 path's.
  */
-const standardProto = join(repoRoot, 'test/standards/open-inference-protocol/open_inference_grpc.proto');
+const standardProto = join(repoRoot, 'test/standards/third_party/open-inference-protocol/open_inference_grpc.proto');
 type Unary = (request: object, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null, res: any) => void) => void;
 
 describe('Open Inference v2 over gRPC', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../fixtures/index.ts';
 import { loadProto, parseTextFormat } from './pbtxt.ts';
 
-const root = loadProto(readFileSync(join(repoRoot, 'test/standards/triton-common/model_config.proto'), 'utf8'));
+const root = loadProto(readFileSync(join(repoRoot, 'test/standards/third_party/triton-common/model_config.proto'), 'utf8'));
 const parse = (text: string) => parseTextFormat(root, 'inference.ModelConfig', text);
 
 describe('parseTextFormat against model_config.proto', () => {

@@ -63,7 +63,7 @@ export interface TritonInferOptions {
   responseCompression?: 'gzip' | 'deflate';
 }
 
-/** tritonclient.http.InferenceServerClient (test/standards/tritonclient/http/_client.py). */
+/** tritonclient.http.InferenceServerClient (test/standards/third_party/tritonclient/http/_client.py). */
 export const tritonclient = {
   /** infer(): _client.py:1428-1484 with _utils.py:90-151, _infer_input.py:106-272, _requested_output.py:51-117 */
   infer(o: TritonInferOptions): HttpRequestSpec {
@@ -142,7 +142,7 @@ export interface KServeInferOptions {
   release?: 'v0.19' | 'v0.20';
 }
 
-/** KServe's InferenceRESTClient with RESTConfig(protocol="v2") (test/standards/kserve/inference_client.py). */
+/** KServe's InferenceRESTClient with RESTConfig(protocol="v2") (test/standards/third_party/kserve/inference_client.py). */
 export const kserve = {
   /** infer(): inference_client.py:477-505 with InferRequest.to_rest, protocol/infer_type.py:717-789 */
   infer(o: KServeInferOptions): HttpRequestSpec {

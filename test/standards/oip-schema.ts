@@ -9,7 +9,7 @@ import type { ClientResult } from './client-readers.ts';
  * Use: `expect(oipErrors('inference_response', body)).toEqual([])`.
  */
 
-const spec = parse(readFileSync(new URL('./open-inference-protocol/open_inference_rest.yaml', import.meta.url), 'utf8')) as {
+const spec = parse(readFileSync(new URL('./third_party/open-inference-protocol/open_inference_rest.yaml', import.meta.url), 'utf8')) as {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>;
   components: { schemas: Record<string, unknown> };
 };

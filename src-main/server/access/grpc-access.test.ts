@@ -9,7 +9,7 @@ import { startTestServer, testToken, type TestServer } from '../../../test/helpe
  * Open Inference v2 over gRPC takes the HTTP server's credentials, through the same route table
  * (issue 17 with issue 19 §4): each method answers as its HTTP twin would, in gRPC status codes.
  */
-const proto = join(repoRoot, 'test/standards/open-inference-protocol/open_inference_grpc.proto');
+const proto = join(repoRoot, 'test/standards/third_party/open-inference-protocol/open_inference_grpc.proto');
 const Service = (grpc.loadPackageDefinition(protoLoader.loadSync(proto, { keepCase: true, longs: Number, defaults: true, oneofs: true })) as any).inference
   .GRPCInferenceService as grpc.ServiceClientConstructor;
 type Client = grpc.Client & Record<string, (r: object, m: grpc.Metadata, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: any) => void) => void>;

@@ -12,7 +12,7 @@ import {
 
 /**
  * Triton's binary tensor data extension over HTTP/REST
- * (test/standards/triton-server/docs/protocol/extension_binary_data.md), which tritonclient.http
+ * (test/standards/third_party/triton-server/docs/protocol/extension_binary_data.md), which tritonclient.http
  * uses by default for numpy inputs and outputs, and KServe's client for `binary_data=True`:
  * the body is a JSON inference header of `Inference-Header-Content-Length` bytes followed by
  * each binary tensor's bytes, in the order the header lists them. Pure: a Buffer in, a plain

@@ -2,7 +2,7 @@ import { invalidInput } from '../../core/errors.ts';
 
 /**
  * One tensor's bytes ↔ its values, as Triton's binary tensor data extension lays them out
- * (test/standards/triton-server/docs/protocol/extension_binary_data.md): little-endian, row-major,
+ * (test/standards/third_party/triton-server/docs/protocol/extension_binary_data.md): little-endian, row-major,
  * no padding; BOOL is one byte 0/1; BYTES is each element as a 4-byte little-endian length
  * followed by its bytes. This is what numpy's `tobytes()` and tritonclient's
  * `serialize_byte_tensor` produce. Pure functions, no HTTP.

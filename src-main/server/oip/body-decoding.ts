@@ -5,7 +5,7 @@ import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 
 /**
  * Request bodies sent with `Content-Encoding` (RFC 9110 §8.4): tritonclient.http compresses
- * with `gzip` or `deflate` when asked (test/standards/tritonclient/http/_client.py, infer()).
+ * with `gzip` or `deflate` when asked (test/standards/third_party/tritonclient/http/_client.py, infer()).
  * The body size limit applies to the DECODED size: inflating stops as soon as the output
  * passes the limit (zlib's maxOutputLength), so a decompression bomb is a 413, never an
  * out-of-memory. Pure: a Buffer in, a Buffer out, no HTTP framework.

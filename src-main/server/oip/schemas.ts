@@ -3,7 +3,7 @@ import { oipDatatypes } from './binary-tensors.ts';
 
 /**
  * The Open Inference Protocol v2 REST shapes, as open_inference_rest.yaml and inference_rest.md
- * define them (test/standards/open-inference-protocol/), for validating requests and for
+ * define them (test/standards/third_party/open-inference-protocol/), for validating requests and for
  * /openapi.json. Tensor data may be nested to any depth; the schema names one level of nesting
  * and tensor-inputs.ts checks the rest. Parameter values are strings, numbers or booleans
  * (inference_rest.md §Parameters).

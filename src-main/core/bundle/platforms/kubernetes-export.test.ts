@@ -15,11 +15,11 @@ import { exportPlatforms, platformSources, type PlatformExportResult } from './i
 
 const standards = join(repoRoot, 'test', 'standards');
 const validators = [
-  crdValidator(join(standards, 'kserve-crd', 'serving.kserve.io_inferenceservices.yaml')),
-  crdValidator(join(standards, 'seldon-crd', 'mlops.seldon.io_models.yaml')),
-  crdValidator(join(standards, 'seldon-crd', 'mlops.seldon.io_experiments.yaml'))
+  crdValidator(join(standards, 'third_party', 'kserve-crd', 'serving.kserve.io_inferenceservices.yaml')),
+  crdValidator(join(standards, 'third_party', 'seldon-crd', 'mlops.seldon.io_models.yaml')),
+  crdValidator(join(standards, 'third_party', 'seldon-crd', 'mlops.seldon.io_experiments.yaml'))
 ];
-const proto = loadProto(readFileSync(join(standards, 'triton-common', 'model_config.proto'), 'utf8'));
+const proto = loadProto(readFileSync(join(standards, 'third_party', 'triton-common', 'model_config.proto'), 'utf8'));
 const storageUri = 'gs://team-models/modeldesk/';
 
 let registry: PlatformRegistry;

@@ -12,7 +12,7 @@ import { toTextFormat } from './pbtxt.ts';
 import { labelsFile, tritonConfigText, type TritonModelFacts } from './triton-config.ts';
 import { endpointTraffic, percentages } from './traffic.ts';
 
-const proto = loadProto(readFileSync(join(repoRoot, 'test/standards/triton-common/model_config.proto'), 'utf8'));
+const proto = loadProto(readFileSync(join(repoRoot, 'test/standards/third_party/triton-common/model_config.proto'), 'utf8'));
 const parse = (text: string) => parseTextFormat(proto, 'inference.ModelConfig', text);
 
 const algorithm = (id: number, name: string, version: string, status: Algorithm['currentStatus'], endpointName = 'shop'): Algorithm =>

@@ -14,7 +14,7 @@ import { ModelDeskError } from '../../errors.ts';
 import { inspectModel } from '../../inference/index.ts';
 import { exportPlatforms, ParityError, platformSources, type PlatformExportResult } from './index.ts';
 
-const proto = loadProto(readFileSync(join(repoRoot, 'test/standards/triton-common/model_config.proto'), 'utf8'));
+const proto = loadProto(readFileSync(join(repoRoot, 'test/standards/third_party/triton-common/model_config.proto'), 'utf8'));
 const storageUri = 's3://team-models/modeldesk';
 
 let registry: PlatformRegistry;
