@@ -8,6 +8,7 @@ import {
   type NumericFeatureProfile,
   type ReferenceProfile
 } from './profile-schema.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * Builds a reference profile from rows fed one at a time (a file being read, or a range of the
@@ -246,18 +247,6 @@ function categoricalProfile(c: CategoricalColumn, o: Required<ProfileOptions>): 
 function describe(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-/** mulberry32: small, seeded, good enough to pick reservoir slots reproducibly. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
