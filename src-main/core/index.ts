@@ -12,7 +12,8 @@ import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
 import { RequestLog } from './requests/request-log.ts';
-import { RequestWriter } from './requests/request-writer.ts';
+import { DiscardingWriter } from './requests/discarding-writer.ts';
+import { RequestWriter, type RequestSink } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
 import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
@@ -37,6 +38,12 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /**
+   * BENCH ONLY (bench/modeldesk-nolog-server.ts): predictions are answered without writing the
+   * request log, to measure the log's share of a request. Never offered to users: no CLI flag,
+   * API field, serving.json key or environment variable sets it (requests/discarding-writer.ts).
+   */
+  benchDiscardRequestLog?: boolean;
 }
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
@@ -90,7 +97,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   };
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
-  const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
+  const writer: RequestSink = config.benchDiscardRequestLog
+    ? new DiscardingWriter()
+    : new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
   const abTests = new AbTestService(database.db, database.sqlite, registry, events);
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.

@@ -19,6 +19,14 @@ export interface RequestRow {
   createdAt: string;
 }
 
+/** Where a call's rows go: the group-committed log (RequestWriter), or nothing in the bench (DiscardingWriter). */
+export interface RequestSink {
+  /** resolves with the rows' ids once they are durable */
+  append(rows: RequestRow[]): Promise<number[]>;
+  /** writes what is queued; nothing acknowledged is lost */
+  close(): Promise<void>;
+}
+
 interface Pending {
   rows: RequestRow[];
   resolve: (ids: number[]) => void;
@@ -66,7 +74,7 @@ const statementRows = [16, 4, 1];
  * write the same file; this one writes only while the worker has nothing in flight (else the
  * batch follows the worker's), so neither ever waits for the other's lock.
  */
-export class RequestWriter {
+export class RequestWriter implements RequestSink {
   private queue: Pending[] = [];
   private scheduled = false;
   /** an insert statement for each of statementRows */

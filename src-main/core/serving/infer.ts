@@ -2,7 +2,7 @@ import { nowIso } from '../clock.ts';
 import { invalidInput } from '../errors.ts';
 import type { Prediction } from '../inference/index.ts';
 import type { Algorithm, RegistryReader } from '../registry/types.ts';
-import type { RequestRow, RequestWriter } from '../requests/request-writer.ts';
+import type { RequestRow, RequestSink } from '../requests/request-writer.ts';
 import { selectAlgorithm, type SelectOptions, type Selection } from './algorithm-selector.ts';
 import { answerJson, answerOf, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
 import type { ModelPool, PooledSession } from './model-pool.ts';
@@ -44,7 +44,7 @@ export class Inference {
   constructor(
     private readonly registry: RegistryReader,
     private readonly pool: ModelPool,
-    private readonly writer: RequestWriter,
+    private readonly writer: RequestSink,
     private readonly router: TrafficRouter
   ) {}
 
