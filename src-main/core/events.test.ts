@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 import { download, upload } from '../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { servingDefaults } from '../contract/serving-settings.ts';
 import { CoreEvents, type CoreEventMap, type CoreEventName } from './events.ts';
 
 describe('CoreEvents', () => {
@@ -11,7 +12,7 @@ describe('CoreEvents', () => {
     const offA = events.on('settings.changed', () => heard.push('a'));
     events.on('settings.changed', () => heard.push('b'));
     events.on('experiment.started', () => heard.push('other event'));
-    const settings = { intra_op_threads: 1, worker_threads: false, max_batch_size: 64, max_wait_us: 0, algorithms: {} };
+    const settings = { ...servingDefaults, algorithms: {} };
     events.emit('settings.changed', { settings });
     offA();
     events.emit('settings.changed', { settings });

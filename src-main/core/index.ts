@@ -11,6 +11,10 @@ import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
+import { logStorage } from './requests/log-storage.ts';
+import { LogRetention } from './requests/retention.ts';
+import { enableIncrementalVacuum } from './requests/vacuum.ts';
+import type { LogStorage } from '../contract/log-storage.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { DiscardingWriter } from './requests/discarding-writer.ts';
 import { RequestWriter, type RequestSink } from './requests/request-writer.ts';
@@ -55,6 +59,10 @@ export interface Core {
   readonly registry: Registry;
   /** the request log: reading it, and feedback */
   readonly requests: RequestLog;
+  /** deletes request-log rows past the retention settings, off the prediction path */
+  readonly retention: LogRetention;
+  /** what the request log takes on disk, retention's last pass, the disk's free space */
+  logStorage(): LogStorage;
   /** model files by SHA-256 (content-addressed, never modified) */
   readonly artifacts: ArtifactStore;
   readonly abTests: AbTestService;
@@ -85,6 +93,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts, events);
   const requests = new RequestLog(database.db, events);
+  // before any other connection opens: a small database is switched to incremental vacuum now (vacuum.ts)
+  const vacuum = enableIncrementalVacuum(database.sqlite);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -100,6 +110,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const writer: RequestSink = config.benchDiscardRequestLog
     ? new DiscardingWriter()
     : new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
+  const retention = new LogRetention(database.sqlite, serving.current.retention, vacuum, {
+    writerBusy: () => writer instanceof RequestWriter && writer.busyOffThread
+  });
   const abTests = new AbTestService(database.db, database.sqlite, registry, events);
   const router = new ExperimentRouter(() => abTests.running());
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
@@ -121,18 +134,25 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   events.on('experiment.started', () => router.reload());
   events.on('experiment.stopped', () => router.reload());
-  events.on('settings.changed', ({ settings }) => pool.configure(runtimeOf(settings)));
+  events.on('settings.changed', ({ settings }) => {
+    const runtime = runtimeOf(settings);
+    pool.configure(runtime);
+    retention.configure(runtime.retention);
+  });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
 
   if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
+  retention.start();
 
   return {
     config,
     events,
     registry,
     requests,
+    retention,
+    logStorage: () => logStorage(database.sqlite, config.dataDir, retention),
     artifacts,
     abTests,
     bundles,
@@ -146,6 +166,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     async close() {
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
+      await retention.close();
       await writer.close();
       await checkpointer.close();
       database.close();

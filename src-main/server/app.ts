@@ -8,6 +8,7 @@ import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
+import { logStorageRoutes } from './routes/log-storage-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
@@ -66,6 +67,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
       await api.register(servingRoutes(core));
+      await api.register(logStorageRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { insufficientStorage } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
@@ -118,6 +119,11 @@ export class RequestWriter implements RequestSink {
     else this.commitHere(batch);
   }
 
+  /** true while the log worker holds a transaction: another write on this thread would wait for its lock */
+  get busyOffThread(): boolean {
+    return (this.logWorker.running?.pending ?? 0) > 0;
+  }
+
   /** Writes what is queued and waits for the worker's batches: nothing acknowledged is lost. */
   async close(): Promise<void> {
     this.flush();
@@ -163,7 +169,8 @@ export class RequestWriter implements RequestSink {
     try {
       ids = this.insertAll(batch);
     } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+      const reason = writeError(err as Error);
+      for (const p of batch) p.reject(reason);
       return;
     }
     this.committed(batch, ids);
@@ -179,7 +186,8 @@ export class RequestWriter implements RequestSink {
         this.committed(batch, ids);
       },
       (err: Error) => {
-        for (const p of batch) p.reject(err);
+        const reason = writeError(err);
+        for (const p of batch) p.reject(reason);
       }
     );
   }
@@ -189,6 +197,22 @@ export class RequestWriter implements RequestSink {
     const events = this.options.events;
     if (events) batch.forEach((p, i) => events.emit('requests.logged', { rows: p.rows, ids: ids[i] ?? [] }));
   }
+}
+
+/**
+ * A full disk as the core's insufficient_storage (HTTP 507), saying what happened and what to do;
+ * any other failure as it is. The transaction was rolled back, so nothing of the batch was
+ * answered or logged, and the next batch tries again: the server recovers once there is room.
+ */
+function writeError(err: Error): Error {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'SQLITE_FULL' || /database or disk is full/i.test(err.message)) {
+    return insufficientStorage(
+      'the request log cannot be written: the disk holding the data folder is full. Nothing was answered or logged; ' +
+        'free some space (or set a request-log retention on the Server page) and send the request again'
+    );
+  }
+  return err;
 }
 
 function rowCount(batch: Pending[]): number {

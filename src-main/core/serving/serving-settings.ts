@@ -11,6 +11,7 @@ import {
   type ServingValues
 } from '../../contract/serving-settings.ts';
 import { invalidInput } from '../errors.ts';
+import type { RetentionPolicy } from '../requests/retention.ts';
 import type { BatchingOptions, BatchingSettings } from './batcher.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface ServingRuntime {
   /** run large batches (256+ records) and their log commits on worker threads */
   workerThreads: boolean;
   batching: BatchingSettings;
+  /** how long the request log keeps rows (requests/retention.ts); 0 = no limit */
+  retention: RetentionPolicy;
 }
 
 const algorithmId = new RegExp(algorithmIdPattern);
@@ -115,6 +118,7 @@ export function runtimeOf(settings: EffectiveServingSettings): ServingRuntime {
     batching: {
       defaults: batchingOptionsOf(settings) as BatchingOptions,
       algorithms: Object.fromEntries(Object.entries(settings.algorithms).map(([id, overrides]) => [id, batchingOptionsOf(overrides)]))
-    }
+    },
+    retention: { days: settings.log_retention_days, mb: settings.log_retention_mb }
   };
 }

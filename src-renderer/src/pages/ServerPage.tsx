@@ -6,6 +6,7 @@ import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { CodeSnippets } from '../components/CodeSnippets.tsx';
 import { IconExternal } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { RequestLogCard } from '../components/RequestLogCard.tsx';
 import { ServingSettingsCard } from '../components/ServingSettingsCard.tsx';
 import { TokenField } from '../components/TokenField.tsx';
 import { isDesktop } from '../lib/auth.ts';
@@ -103,6 +104,7 @@ export function ServerPage() {
         <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
       </Paper>
       <ServingSettingsCard />
+      <RequestLogCard />
     </>
   );
 }
