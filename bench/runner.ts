@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { choosePinning, pinned, pinSelf } from './cpu.ts';
 import { checkDurability, type DurabilityResult } from './durability.ts';
 import { arg, benchRecords, classicRecord, endpointName, repoRoot, sleep } from './helpers.ts';
-import type { LogBytesResult } from './log-bytes.ts';
+import type { LogBytes, LogBytesResult } from './log-bytes.ts';
 import { runLoad, wrkVersion, type LoadOptions, type LoadResult, type LoadTool } from './load.ts';
 import { machine } from './machine.ts';
 import { loggedRows, startAbTest } from './modeldesk-api.ts';
@@ -77,7 +77,7 @@ export interface BenchResults {
   durability: DurabilityResult | null;
   sessionRun: SessionRunRow[];
   /** bytes on disk per logged request, per storage format measured (log-bytes.ts) */
-  logBytes: { format: string; label: string; result: LogBytesResult }[];
+  logBytes: { format: keyof LogBytes; label: string; result: LogBytesResult }[];
 }
 
 const flag = (name: string) => process.argv.includes(name);
@@ -229,9 +229,10 @@ async function main(): Promise<void> {
   }
 
   if (!flag('--no-log-bytes')) {
+    log(`bytes on disk: ${logRows.toLocaleString('en-US')} logged requests …`);
+    const measured = await jsonChild<LogBytes>('bench/log-bytes.ts', ['--json', '--rows', String(logRows)]);
     for (const { format, label } of logFormats) {
-      log(`bytes on disk: ${logRows.toLocaleString('en-US')} logged requests, ${label} …`);
-      const result = await jsonChild<LogBytesResult>('bench/log-bytes.ts', ['--json', '--rows', String(logRows), '--format', format]);
+      const result = measured[format];
       results.logBytes.push({ format, label, result });
       log(`bytes on disk, ${label}: ${result.bytesPerRow.toFixed(1)} bytes per row, ${(result.fileBytes / 2 ** 20).toFixed(1)} MiB`);
     }
@@ -245,8 +246,11 @@ async function main(): Promise<void> {
   publish(results);
 }
 
-/** The request-log formats log-bytes.ts measures side by side (its --format values). */
-const logFormats = [{ format: 'current', label: 'as stored today' }];
+/** The request-log formats log-bytes.ts measures side by side. */
+const logFormats = [
+  { format: 'text', label: 'JSON text (before issue #18)' },
+  { format: 'current', label: 'lean rows (row-codec.ts)' }
+] as const;
 
 /** RSS 1.5 s after the last load, and once V8 gave the idle heap back (it does so on its own, waited for up to 40 s). */
 async function settledMemory(server: ServerProcess): Promise<BenchResults['memory']> {

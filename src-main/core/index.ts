@@ -13,6 +13,8 @@ import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
 import { logStorage } from './requests/log-storage.ts';
 import { LogRetention } from './requests/retention.ts';
+import { algorithmFacts } from './requests/algorithm-facts.ts';
+import { RowCodec } from './requests/row-codec.ts';
 import { enableIncrementalVacuum } from './requests/vacuum.ts';
 import type { LogStorage } from '../contract/log-storage.ts';
 import { RequestLog } from './requests/request-log.ts';
@@ -92,7 +94,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEvents();
   const artifacts = new ArtifactStore(config.dataDir);
   const registry = new Registry(database.db, artifacts, events);
-  const requests = new RequestLog(database.db, events);
+  // how the request log stores its rows' input and response (issue #18); every reader decodes through it
+  const codec = new RowCodec(database.sqlite, algorithmFacts(registry));
+  const requests = new RequestLog(database.db, events, codec);
   // before any other connection opens: a small database is switched to incremental vacuum now (vacuum.ts)
   const vacuum = enableIncrementalVacuum(database.sqlite);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
@@ -109,7 +113,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
   const writer: RequestSink = config.benchDiscardRequestLog
     ? new DiscardingWriter()
-    : new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, ...nativeBinding });
+    : new RequestWriter(database.sqlite, codec, { events, offThread: serving.current.workerThreads, ...nativeBinding });
   const retention = new LogRetention(database.sqlite, serving.current.retention, vacuum, {
     writerBusy: () => writer instanceof RequestWriter && writer.busyOffThread
   });
@@ -118,7 +122,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   const inference = new Inference(servingRegistry, pool, writer, router);
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, events);
+  const bundles = new BundleService(database.db, artifacts, config.dataDir, events, codec);
   const metrics = new Metrics(endpointNames(registry));
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).

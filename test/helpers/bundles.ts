@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { asc } from 'drizzle-orm';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { abTestArms, abTests, algorithms, endpoints, requests } from '../../db/schema.ts';
+import { abTestArms, abTests, algorithms, endpoints } from '../../db/schema.ts';
 import type { TestServer } from './server.ts';
 
 /** Helpers for registry bundle tests: download, upload, take bundles apart, craft bad ones. */
@@ -124,12 +124,10 @@ export function requestListing(server: TestServer) {
   const names = new Map(db.select().from(endpoints).all().map((e) => [e.id, e.name]));
   const algos = new Map(db.select().from(algorithms).all().map((a) => [a.id, `${names.get(a.endpointId)}/${a.name}/${a.version}`]));
   const tests = new Map(db.select().from(abTests).all().map((t) => [t.id, `${t.title}@${t.createdAt}`]));
-  return db
-    .select()
-    .from(requests)
-    .orderBy(asc(requests.id))
-    .all()
-    .map(({ id: _id, endpointId, algorithmId, abTestId, ...r }) => ({
+  // through the request log, which decodes input and response however they are stored (row-codec.ts)
+  return server.core.requests
+    .list({ order: 'asc' }, 1, 1000)
+    .results.map(({ id: _id, endpointId, algorithmId, abTestId, ...r }) => ({
       ...r,
       endpoint: names.get(endpointId),
       algorithm: algos.get(algorithmId),

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import { applyStatusChange, recordPastStatus } from '../registry/status-transitions.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
 import type { Decisions, TargetState } from './plan.ts';
 import { abTestKey, refKey } from './validate.ts';
@@ -52,13 +53,13 @@ interface LocalIds {
  * of it. Rows keep the bundle's timestamps and authors; only ids are new. Returns how many
  * requests were inserted.
  */
-export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, requestsFile: string | null, now: string): number {
+export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, requestsFile: string | null, now: string, codec: RowCodec): number {
   const ids: LocalIds = { endpoints: insertEndpoints(tx, m, decisions), algorithms: new Map(), tests: new Map() };
   insertAlgorithms(tx, decisions, ids);
   findIdenticalAlgorithms(tx, decisions, ids);
   replayStatusHistory(tx, m, decisions, ids, now);
   insertAbTests(tx, decisions, ids);
-  return requestsFile ? insertRequests(tx, requestsFile, decisions, ids) : 0;
+  return requestsFile ? insertRequests(tx, requestsFile, decisions, ids, codec) : 0;
 }
 
 /** The bundle's new endpoints; returns every endpoint's id by name. */
@@ -171,7 +172,7 @@ function insertAbTests(tx: Db, decisions: Decisions, ids: LocalIds): void {
  * The request log of the algorithms this import creates (only those, so a second import of the
  * same bundle cannot duplicate the log), in batches of 500 rows. Returns how many were inserted.
  */
-function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids: LocalIds): number {
+function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids: LocalIds, codec: RowCodec): number {
   let inserted = 0;
   let batch: (typeof requests.$inferInsert)[] = [];
   const flush = () => {
@@ -183,13 +184,17 @@ function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids:
     const r = JSON.parse(line) as RequestLine;
     const key = refKey(r.algorithm);
     if (!decisions.inserts.has(key)) continue;
+    const algorithmId = ids.algorithms.get(key)!;
+    const abTestId = r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null;
+    // stored lean only where it decodes to the very text the bundle carries (row-codec.ts)
+    const stored = codec.encodeTexts({ algorithmId, abTestId }, r.status, r.input, r.response);
     batch.push({
       endpointId: ids.endpoints.get(r.algorithm.endpoint)!,
-      algorithmId: ids.algorithms.get(key)!,
-      abTestId: r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null,
+      algorithmId,
+      abTestId,
       shadow: r.shadow,
-      input: r.input,
-      response: r.response,
+      input: stored.input,
+      response: stored.response,
       label: r.label,
       status: r.status,
       latencyUs: r.latency_us,

@@ -7,6 +7,7 @@ import { algorithms } from '../../../db/schema.ts';
 import { nowIso } from '../clock.ts';
 import { conflict, insufficientStorage, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
 import { planImport, type ImportReport, type OnConflict, type PlanOptions } from './plan.ts';
@@ -75,7 +76,7 @@ const renameSuffixPattern = /^[A-Za-z0-9._-]{1,64}$/;
  * model files then go from temp files into the store, and all rows go in one transaction.
  * If that transaction fails, the model files this import added (and no row uses) are removed.
  */
-export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importBundle(db: Db, store: ArtifactStore, codec: RowCodec, tmpRoot: string, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const onConflict = options.onConflict ?? 'fail';
   if (!['fail', 'skip', 'rename'].includes(onConflict)) throw invalidInput('on_conflict must be fail, skip or rename', 'on_conflict');
   if (options.renameSuffix !== undefined && !renameSuffixPattern.test(options.renameSuffix)) {
@@ -148,7 +149,7 @@ export async function importBundle(db: Db, store: ArtifactStore, tmpRoot: string
         if (JSON.stringify(again.report) !== JSON.stringify(report)) {
           throw conflict('the registry changed while the bundle was being verified; run the import again');
         }
-        applyDecisions(tx, manifest, again.decisions, requestsFile, now);
+        applyDecisions(tx, manifest, again.decisions, requestsFile, now, codec);
       });
     } catch (err) {
       for (const sha of created) {

@@ -6,6 +6,7 @@ import type { Db } from '../../../db/open.ts';
 import { endpoints } from '../../../db/schema.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import { exportBundle, type ExportOptions, type ExportStream } from './export.ts';
 import { ensureDiskRoom, importBundle, type ImportOptions, type ImportResult } from './import.ts';
 import type { Manifest } from './manifest-schema.ts';
@@ -32,7 +33,9 @@ export class BundleService {
     private readonly store: ArtifactStore,
     dataDir: string,
     /** an applied import is announced as `registry.changed` (the serving cache and the A/B router reload) */
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    /** request lines carry the logged JSON texts; the log stores them its own way */
+    private readonly codec: RowCodec
   ) {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
@@ -46,7 +49,7 @@ export class BundleService {
 
   /** A bundle as a stream (HTTP download). Throws before streaming if the selection or a model file is wrong. */
   export(options: ExportOptions = {}): Promise<ExportStream> {
-    return exportBundle(this.db, this.store, options);
+    return exportBundle(this.db, this.store, this.codec, options);
   }
 
   /** Writes a bundle to `file` (through a temp file beside it, so a failed export leaves no partial bundle). */
@@ -67,7 +70,13 @@ export class BundleService {
 
   import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
     const run = this.queue.then(async () => {
-      const result = await importBundle(this.db, this.store, this.tmpDir, file, options);
+      let result: ImportResult;
+      try {
+        result = await importBundle(this.db, this.store, this.codec, this.tmpDir, file, options);
+      } finally {
+        // a rolled-back import may have stored layouts or read algorithms that are gone again
+        this.codec.reload();
+      }
       if (result.applied) this.events.emit('registry.changed', { cause: 'imported', result });
       return result;
     });

@@ -5,8 +5,13 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { RowCodec } from './row-codec.ts';
 
-export type LoggedRequest = typeof requests.$inferSelect;
+/** A row as the table holds it: input and response in their stored form (row-codec.ts). */
+type StoredRequest = typeof requests.$inferSelect;
+
+/** A logged request as it was received and answered: input and response are the JSON texts. */
+export type LoggedRequest = Omit<StoredRequest, 'input' | 'response'> & { input: string; response: string };
 
 export interface RequestFilter {
   endpointId?: number;
@@ -33,7 +38,9 @@ export class RequestLog {
   constructor(
     private readonly db: Db,
     /** stored feedback is announced as `feedback.recorded` */
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    /** how input and response are stored */
+    private readonly codec: RowCodec
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -51,13 +58,13 @@ export class RequestLog {
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .all();
-    return { count: total, results };
+    return { count: total, results: results.map((r) => this.decoded(r)) };
   }
 
   get(id: number): LoggedRequest {
     const row = this.db.select().from(requests).where(eq(requests.id, id)).get();
     if (!row) throw notFound(`request ${id} not found`);
-    return row;
+    return this.decoded(row);
   }
 
   /** Stores (or overwrites) the ground truth; null clears it. */
@@ -72,8 +79,13 @@ export class RequestLog {
       .returning()
       .get();
     if (!updated) throw notFound(`request ${id} not found`);
-    if (feedback) this.events.emit('feedback.recorded', { request: updated });
-    return updated;
+    const request = this.decoded(updated);
+    if (feedback) this.events.emit('feedback.recorded', { request });
+    return request;
+  }
+
+  private decoded(row: StoredRequest): LoggedRequest {
+    return { ...row, ...this.codec.decode(row) };
   }
 }
 

@@ -2,8 +2,11 @@ import type Database from 'better-sqlite3';
 import { insufficientStorage } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
+import type { PredictionAnswer } from '../serving/answers.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
+import type { RowCodec } from './row-codec.ts';
 
+/** One answered record, as the prediction path hands it to the log (and announces it in `requests.logged`). */
 export interface RequestRow {
   endpointId: number;
   algorithmId: number;
@@ -11,8 +14,10 @@ export interface RequestRow {
   shadow: boolean;
   /** shadow rows point at the answered request they mirror */
   primaryRequestId?: number | null;
-  input: string;
-  response: string;
+  /** the record as received (parsed); stored by row-codec.ts */
+  record: unknown;
+  /** the answer returned for it (its request_id is the row's id); stored by row-codec.ts */
+  answer: PredictionAnswer;
   label: string;
   status: 'OK' | 'Error';
   latencyUs: number;
@@ -30,6 +35,8 @@ export interface RequestSink {
 
 interface Pending {
   rows: RequestRow[];
+  /** the rows as insert parameters, encoded before the transaction (row-codec.ts) */
+  params: LogParams[];
   resolve: (ids: number[]) => void;
   reject: (err: Error) => void;
 }
@@ -81,14 +88,18 @@ export class RequestWriter implements RequestSink {
   /** an insert statement for each of statementRows */
   private readonly inserts: Map<number, Database.Statement>;
   private readonly insertAll: (batch: Pending[]) => number[][];
+  private readonly codec: RowCodec;
   /** started with the first large batch, stopped once large batches stop coming */
   private readonly logWorker: OnDemandWorker<LogWorker>;
   private readonly maxBatchRows: number;
 
   constructor(
     sqlite: Database.Database,
+    /** how a row's record and answer are stored: also where new layouts are committed, outside the rows' transaction */
+    codec: RowCodec,
     private readonly options: RequestWriterOptions = {}
   ) {
+    this.codec = codec;
     this.maxBatchRows = options.maxBatchRows ?? 2000;
     this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
@@ -98,8 +109,14 @@ export class RequestWriter implements RequestSink {
   }
 
   append(rows: RequestRow[]): Promise<number[]> {
+    let params: LogParams[];
+    try {
+      params = rows.map((r) => this.paramsOf(r));
+    } catch (err) {
+      return Promise.reject(writeError(err as Error));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, params, resolve, reject });
       if (this.queue.length >= this.maxBatchRows) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -130,6 +147,25 @@ export class RequestWriter implements RequestSink {
     await this.logWorker.close();
   }
 
+  /** A row as the insert statement's parameters: its record and answer stored by the codec (outside any transaction). */
+  private paramsOf(r: RequestRow): LogParams {
+    const stored = this.codec.encode(r, r.record, r.answer);
+    return [
+      r.endpointId,
+      r.algorithmId,
+      r.abTestId,
+      r.shadow ? 1 : 0,
+      r.primaryRequestId ?? null,
+      stored.input,
+      stored.response,
+      r.label,
+      r.status,
+      r.latencyUs,
+      r.clientKey,
+      r.createdAt
+    ];
+  }
+
   private workerFor(batch: Pending[]): LogWorker | null {
     if (!this.options.offThread) return null;
     const running = this.logWorker.running;
@@ -145,15 +181,15 @@ export class RequestWriter implements RequestSink {
    * the largest rowid plus one, and nothing else writes while this transaction holds the lock.
    */
   private insertRows(batch: Pending[]): number[][] {
-    const rows: RequestRow[] = [];
-    for (const p of batch) for (const r of p.rows) rows.push(r);
+    const rows: LogParams[] = [];
+    for (const p of batch) for (const r of p.params) rows.push(r);
     const ids: number[] = new Array(rows.length);
     let at = 0;
     for (const n of statementRows) {
       const statement = this.inserts.get(n)!;
       for (; rows.length - at >= n; at += n) {
         const params: LogParams = [];
-        for (let k = at; k < at + n; k++) params.push(...paramsOf(rows[k]!));
+        for (let k = at; k < at + n; k++) params.push(...rows[k]!);
         const result = statement.run(params);
         if (result.changes !== n) throw new Error(`the request log took ${result.changes} of ${n} rows`);
         const last = Number(result.lastInsertRowid);
@@ -178,7 +214,7 @@ export class RequestWriter implements RequestSink {
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
     const params: LogParams[] = [];
-    for (const p of batch) for (const r of p.rows) params.push(paramsOf(r));
+    for (const p of batch) for (const r of p.params) params.push(r);
     worker.insert(params).then(
       (flat) => {
         let offset = 0;
@@ -221,19 +257,4 @@ function rowCount(batch: Pending[]): number {
   return n;
 }
 
-function paramsOf(r: RequestRow): LogParams {
-  return [
-    r.endpointId,
-    r.algorithmId,
-    r.abTestId,
-    r.shadow ? 1 : 0,
-    r.primaryRequestId ?? null,
-    r.input,
-    r.response,
-    r.label,
-    r.status,
-    r.latencyUs,
-    r.clientKey,
-    r.createdAt
-  ];
-}
+

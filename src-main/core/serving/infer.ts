@@ -4,7 +4,7 @@ import type { Prediction } from '../inference/index.ts';
 import type { Algorithm, RegistryReader } from '../registry/types.ts';
 import type { RequestRow, RequestSink } from '../requests/request-writer.ts';
 import { selectAlgorithm, type SelectOptions, type Selection } from './algorithm-selector.ts';
-import { answerJson, answerOf, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
+import { answerOf, errorAnswer, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
 import type { ModelPool, PooledSession } from './model-pool.ts';
 import { runParts } from './run-placement.ts';
 import type { TrafficRouter } from './traffic-router.ts';
@@ -28,7 +28,7 @@ export interface InferResult {
   many: boolean;
   /** one answer per record, in order, each with its request_id */
   answers: PredictionAnswer[];
-  /** answers[i] as JSON text, reused from the JSON written to the request log */
+  /** answers[i] as JSON text */
   answerJson(i: number): string;
 }
 
@@ -94,7 +94,7 @@ export class Inference {
         void this.runShadows(call, shadows, records, ids);
         shadows = [];
       }
-      return { algorithm, abTestId, many, answers, answerJson: (i) => answerJson(answers[i]!, rows[i]!.response) };
+      return { algorithm, abTestId, many, answers, answerJson: (i) => JSON.stringify(answers[i]) };
     } finally {
       session.release();
       for (const shadow of shadows) shadow.release();
@@ -121,8 +121,7 @@ export class Inference {
       const predictions = await this.pool.run(model, records.map((r) => model.validate(r)));
       answers = records.map((_, i) => answerOf(predictions, i, algorithm, abTestId));
     } catch (err) {
-      const failed: PredictionAnswer = { status: 'Error', message: (err as Error).message, request_id: null, algorithm_id: algorithm.id, version: algorithm.version, ab_test_id: abTestId };
-      answers = records.map(() => ({ ...failed }));
+      answers = records.map(() => errorAnswer((err as Error).message, algorithm, abTestId));
     }
     const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
     const shadowCall = { ...call, createdAt: nowIso() };
