@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../../db/open.ts';
 import { predictEveryFixture, registerEveryFixture } from '../../../test/helpers/every-fixture.ts';
 import { download, upload } from '../../../test/helpers/bundles.ts';
@@ -99,12 +99,14 @@ describe('the request-log row codec', () => {
 });
 
 describe('lean request-log rows through the API', () => {
-  async function fixtureServer(): Promise<{ server: TestServer; calls: Awaited<ReturnType<typeof predictEveryFixture>> }> {
-    const server = await startTestServer();
-    onTestFinished(() => server.stop());
-    const records = await registerEveryFixture(server);
-    return { server, calls: await predictEveryFixture(server, records, 3) };
-  }
+  // one server with every fixture model and its answers, for both tests (registering them all takes a while)
+  let server: TestServer;
+  let calls: Awaited<ReturnType<typeof predictEveryFixture>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    calls = await predictEveryFixture(server, await registerEveryFixture(server), 3);
+  });
+  afterAll(() => server.stop());
 
   /** what GET /api/v1/mlrequests answered before issue #18 for each call: the record's JSON and the answer's, without request_id */
   function expectedRows(calls: Awaited<ReturnType<typeof predictEveryFixture>>) {
@@ -125,7 +127,6 @@ describe('lean request-log rows through the API', () => {
   }
 
   it('GET /api/v1/mlrequests gives back, byte for byte, the record and the answer of every fixture model, from rows stored lean', async () => {
-    const { server, calls } = await fixtureServer();
     const expected = expectedRows(calls);
     expect(await loggedRows(server)).toEqual(expected);
     const kinds = server.core.sqlite.prepare('select typeof(input) as input, typeof(response) as response, count(*) as n from requests group by 1, 2').all();
@@ -133,7 +134,6 @@ describe('lean request-log rows through the API', () => {
   });
 
   it('a bundle carries the texts as answered, and an import stores them lean where they come back byte for byte', async () => {
-    const { server, calls } = await fixtureServer();
     const target = await startTestServer({ seed: false });
     onTestFinished(() => target.stop());
     const bundle = await download(server, '?include_requests=true');
