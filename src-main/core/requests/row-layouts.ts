@@ -25,7 +25,13 @@ export class RowLayouts {
 
   /** The id of `names`, stored on first use; null once too many lists are known. */
   idOf(names: readonly string[]): number | null {
-    for (const entry of this.recent) if (sameNames(entry.names, names)) return entry.id;
+    for (let i = 0; i < this.recent.length; i++) {
+      const entry = this.recent[i]!;
+      if (!sameNames(entry.names, names)) continue;
+      // the most recent first: a log alternates between a few lists (a record's keys, each model's outputs)
+      if (i > 0) this.recent = [entry, ...this.recent.slice(0, i), ...this.recent.slice(i + 1)];
+      return entry.id;
+    }
     const json = JSON.stringify(names);
     let id = this.byJson.get(json);
     if (id === undefined) {
