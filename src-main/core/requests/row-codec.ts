@@ -15,11 +15,10 @@ import { RowLayouts } from './row-layouts.ts';
  *
  *   input     0x01 · varint layout id · UTF-8 JSON array of the record's values
  *             (the keys, in the order received, are the layout: row-layouts.ts)
- *   response  0x01 · varint layout id · each output's value as a typed tensor (row-bytes.ts)
- *             → rebuilt by the output decoder and answerOf, as it was answered;
- *                    label, probability and probabilities, the algorithm id and version, the A/B
- *                    test and the status are not stored again: they come from the outputs, the
- *                    algorithm and the row's columns
+ *   response  0x01 · varint layout id · each output's value as a typed tensor (row-bytes.ts),
+ *             rebuilt into the answer by the output decoder and answerOf. Label, probability and
+ *             probabilities, the algorithm's id and version, the A/B test and the status are not
+ *             stored again: they come from the outputs, the algorithm and the row's columns.
  *             0x02 · UTF-8 message (an Error answer)
  *
  * Anything else is stored as it was before issue #18: the JSON text (TEXT), which is also how
