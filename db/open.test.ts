@@ -36,7 +36,7 @@ describe('openDatabase', () => {
     expect(() => openDatabase(file, migrationsDir)).toThrow(/newer version of ModelDesk/);
   });
 
-  it('upgrades a 0.1 request log in place: rows, ids and feedback kept, new ids continue, one index left', () => {
+  it('upgrades a 0.1 request log in place: rows, ids and feedback kept, new ids continue, one index on the hot path', () => {
     // the migrations as the previous release shipped them (0000 and 0001)
     const oldMigrations = join(mkdtempSync(join(tmpdir(), 'modeldesk-migrations-')), 'migrations');
     dirs.push(join(oldMigrations, '..'));
@@ -76,9 +76,13 @@ describe('openDatabase', () => {
       .run();
     expect(Number(next.lastInsertRowid)).toBe(4);
     const indexes = upgraded.sqlite
-      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null")
-      .all();
-    expect(indexes).toEqual([{ name: 'requests_algorithm_ab_test' }]);
+      .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'requests' and sql is not null")
+      .all() as { name: string; sql: string }[];
+    // one index a logged prediction updates; the other is partial and holds imported rows only (their origin)
+    expect(indexes.map((i) => i.name)).toEqual(['requests_algorithm_ab_test', 'requests_origin']);
+    expect(indexes[1]!.sql).toMatch(/WHERE origin is not null$/);
+    const originEntries = upgraded.sqlite.prepare('select count(*) as n from requests indexed by requests_origin where origin is not null').get();
+    expect(originEntries).toEqual({ n: 0 });
     upgraded.close();
   });
 });

@@ -35,10 +35,15 @@ export function openDatabase(file: string, migrationsDir: string, nativeBinding?
     // the last transactions, which is the trade every local serving tool makes for throughput.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    // Opening may wait for another process (nothing is served yet)...
     sqlite.pragma('busy_timeout = 5000');
     const db = drizzle(sqlite, { schema });
     refuseNewerDatabase(sqlite, migrationsDir);
     migrate(db, { migrationsFolder: migrationsDir });
+    // ...serving never does: a lock wait would block the event loop, and with it every request
+    // and health check. A locked write fails at once with SQLITE_BUSY and is retried without
+    // blocking (core/storage/write-gate.ts); WAL readers never wait for the writer.
+    sqlite.pragma('busy_timeout = 0');
     return { sqlite, db, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();

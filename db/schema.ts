@@ -164,11 +164,22 @@ export const requests = sqliteTable(
     status: text('status', { enum: requestStatusValues }).notNull(),
     latencyUs: integer('latency_us').notNull(),
     clientKey: text('client_key'),
+    /** the call's X-Request-Id (the client's, or generated): a client finds its rows by it; not indexed (filtered by scan) */
+    clientRequestId: text('client_request_id'),
     feedback: text('feedback'),
     feedbackAt: text('feedback_at'),
-    createdAt: createdAt()
+    createdAt: createdAt(),
+    /**
+     * For a row imported from a bundle: `<registry id>:<request id>` where it was first logged
+     * (core/bundle/request-merge.ts); null for rows logged here. Only imported rows enter its
+     * partial unique index, so the hot insert path (which never sets it) pays nothing for it.
+     */
+    origin: text('origin')
   },
-  (t) => [index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId)]
+  (t) => [
+    index('requests_algorithm_ab_test').on(t.algorithmId, t.abTestId),
+    uniqueIndex('requests_origin').on(t.origin).where(sql`origin is not null`)
+  ]
 );
 
 export const apiKeys = sqliteTable('api_keys', {
@@ -182,4 +193,7 @@ export const apiKeys = sqliteTable('api_keys', {
   revokedAt: text('revoked_at')
 });
 
+export * from './schema/bundles.ts';
+export * from './schema/refusals.ts';
+export * from './schema/metadata.ts';
 export * from './schema/request-log.ts';

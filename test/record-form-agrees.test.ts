@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseKey } from '../src-main/contract/record-keys.ts';
-import { buildRecord, endpointExample, exampleValues, formSpecOf } from '../src-renderer/src/lib/record-form.ts';
+import { algorithmExample, buildRecord, exampleValues, formSpecOf } from '../src-renderer/src/lib/record-form.ts';
 import type { Algorithm } from '../src-renderer/src/api/types.ts';
 import { fixtureSample, tutorialRecord } from './fixtures/index.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -28,7 +28,9 @@ describe('the Playground form and the server agree on record keys', () => {
     for (const algorithm of algorithms) {
       const spec = formSpecOf(algorithm);
       expect(spec).toMatchObject({ kind: 'fields', source: 'columns' });
-      const { keys, values } = exampleValues(spec, endpointExample('income_classifier'));
+      // the seeded versions carry the tutorial's record as their input example (models/manifest.json)
+      expect(algorithm.input_example).toEqual(tutorialRecord);
+      const { keys, values } = exampleValues(spec, algorithmExample(algorithm));
       expect(keys.education_num).toBe('education-num');
       expect(values.education_num).toBe(9);
       const fromForm = await predict('income_classifier', algorithm.id, buildRecord(spec, keys, values));

@@ -74,20 +74,20 @@ describe('the Playground\'s tensor editors and the server agree', () => {
   });
 
   it('the first-call snippets carry each model\'s record shape', () => {
-    const digits = firstRecord(algorithms.get('digits_image'), 'digits_image') as { image: number[][][] };
+    const digits = firstRecord(algorithms.get('digits_image')) as { image: number[][][] };
     expect(digits.image).toHaveLength(1);
     expect(digits.image[0]).toHaveLength(8);
     const call = { url: 'http://127.0.0.1:8765/api/v1/digits_image/predict', body: digits };
     expect(curlSnippet(call)).toContain(`-d '{"image":[[[0,0,0,0,0,0,0,0],`);
     expect(fetchSnippet(call)).toContain('  "image": [\n    [\n      [0, 0, 0, 0, 0, 0, 0, 0],');
     expect(pythonSnippet(call)).toContain('"image": [\n        [\n            [0, 0, 0, 0, 0, 0, 0, 0],');
-    expect(firstRecord(algorithms.get('adult_embedding'), 'adult_embedding')).toEqual({ numeric: [0, 0, 0, 0, 0, 0], sex: [0] });
+    expect(firstRecord(algorithms.get('adult_embedding'))).toEqual({ numeric: [0, 0, 0, 0, 0, 0], sex: [0] });
   });
 
   it('the income classifier keeps its fields and the tutorial\'s keys', async () => {
     const { body } = await server.json<Algorithm[]>('/api/v1/mlalgorithms');
     const income = body.find((a) => a.endpoint === 'income_classifier' && a.current_status === 'production');
     expect(formSpecOf(income).kind).toBe('fields');
-    expect(firstRecord(income, 'income_classifier')).toEqual(tutorialRecord);
+    expect(firstRecord(income)).toEqual(tutorialRecord);
   });
 });

@@ -76,9 +76,15 @@ export class ModelsPage {
     await this.confirmStatus(reason, user);
   }
 
-  async rollback(user = 'E2E Tester'): Promise<void> {
+  /** Rolls back with the server's plan on screen and its prefilled reason. */
+  async rollback(user = 'E2E Tester'): Promise<Locator> {
     await this.page.getByTestId('rollback').click();
-    await this.confirmStatus(undefined, user);
+    const modal = this.page.getByTestId('rollback-modal');
+    await expect(modal.getByTestId('rollback-plan')).toBeVisible();
+    await modal.getByTestId('rollback-user').fill(user);
+    await modal.getByTestId('rollback-submit').click();
+    await expect(modal).toBeHidden();
+    return modal;
   }
 
   private async confirmStatus(reason: string | undefined, user: string): Promise<void> {

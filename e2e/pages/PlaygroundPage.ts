@@ -36,9 +36,10 @@ export class PlaygroundPage {
     return Number(/#(\d+)/.exec(text)?.[1]);
   }
 
+  /** Picks the true class among the classifier's classes (saved when picked). */
   async giveFeedback(value: string): Promise<void> {
-    await this.page.getByTestId('playground-feedback-input').fill(value);
-    await this.page.getByTestId('playground-feedback-save').click();
+    await this.page.getByTestId('playground-feedback-input').click();
+    await this.page.getByRole('option', { name: value, exact: true }).click();
     await expect(this.page.getByTestId('playground-feedback-save')).toHaveAttribute('data-saved', 'true');
   }
 

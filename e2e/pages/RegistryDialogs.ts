@@ -15,6 +15,15 @@ export class RegistryDialogs {
     return download;
   }
 
+  /** Registry → Export for Triton / KServe…: the dialog, open. */
+  async openPlatformExport() {
+    await this.page.getByTestId('registry-menu').click();
+    await this.page.getByTestId('registry-platform-export').click();
+    const modal = this.page.getByTestId('platform-export-modal');
+    await expect(modal).toBeVisible();
+    return modal;
+  }
+
   async openImport(): Promise<void> {
     await this.page.getByTestId('registry-menu').click();
     await this.page.getByTestId('registry-import').click();

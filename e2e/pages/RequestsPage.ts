@@ -27,9 +27,11 @@ export class RequestsPage {
     return this.page.getByTestId(`request-feedback-${id}-input`);
   }
 
+  /** Picks one of the classifier's classes (saved when picked). */
   async setFeedback(id: number, value: string): Promise<void> {
-    await this.feedbackInput(id).fill(value);
-    await this.feedbackInput(id).press('Enter');
+    await this.feedbackInput(id).click();
+    await this.page.getByRole('option', { name: value, exact: true }).click();
+    await expect(this.feedbackInput(id)).toHaveValue(value);
     await expect(this.page.getByTestId(`request-feedback-${id}-save`)).toHaveAttribute('data-saved', 'true');
   }
 

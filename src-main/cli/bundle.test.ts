@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel, repoRoot } from '../../test/fixtures/index.ts';
+import { cli } from '../../test/helpers/cli.ts';
 import { createCore } from '../core/index.ts';
 
-const run = promisify(execFile);
 const migrationsDir = join(repoRoot, 'db', 'migrations');
-
-/** `npm run cli -- export|import`, as a user runs them: a child process, not a TTY, so no progress bar. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'src-main', 'cli', 'main.ts'), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function listing(dataDir: string) {
   const core = await createCore({ dataDir, migrationsDir });
@@ -49,13 +36,14 @@ describe('modeldesk export / import (CLI)', { timeout: 120_000 }, () => {
 
     const dry = await cli('import', path('reg.modeldesk'), '--data', path('b'), '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/Algorithms: 2 new, 0 identical, 0 conflicting/);
+    expect(dry.stdout).toMatch(/^Algorithms\s+2\s+0\s+0\s+0$/m);
+    expect(dry.stdout).toMatch(/^ {2}\+ income_classifier\/random forest 0\.0\.1: new here$/m);
     expect(dry.stdout).toMatch(/Dry run: nothing was changed\./);
     expect(await listing(path('b'))).toEqual([]);
 
     const applied = await cli('import', path('reg.modeldesk'), '--data', path('b'), '--json');
     expect(applied.code, applied.stderr).toBe(0);
-    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, algorithms: { conflicts: [] } });
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true, algorithms: { conflicts: [] }, counts: { algorithms: { added: 2 } } });
     expect(await listing(path('b'))).toEqual(await listing(path('a')));
 
     const again = await cli('import', path('reg.modeldesk'), '--data', path('b'));
@@ -70,7 +58,10 @@ describe('modeldesk export / import (CLI)', { timeout: 120_000 }, () => {
     const refused = await cli('import', path('c.modeldesk'), '--data', path('c'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/modeldesk: import refused, nothing was changed: .*"income_classifier\/random forest" version "0\.0\.1"/);
-    const renamed = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename');
+    // the bundle's forest and regression do not read what the diabetes model here reads (issue 12 §1)
+    const breaking = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename');
+    expect(breaking.stderr).toMatch(/would break the input contract/);
+    const renamed = await cli('import', path('c.modeldesk'), '--data', path('c'), '--on-conflict', 'rename', '--allow-breaking-change', 'replacing the diabetes test model');
     expect(renamed.code, renamed.stderr).toBe(0);
     expect(renamed.stdout).toMatch(/imports the bundle's model as version "0\.0\.1-imported-1"/);
     expect(await listing(path('c'))).toContain('income_classifier/random forest/0.0.1-imported-1/staging');

@@ -4,6 +4,9 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { createCore, type Core } from '../core/index.ts';
 import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
+import { defaultStorageUri } from '../contract/platforms.ts';
+import { describePlan } from './plan-text.ts';
+import { integerFlag, numberFlag, runPlatformExport, type PlatformExportFlags } from './platform-export.ts';
 
 /**
  * `modeldesk export` and `modeldesk import` (DESIGN §6): they open the data directory
@@ -42,21 +45,35 @@ function progressBar(label: string): { update(done: number, total: number): void
   };
 }
 
+interface ExportFlags extends PlatformExportFlags {
+  data: string;
+  format: 'modeldesk' | 'triton';
+  withRequests: boolean;
+  compress?: boolean;
+}
+
 export function addBundleCommands(program: Command): void {
   program
     .command('export')
-    .description('write the registry (or some endpoints) to a .modeldesk bundle file')
-    .argument('<file>', 'bundle to write, e.g. registry.modeldesk')
+    .description('write the registry (or some endpoints) to a .modeldesk bundle, or (--format triton) to a Triton repository with KServe and Seldon manifests')
+    .argument('<target>', 'the bundle file to write (e.g. registry.modeldesk), or with --format triton a new or empty folder (OUT_DIR)')
     .addOption(dataOption())
-    .option('--endpoint <name>', 'export only this endpoint (repeat for several)', (v: string, all: string[]) => [...all, v], [])
+    .addOption(new Option('--format <format>', 'modeldesk: one .modeldesk bundle; triton: a Triton model repository plus Kubernetes manifests').choices(['modeldesk', 'triton']).default('modeldesk'))
+    .option('--endpoint <name>', 'export only this endpoint (repeat for several; --format triton: one)', (v: string, all: string[]) => [...all, v], [])
     .option('--with-requests', 'include the request log with feedback', false)
     .option('--compress', 'deflate every model file (default: only those a sample shows it pays for)')
     .option('--no-compress', 'store every model file as is')
-    .action(async (file: string, options: { data: string; endpoint: string[]; withRequests: boolean; compress?: boolean }) => {
+    .option('--storage-uri <uri>', `--format triton: where OUT_DIR will be uploaded; the manifests' storageUri start with it (default ${defaultStorageUri})`)
+    .option('--namespace <ns>', '--format triton: metadata.namespace of the Kubernetes manifests')
+    .option('--parity-requests <n>', '--format triton: logged requests per version the parity check replays (default 100, at most 1000)', integerFlag)
+    .option('--tolerance <x>', '--format triton: float difference the parity check allows, x max(1, |value|) (default 1e-6)', numberFlag)
+    .option('--include-archived', '--format triton: also export archived versions')
+    .action(async (target: string, options: ExportFlags) => {
       await withCore(options.data, async (core) => {
+        if (options.format === 'triton') return runPlatformExport(core, target, options);
         const bar = progressBar('exporting');
         try {
-          const manifest = await core.bundles.exportToFile(file, {
+          const manifest = await core.bundles.exportToFile(target, {
             endpoints: options.endpoint,
             includeRequests: options.withRequests,
             ...(options.compress === undefined ? {} : { compress: options.compress }),
@@ -66,7 +83,7 @@ export function addBundleCommands(program: Command): void {
           const requests = manifest.requests ? `, ${manifest.requests.count} requests` : '';
           console.log(
             `Exported ${manifest.endpoints.length} endpoint(s), ${manifest.algorithms.length} algorithm(s), ` +
-              `${manifest.ab_tests.length} A/B test(s)${requests} to ${resolve(file)}`
+              `${manifest.ab_tests.length} A/B test(s)${requests} to ${resolve(target)}`
           );
         } finally {
           bar.stop();
@@ -86,11 +103,12 @@ export function addBundleCommands(program: Command): void {
         .default('fail')
     )
     .option('--rename-suffix <suffix>', 'with --on-conflict rename: import as <version>-<suffix>')
+    .option('--allow-breaking-change <reason>', "import algorithms that break an endpoint's input contract anyway, for this reason (kept in the status history)")
     .option('--json', 'print the plan as JSON', false)
     .action(
       async (
         file: string,
-        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; json: boolean }
+        options: { data: string; dryRun: boolean; onConflict: OnConflict; renameSuffix?: string; allowBreakingChange?: string; json: boolean }
       ) => {
         await withCore(options.data, async (core) => {
           const bar = progressBar('verifying');
@@ -100,6 +118,7 @@ export function addBundleCommands(program: Command): void {
               dryRun: options.dryRun,
               onConflict: options.onConflict,
               ...(options.renameSuffix === undefined ? {} : { renameSuffix: options.renameSuffix }),
+              ...(options.allowBreakingChange === undefined ? {} : { allowBreakingChange: true, reason: options.allowBreakingChange }),
               onProgress: (done, total) => bar.update(done, total)
             });
           } finally {
@@ -109,27 +128,4 @@ export function addBundleCommands(program: Command): void {
         });
       }
     );
-}
-
-function describePlan(r: ImportResult): string {
-  const lines = [`Bundle of ${r.created_at} by ModelDesk ${r.app_version} (format ${r.format_version})`];
-  lines.push(`Endpoints: ${r.endpoints.new.length} new, ${r.endpoints.identical.length} already here`);
-  const a = r.algorithms;
-  lines.push(`Algorithms: ${a.new.length} new, ${a.identical.length} identical, ${a.conflicts.length} conflicting`);
-  for (const n of a.new) lines.push(`  + ${n.endpoint}/${n.name} ${n.version} (${n.status})`);
-  for (const c of a.conflicts) {
-    lines.push(`  ! ${c.endpoint}/${c.name} ${c.version}: a different model is registered here; --on-conflict ${c.resolution} ${c.action}`);
-    if (c.resolution !== 'rename') lines.push(`    (--on-conflict rename would import it as version "${c.rename_to}")`);
-  }
-  const t = r.ab_tests;
-  lines.push(`A/B tests: ${t.new.length} new, ${t.identical.length} already here, ${t.skipped.length} skipped`);
-  for (const s of t.skipped) lines.push(`  - "${s.title}": ${s.reason}`);
-  lines.push(`Requests: ${r.requests}; model files to add: ${r.artifacts.new} (${(r.artifacts.bytes / 1024 / 1024).toFixed(1)} MB)`);
-  for (const note of r.notes) lines.push(`Note: ${note}`);
-  const refused = a.conflicts.filter((c) => c.resolution === 'fail').length;
-  if (r.dry_run && refused) lines.push(`The import would be refused (${refused} conflict(s)): choose --on-conflict skip or rename.`);
-  lines.push(
-    r.applied ? 'Imported.' : r.dry_run ? 'Dry run: nothing was changed.' : 'Nothing to import: everything in the bundle is already here.'
-  );
-  return lines.join('\n');
 }

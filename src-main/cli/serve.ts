@@ -13,6 +13,7 @@ interface ServeOptions {
   data: string;
   host: string;
   seed: boolean;
+  grpcPort?: number;
 }
 
 /** `modeldesk serve`: the prediction server and web UI without the desktop window. */
@@ -23,7 +24,8 @@ export function addServeCommand(program: Command): void {
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', port, 8765)
     .option('--data <dir>', 'data directory (SQLite database and model files)', './.modeldesk')
     .option('--host <host>', 'interface to bind; anything but loopback requires tokens on every route', '127.0.0.1')
-    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier');
+    .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--grpc-port <port>', 'also serve Open Inference v2 over gRPC on this port of the same host (off by default; 0 = any free port)', port);
   const servingFlags = addServingFlags(serve);
   serve.action(async (options: ServeOptions & Record<string, unknown>) => {
     const server = await startServer({
@@ -31,11 +33,13 @@ export function addServeCommand(program: Command): void {
       data: options.data,
       host: options.host,
       seed: options.seed,
-      serving: servingFlags(options)
+      serving: servingFlags(options),
+      ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort })
     });
     console.log(`ModelDesk is serving ${server.endpoints} endpoint(s) from ${server.dataDir}`);
     console.log(`Open ${server.url}/?token=${server.token}`);
     console.log(`API docs: ${server.url}/docs   Admin token: ${server.token}`);
+    if (server.grpcPort !== null) console.log(`Open Inference v2 over gRPC: ${options.host}:${server.grpcPort} (inference.GRPCInferenceService)`);
     const stop = async (signal: string) => {
       console.log(`\n${signal}: shutting down`);
       await server.close();

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { AbMetricSchema, AbModeSchema, AbTestStateSchema } from './enums.ts';
+import { AbMetricSchema, AbModeSchema, AbTestStateSchema, AlgorithmStatusSchema } from './enums.ts';
+import { BreakingChangeFields } from './input-contract.ts';
 
 /**
  * A/B tests (DESIGN §5, issue #3). The first eight fields are the classic tutorial's ABTest
@@ -24,7 +25,9 @@ export const CreateAbTestRequest = Type.Object({
   metric: Type.Optional(AbMetricSchema),
   minimum_detectable_difference: Type.Optional(
     Type.Number({ exclusiveMinimum: 0, description: 'effect size for the sample-size estimate (default 0.05 accuracy, or 10% of the RMSE/MAE)' })
-  )
+  ),
+  ...BreakingChangeFields,
+  reason: Type.Optional(Type.String({ maxLength: 1000, description: 'why a breaking change is accepted (with allow_breaking_change)' }))
 });
 
 export const ArmResult = Type.Object({
@@ -34,7 +37,8 @@ export const ArmResult = Type.Object({
   name: Type.String(),
   version: Type.String(),
   weight: Type.Number(),
-  requests: Type.Integer(),
+  requests: Type.Integer({ description: 'every request routed to the arm: answered, failed or refused' }),
+  refused: Type.Optional(Type.Integer({ description: 'of those, refused with a 4xx (counted per minute in the test\'s time range); they count as errors' })),
   feedback: Type.Integer(),
   metric: nullableNumber,
   ci_low: nullableNumber,
@@ -110,16 +114,38 @@ export const TimelinePoint = Type.Object({
 export const AbTimeline = Type.Object({ points: Type.Array(TimelinePoint) });
 
 export const StopRequest = Type.Object({
+  keep_production: Type.Optional(
+    Type.Boolean({ description: 'stop without promoting any arm, whatever the verdict: each arm gets its status from before the test back' })
+  ),
   force_winner: Type.Optional(Type.Integer({ description: 'algorithm id to promote whatever the verdict; needs reason' })),
   reason: Type.Optional(Type.String({ maxLength: 1000 })),
   created_by: Type.Optional(Type.String({ maxLength: 128 }))
+});
+
+export const StopQuery = Type.Object({
+  dry_run: Type.Optional(Type.Boolean({ default: false, description: 'say what stopping would do now; change nothing' }))
+});
+
+export const StopChange = Type.Object({
+  algorithm_id: Type.Integer(),
+  arm: Type.String(),
+  name: Type.String(),
+  version: Type.String(),
+  from: Type.Union([AlgorithmStatusSchema, Type.Null()]),
+  to: AlgorithmStatusSchema
 });
 
 export const StopResponse = Type.Object({
   message: Type.String(),
   summary: Type.Optional(Type.String()),
   result: Type.Optional(AbResults),
-  outcome: Type.Optional(StopOutcome)
+  outcome: Type.Optional(StopOutcome),
+  /** true: nothing was changed, this is what stopping would do */
+  dry_run: Type.Optional(Type.Boolean()),
+  /** each arm's status change */
+  changes: Type.Optional(Type.Array(StopChange)),
+  /** what stopping does, in plain words (what the UI shows before the user confirms) */
+  description: Type.Optional(Type.String())
 });
 
 export type CreateAbTest = Static<typeof CreateAbTestRequest>;
@@ -128,3 +154,4 @@ export type AbTestResults = Static<typeof AbResults>;
 export type AbTestTimeline = Static<typeof AbTimeline>;
 export type StopAbTest = Static<typeof StopRequest>;
 export type StopAbTestResponse = Static<typeof StopResponse>;
+export type StopAbTestChange = Static<typeof StopChange>;

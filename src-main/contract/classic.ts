@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AlgorithmStatusSchema, OutputKindSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
+import { BreakingChangeFields, CompatibilityBody, ContractDifference, InputContractBody } from './input-contract.ts';
 
 /**
  * The HTTP contract's shapes (DESIGN §4). Field names follow the classic tutorial API
@@ -11,19 +12,32 @@ export const ErrorBody = Type.Object(
   {
     status: Type.Literal('Error'),
     message: Type.String(),
-    field: Type.Optional(Type.String())
+    /** the field at fault (the first one, when several are) */
+    field: Type.Optional(Type.String()),
+    /** every bad field, when a request has several (registration reports them all at once) */
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    /** 409 for a change that would break an endpoint's input contract: what differs */
+    differences: Type.Optional(Type.Array(ContractDifference))
   }
 );
 
 const timestamp = Type.String({ format: 'date-time' });
 const json = Type.Unknown();
 
+const tags = Type.Array(Type.String());
+
 export const EndpointBody = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   owner: Type.String(),
   created_at: timestamp,
-  description: Type.String()
+  description: Type.String(),
+  notes: Type.String(),
+  tags,
+  /** feedback may be any text; otherwise a classifier's feedback must be one of its classes */
+  allow_free_text_feedback: Type.Boolean(),
+  /** what clients send and read (GET /endpoints/{id} only); null while the endpoint has no algorithm */
+  contract: Type.Optional(Type.Union([InputContractBody, Type.Null()]))
 });
 
 export const TensorInfoBody = Type.Object(
@@ -84,13 +98,21 @@ export const AlgorithmBody = Type.Object({
   }),
   artifact_sha256: Type.String(),
   artifact_bytes: Type.Integer(),
-  signature: SignatureBody
+  signature: SignatureBody,
+  notes: Type.String(),
+  tags,
+  /** name → number, e.g. {"accuracy": 0.8635} */
+  metrics: Type.Record(Type.String(), Type.Number()),
+  /** a record this model accepts, for the Playground and the snippets; null when none */
+  input_example: Type.Unknown()
 });
 
 export const InspectionBody = Type.Object({
   signature: SignatureBody,
   classes: Type.Union([Type.Array(Type.Union([Type.String(), Type.Number()])), Type.Null()]),
-  bytes: Type.Integer()
+  bytes: Type.Integer(),
+  /** when `endpoint` names an existing endpoint: the model against its input contract */
+  compatibility: Type.Optional(CompatibilityBody)
 });
 
 export const AlgorithmStatusBody = Type.Object({
@@ -107,7 +129,22 @@ export const SetStatusRequest = Type.Object({
   status: AlgorithmStatusSchema,
   created_by: Type.String({ minLength: 1, maxLength: 128 }),
   parent_mlalgorithm: Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })]),
-  reason: Type.Optional(Type.String({ maxLength: 1000 }))
+  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  promote_mlalgorithm: Type.Optional(
+    Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]+$' })], {
+      description:
+        'Another algorithm of the same endpoint, promoted to production first in the same transaction: how the production ' +
+        'algorithm is archived (or demoted) without leaving the endpoint without production.'
+    })
+  ),
+  stop_serving: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: the production algorithm may leave production with no successor, and unpinned predictions of the endpoint ' +
+        'are refused (400) from then on. Needs a reason.'
+    })
+  ),
+  ...BreakingChangeFields
 });
 
 export const MLRequestBody = Type.Object({
@@ -124,7 +161,8 @@ export const MLRequestBody = Type.Object({
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
-  shadow: Type.Boolean()
+  shadow: Type.Boolean(),
+  client_request_id: Type.Union([Type.String(), Type.Null()], { description: 'the X-Request-Id of the call (the client\'s, or generated and answered in that header)' })
 });
 
 export const MLRequestPage = Type.Object({
@@ -141,6 +179,7 @@ export const MLRequestQuery = Type.Object({
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
   status: Type.Optional(RequestStatusSchema),
+  client_request_id: Type.Optional(Type.String({ maxLength: 200, description: 'the X-Request-Id a prediction was sent (or answered) with' })),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -55,3 +55,11 @@ export const AbTestStateSchema = Type.Enum(abTestStateValues);
 export const requestStatusValues = ['OK', 'Error'] as const;
 export type RequestStatus = (typeof requestStatusValues)[number];
 export const RequestStatusSchema = Type.Enum(requestStatusValues);
+
+/**
+ * Why a prediction (classic predict or v2 infer) was refused with a 4xx (issue 12 §6): counted
+ * per minute, endpoint and algorithm in the `refusals` table, and in /metrics.
+ */
+export const refusalReasonValues = ['validation', 'unknown_endpoint', 'no_algorithm', 'auth', 'too_large', 'unsupported_media_type'] as const;
+export type RefusalReason = (typeof refusalReasonValues)[number];
+export const RefusalReasonSchema = Type.Enum(refusalReasonValues);

@@ -22,7 +22,7 @@ interface SettingRow {
   appliesAt: 'live' | 'restart';
   /** an algorithm may override it (`algorithms` in serving.json and the API) */
   perAlgorithm: boolean;
-  /** where the Server page shows it: the Serving card (models) or the Request log card */
+  /** where the Server page shows it: the Serving card (models, and how much of a record is logged) or the Request log card (retention) */
   section: 'models' | 'request_log';
 }
 
@@ -99,6 +99,20 @@ export const servingSettings = {
     cliValue: '<us>',
     appliesAt: 'live',
     perAlgorithm: true,
+    section: 'models'
+  },
+  max_logged_record_bytes: {
+    type: 'integer',
+    minimum: 1024,
+    maximum: 1_073_741_824,
+    default: 1_048_576,
+    unit: 'bytes',
+    label: 'Largest logged record',
+    help: 'A record larger than this (as JSON) is still answered, but the request log keeps a marker with its size and SHA-256 instead of its fields',
+    cliFlag: '--max-logged-record-bytes',
+    cliValue: '<bytes>',
+    appliesAt: 'live',
+    perAlgorithm: false,
     section: 'models'
   },
   log_retention_days: {

@@ -1,8 +1,10 @@
 import type { ImportResult } from './bundle/import.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
+import type { MetadataChange } from './registry/metadata.ts';
 import type { StatusTransition } from './registry/status-transitions.ts';
 import type { Algorithm } from './registry/types.ts';
 import type { LoggedRequest } from './requests/request-log.ts';
+import type { Refusal } from './requests/refusals.ts';
 import type { RequestRow } from './requests/request-writer.ts';
 import type { EffectiveServingSettings } from './serving/serving-settings.ts';
 
@@ -13,11 +15,21 @@ import type { EffectiveServingSettings } from './serving/serving-settings.ts';
  */
 export interface CoreEventMap {
   /**
-   * Endpoints or algorithms were added. A registration names its algorithm (its first status is
-   * announced as status.changed too); an applied import announces itself once, for everything
-   * it brought (statuses and A/B tests included), with its report.
+   * Endpoints or algorithms were added or removed. A registration names its algorithm (its first
+   * status is announced as status.changed too); an applied import announces itself once, for
+   * everything it brought (statuses and A/B tests included), with its report; a deletion (of a
+   * version that never served) names what was removed, statuses and metadata included.
    */
-  'registry.changed': { cause: 'registered'; algorithm: Algorithm } | { cause: 'imported'; result: ImportResult };
+  'registry.changed':
+    | { cause: 'registered'; algorithm: Algorithm }
+    | { cause: 'imported'; result: ImportResult }
+    | { cause: 'deleted'; algorithm: Algorithm; artifactRemoved: boolean };
+  /**
+   * An endpoint's or an algorithm's metadata was edited (description, owner, notes, tags,
+   * metrics, input example, the free-text feedback setting): the history row written, with
+   * each changed field's value before and after, who and why.
+   */
+  'metadata.changed': { change: MetadataChange };
   /**
    * Active statuses changed in one transaction, in the order they were written (a promotion's
    * demotion of the previous production comes first). `cause` says who changed them.
@@ -35,6 +47,23 @@ export interface CoreEventMap {
   'feedback.recorded': { request: LoggedRequest };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
+  /**
+   * A prediction call was answered and its rows are durable (classic, v2, or any caller of
+   * infer()), with where its time went: waiting for its model run, in the run, committing the log.
+   */
+  'request.answered': RequestTimings & { algorithm: Algorithm; abTestId: number | null; records: number; ok: boolean };
+  /** a prediction (classic predict or v2 infer) was refused with a 4xx; counted per minute in `refusals` */
+  'request.refused': Refusal;
+}
+
+/** Seconds one answered call spent in each stage. */
+export interface RequestTimings {
+  /** waiting in the batcher for its run to start (the longest of its parts) */
+  queueSeconds: number;
+  /** from the run starting to its predictions (all parts), queue excluded */
+  inferenceSeconds: number;
+  /** waiting for the request log's commit */
+  logSeconds: number;
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -6,9 +6,11 @@ import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
 import { Metrics } from './monitoring/metrics.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
+import { ensureRegistryId } from './registry/identity.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
 import { logStorage } from './requests/log-storage.ts';
@@ -17,21 +19,29 @@ import { algorithmFacts } from './requests/algorithm-facts.ts';
 import { RowCodec } from './requests/row-codec.ts';
 import { enableIncrementalVacuum } from './requests/vacuum.ts';
 import type { LogStorage } from '../contract/log-storage.ts';
+import { RefusalCounter } from './requests/refusals.ts';
 import { RequestLog } from './requests/request-log.ts';
 import { DiscardingWriter } from './requests/discarding-writer.ts';
 import { RequestWriter, type RequestSink } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-import { Inference, type InferInput, type InferResult } from './serving/infer.ts';
+import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { runtimeOf } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
+import { ServerHealth } from './serving/server-health.ts';
+import { StorageHealth } from './storage/health.ts';
+import { probeDatabase } from './storage/probes.ts';
+import { WriteGate } from './storage/write-gate.ts';
 
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
-export type { InferInput, InferResult } from './serving/infer.ts';
+export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
+export type { HealthReport, Readiness } from './serving/server-health.ts';
+export type { Logger } from './logging/logger.ts';
 
 export interface CoreConfig {
   /** holds modeldesk.db and artifacts/ */
@@ -50,7 +60,13 @@ export interface CoreConfig {
    * API field, serving.json key or environment variable sets it (requests/discarding-writer.ts).
    */
   benchDiscardRequestLog?: boolean;
+  /** how long a write waits, without blocking, for another connection's lock before 503 (default 2000 ms) */
+  lockWaitMs?: number;
+  /** strings the log must never contain (the admin token); keys shaped like `mdk_…` are always removed */
+  secrets?: string[];
 }
+
+export const defaultLockWaitMs = 2000;
 
 /** The whole application without any transport: what the HTTP server, the CLI and the desktop app use. */
 export interface Core {
@@ -73,6 +89,17 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** the structured log: <dataDir>/logs/modeldesk.log (JSON lines), warnings and errors also on stderr */
+  readonly log: Logger;
+  /** storage faults still present, and whether each model can serve (health and readiness) */
+  readonly health: ServerHealth;
+  /**
+   * Every write transaction on the serving thread goes through here (BEGIN IMMEDIATE, a lock
+   * waited for without blocking, storage faults answered 507/503): features that add tables use it too
+   */
+  readonly writes: WriteGate;
+  /** refused predictions, counted per minute in the `refusals` table (issue 12 §6) */
+  readonly refusals: RefusalCounter;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
   /** the database, for tests and maintenance tools; features go through the services above */
@@ -81,7 +108,7 @@ export interface Core {
   /** The algorithm a call would get: the rules infer() applies (production, the A/B test, pins). */
   select(endpointName: string, options?: SelectOptions): Selection;
   /** The one prediction path: select once, validate, batch, run, decode, log, answer once durable. */
-  infer(endpointName: string, input: InferInput, options?: SelectOptions): Promise<InferResult>;
+  infer(endpointName: string, input: InferInput, options?: InferOptions): Promise<InferResult>;
   /** Waits for calls in flight and the request log, then closes everything. */
   close(): Promise<void>;
 }
@@ -89,14 +116,26 @@ export interface Core {
 /** Opens the data directory and builds the core. Pure Node: no HTTP, no Electron. */
 export async function createCore(config: CoreConfig): Promise<Core> {
   mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase(join(config.dataDir, 'modeldesk.db'), config.migrationsDir, config.sqliteNativeBinding);
+  const dbFile = join(config.dataDir, 'modeldesk.db');
+  const database = openDatabase(dbFile, config.migrationsDir, config.sqliteNativeBinding);
   const nativeBinding = config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {};
-  const events = new CoreEvents();
-  const artifacts = new ArtifactStore(config.dataDir);
-  const registry = new Registry(database.db, artifacts, events);
+  const { logger: log, close: closeLog } = createLogger({ dataDir: config.dataDir, secrets: config.secrets ?? [] });
+  const storage = new StorageHealth(log);
+  const writes = new WriteGate(database.db, storage, { file: dbFile, lockWaitMs: config.lockWaitMs ?? defaultLockWaitMs }, () =>
+    probeDatabase(database.sqlite, config.dataDir)
+  );
+  const events = new CoreEvents((err, event) => log.error({ err, event }, `a listener of "${event}" failed`));
+  const artifacts = new ArtifactStore(config.dataDir, storage);
+  const registry = new Registry(database.db, artifacts, events, writes);
+  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
+  const servingRegistry = new CachedRegistry(registry, database.sqlite);
+  // feedback is checked against the request's algorithm and endpoint, read through the serving cache
   // how the request log stores its rows' input and response (issue #18); every reader decodes through it
   const codec = new RowCodec(database.sqlite, algorithmFacts(registry));
-  const requests = new RequestLog(database.db, events, codec);
+  const requests = new RequestLog(database.db, events, writes, codec, (request) => {
+    const algorithm = servingRegistry.getAlgorithm(request.algorithmId);
+    return { algorithm, endpoint: servingRegistry.findEndpointByName(algorithm.endpointName) ?? registry.getEndpoint(request.endpointId) };
+  });
   // before any other connection opens: a small database is switched to incremental vacuum now (vacuum.ts)
   const vacuum = enableIncrementalVacuum(database.sqlite);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
@@ -110,27 +149,48 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }
   };
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
-  const pool: ModelPool = new ModelPool(artifacts, serving.current, events);
+  const pool: ModelPool = new ModelPool(artifacts, serving.current, events, storage);
   const writer: RequestSink = config.benchDiscardRequestLog
     ? new DiscardingWriter()
-    : new RequestWriter(database.sqlite, codec, { events, offThread: serving.current.workerThreads, ...nativeBinding });
+    : new RequestWriter(database.sqlite, codec, { events, offThread: serving.current.workerThreads, writes, ...nativeBinding });
   const retention = new LogRetention(database.sqlite, serving.current.retention, vacuum, {
+    writes,
     writerBusy: () => writer instanceof RequestWriter && writer.busyOffThread
   });
-  const abTests = new AbTestService(database.db, database.sqlite, registry, events);
+  const refusals = new RefusalCounter(database.sqlite, events);
+  const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
-  // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
-  const servingRegistry = new CachedRegistry(registry, database.sqlite);
-  const inference = new Inference(servingRegistry, pool, writer, router);
-  const bundles = new BundleService(database.db, artifacts, config.dataDir, events, codec);
-  const metrics = new Metrics(endpointNames(registry));
+  let maxLoggedRecordBytes = serving.current.maxLoggedRecordBytes;
+  const inference = new Inference(servingRegistry, pool, writer, router, events, () => maxLoggedRecordBytes);
+  const bundles = new BundleService(
+    database.db,
+    database.sqlite,
+    writes,
+    artifacts,
+    config.dataDir,
+    ensureRegistryId(database.db),
+    events,
+    storage,
+    registry.contracts,
+    codec
+  );
+  const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
+  const metrics = new Metrics({
+    endpointName: endpointNames(registry),
+    algorithm: (id) => registry.getAlgorithm(id),
+    liveAlgorithms: () => servingRegistry.listAlgorithms().filter((a) => a.currentStatus !== 'archived'),
+    loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
+    inFlight: () => inference.inFlight.entries()
+  });
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
     servingRegistry.invalidate();
     // an imported running A/B test must reach the router like one started here
     if (change.cause === 'imported') router.reload();
+    if (change.cause === 'deleted') void pool.retire(change.algorithm.id);
   });
+  events.on('metadata.changed', () => servingRegistry.invalidate());
   events.on('status.changed', ({ transitions }) => {
     servingRegistry.invalidate();
     // an archived algorithm's session is closed, after the calls already using it
@@ -142,15 +202,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const runtime = runtimeOf(settings);
     pool.configure(runtime);
     retention.configure(runtime.retention);
+    maxLoggedRecordBytes = settings.max_logged_record_bytes;
   });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
-  events.on('model.ran', ({ algorithm, rows, queuedSeconds }) => metrics.recordBatch(algorithm.endpointId, algorithm.id, rows, queuedSeconds));
+  events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
+  events.on('request.answered', (call) => metrics.recordAnswered(call));
 
-  if (config.modelsDir) await seedIfEmpty(registry, config.modelsDir);
-  retention.start();
-
-  return {
+  const core: Core = {
     config,
     events,
     registry,
@@ -162,6 +221,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    log,
+    health,
+    writes,
+    refusals,
     pool,
     db: database.db,
     sqlite: database.sqlite,
@@ -172,10 +235,24 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await pool.closeAll();
       await retention.close();
       await writer.close();
+      refusals.close();
       await checkpointer.close();
       database.close();
+      log.flush();
+      closeLog();
     }
   };
+  if (config.modelsDir) {
+    try {
+      await seedIfEmpty(registry, config.modelsDir);
+    } catch (err) {
+      log.error({ err }, `seeding the registry from ${config.modelsDir} failed; nothing was seeded`);
+      await core.close();
+      throw err;
+    }
+  }
+  retention.start();
+  return core;
 }
 
 /** Endpoint names by id for metric labels (an endpoint is never renamed). */

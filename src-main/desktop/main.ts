@@ -1,9 +1,10 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startServer, type RunningServer } from '../server/start.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
 import { bridgeChannels } from '../../src-preload/channels.ts';
+import { decideNavigation, isAppFrame, mayOpenExternally } from './navigation.ts';
 
 /**
  * The desktop shell: start the same core + HTTP server as `npm run serve` on 127.0.0.1, then
@@ -69,15 +70,16 @@ function createWindow(server: RunningServer): BrowserWindow {
     }
   });
   const origin = new URL(server.url).origin;
-  // Navigation stays on the embedded server; anything else opens in the user's browser.
+  // Navigation stays on the embedded server; https (and loopback http) opens in the user's
+  // browser; any other scheme is refused rather than handed to the operating system.
   window.webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== origin) {
-      event.preventDefault();
-      void shell.openExternal(url);
-    }
+    const decision = decideNavigation(url, origin);
+    if (decision === 'stay') return;
+    event.preventDefault();
+    if (decision === 'open-externally') void shell.openExternal(url);
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('http:') || url.startsWith('https:')) void shell.openExternal(url);
+    if (mayOpenExternally(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window.show());
@@ -111,15 +113,28 @@ function askWhereToSaveDownloads(currentWindow: () => BrowserWindow | undefined)
 }
 
 function registerBridge(server: RunningServer, currentWindow: () => BrowserWindow | undefined): void {
-  ipcMain.handle(bridgeChannels.token, () => server.token);
-  ipcMain.handle(bridgeChannels.openFile, async (_event, options: OpenDialogOptions) => {
+  const origin = new URL(server.url).origin;
+  // only the app's own page (main frame, the server's origin) may call the bridge
+  const checkSender = (event: IpcMainInvokeEvent) => {
+    const frame = event.senderFrame;
+    if (!isAppFrame(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, origin)) {
+      throw new Error('refused: this call is answered only for the ModelDesk page');
+    }
+  };
+  ipcMain.handle(bridgeChannels.token, (event) => {
+    checkSender(event);
+    return server.token;
+  });
+  ipcMain.handle(bridgeChannels.openFile, async (event, options: OpenDialogOptions) => {
+    checkSender(event);
     const win = currentWindow();
     const picked = await (win ? dialog.showOpenDialog(win, dialogOptions(options)) : dialog.showOpenDialog(dialogOptions(options)));
     const path = picked.filePaths[0];
     if (picked.canceled || !path) return null;
     return { name: basename(path), path, bytes: new Uint8Array(await readFile(path)) };
   });
-  ipcMain.handle(bridgeChannels.saveFile, async (_event, options: SaveDialogOptions) => {
+  ipcMain.handle(bridgeChannels.saveFile, async (event, options: SaveDialogOptions) => {
+    checkSender(event);
     const win = currentWindow();
     const chosen = await (win ? dialog.showSaveDialog(win, dialogOptions(options)) : dialog.showSaveDialog(dialogOptions(options)));
     return chosen.canceled || !chosen.filePath ? null : chosen.filePath;

@@ -76,6 +76,7 @@ describe('A/B testing with honest statistics', () => {
   it('refuses what makes no sense, with a clear 4xx', async () => {
     const { create, stop } = await seededServer();
     const started = await create(tutorialTest);
+    // (a stop without traffic is no longer refused: stop-without-winner.test.ts)
     const again = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 });
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/already has a running A\/B test/);
@@ -88,9 +89,9 @@ describe('A/B testing with honest statistics', () => {
     const missing = await create({ title: 't', created_by: 'x', parent_mlalgorithm_1: 1 });
     expect(missing.status).toBe(400);
     expect(missing.body.field).toBe('parent_mlalgorithm_2');
-    const noTraffic = await stop(started.body.id);
-    expect(noTraffic.status).toBe(409);
-    expect(noTraffic.body.message).toMatch(/no traffic/);
+    const unknownWinner = await stop(started.body.id, { force_winner: 99, reason: 'x' });
+    expect(unknownWinner.status).toBe(400);
+    expect(unknownWinner.body.field).toBe('force_winner');
   });
 
   it('routes unpinned and ab_testing traffic by the test, sticky per client key', async () => {

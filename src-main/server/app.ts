@@ -1,15 +1,22 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Core } from '../core/index.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendError } from './error-handler.ts';
+import { installHttpConventions, requestIdOptions } from './http-conventions.ts';
+import { installPredictionAccounting } from './prediction-accounting.ts';
+import { declareImpliedResponses } from './route-responses.ts';
 import { installOpenApi } from './openapi.ts';
 import { registryRoutes } from './routes/registry-routes.ts';
+import { metadataRoutes } from './routes/metadata-routes.ts';
+import { contractRoutes } from './routes/contract-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
 import { logStorageRoutes } from './routes/log-storage-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
+import { refusalRoutes } from './routes/refusal-routes.ts';
+import { platformExportRoutes } from './routes/platform-export-routes.ts';
 import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -25,7 +32,6 @@ export interface ServerOptions extends SecurityOptions {
   bodyLimitBytes?: number;
   /** model uploads */
   uploadLimitBytes?: number;
-  logger?: boolean;
   /** the built web UI, served at / (absent in tests of the API alone) */
   uiDir?: string;
 }
@@ -35,16 +41,28 @@ export interface ServerOptions extends SecurityOptions {
  * listen(), tests too (on port 0), so all of them serve exactly the same routes.
  */
 export async function buildServer(core: Core, options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimitBytes ?? 16 * 1024 * 1024;
   const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit: options.bodyLimitBytes ?? 16 * 1024 * 1024,
+    // errors and storage faults go to the core's log (<data>/logs/modeldesk.log); one line per
+    // request would cost every prediction a write, so requests themselves are not logged
+    loggerInstance: core.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    ...requestIdOptions,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // no answer may be sniffed into another type (a JSON message read as HTML)
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
 
   // Only JSON, form and multipart bodies are part of the contract (as in the classic API):
   // anything else is a 415, not a string the routes would have to second-guess.
   app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
+  declareImpliedResponses(app);
+  installHttpConventions(app, (request, reply, status, message) => sendError(request, reply, status, message));
+  installPredictionAccounting(app, core);
   const tickets = new DownloadTickets();
   installSecurity(app, options, tickets);
   await app.register(formbody);
@@ -54,7 +72,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   await installOpenApi(app);
 
   await app.register(healthRoutes(core));
-  await app.register(oipRoutes(core));
+  await app.register(oipRoutes(core, bodyLimit));
   await app.register(
     async (api) => {
       api.get('/', { schema: { hide: true } }, async (request) => {
@@ -63,10 +81,14 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
         return Object.fromEntries(names.map((n) => [n, `${base}/${n}`]));
       });
       await api.register(registryRoutes(core));
+      await api.register(metadataRoutes(core));
+      await api.register(contractRoutes(core));
       await api.register(requestRoutes(core));
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
       await api.register(servingRoutes(core));
+      await api.register(refusalRoutes(core));
+      await api.register(platformExportRoutes(core, tickets));
       await api.register(logStorageRoutes(core));
       await api.register(predictRoute(core));
     },

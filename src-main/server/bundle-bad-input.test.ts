@@ -53,7 +53,7 @@ describe('bad bundles are refused and change nothing', () => {
   it('accepts the untouched bundle (dry run), so every refusal below is down to its one defect', async () => {
     const res = await upload(target, good, '?dry_run=true');
     expect(res.status).toBe(200);
-    expect(res.body.algorithms.new).toHaveLength(2);
+    expect(res.body.algorithms.added).toHaveLength(2);
   });
 
   it('a model file whose hash differs from the manifest', async () => {
@@ -112,7 +112,7 @@ describe('bad bundles are refused and change nothing', () => {
     const m = copy();
     m.format_version = 999;
     m.something_new = true;
-    await expectRefused(await rebuild(m, entries), /format version 999 is newer than this ModelDesk reads \(up to 1\); upgrade ModelDesk/);
+    await expectRefused(await rebuild(m, entries), /format version 999 is newer than this ModelDesk reads \(up to 2\); upgrade ModelDesk/);
   });
 
   it('a truncated file (the first half of a valid bundle)', async () => {
@@ -137,7 +137,7 @@ describe('bad bundles are refused and change nothing', () => {
   it('an altered request log', async () => {
     const withRequests = await openBundle(await download(source, '?include_requests=true'));
     const m = withRequests.manifest;
-    const line = JSON.stringify({ algorithm: { endpoint: 'iris', name: 'm', version: '1' }, ab_test: null, shadow: false, input: '{}', response: '{}', label: 'x', status: 'OK', latency_us: 1, client_key: null, feedback: null, feedback_at: null, created_at: '2024-01-01T00:00:00.000Z' });
+    const line = JSON.stringify({ algorithm: { endpoint: 'iris', name: 'm', version: '1' }, ab_test: null, shadow: false, input: '{}', response: '{}', label: 'x', status: 'OK', latency_us: 1, client_key: null, feedback: null, feedback_at: null, created_at: '2024-01-01T00:00:00.000Z', origin: { registry_id: m.registry_id, request_id: 1 } });
     const log = Buffer.from(`${line}\n`);
     m.requests = { path: 'requests.jsonl', count: 1, bytes: log.length, sha256: sha256(log) };
     const others = withRequests.entries.filter((e) => e.name !== 'requests.jsonl');

@@ -8,6 +8,9 @@ import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
  * overwritten silently. on_conflict=fail (default) refuses, skip keeps ours, rename imports
  * theirs as a new version; the production invariant and "one running test" hold throughout.
  */
+/** Ours is a diabetes regressor, so theirs also breaks the endpoint's input contract (issue 12 §1): accepted here. */
+const breaking = '&allow_breaking_change=true&reason=conflict%20test';
+
 describe('importing a bundle that conflicts with the registry', () => {
   let bundle: Buffer;
   let target: TestServer;
@@ -65,7 +68,7 @@ describe('importing a bundle that conflicts with the registry', () => {
   });
 
   it('skip keeps our version, imports the rest, and leaves out the A/B test that used theirs', async () => {
-    const { status, body } = await upload(target, bundle, '?on_conflict=skip');
+    const { status, body } = await upload(target, bundle, '?on_conflict=skip' + breaking);
     expect(status).toBe(200);
     expect(body.applied).toBe(true);
     expect(body.algorithms.conflicts[0]).toMatchObject({ resolution: 'skip', action: expect.stringMatching(/keeps this registry/) });
@@ -73,23 +76,25 @@ describe('importing a bundle that conflicts with the registry', () => {
     expect(versions.sort()).toEqual(['diabetes/1/production', 'iris/1.0/production', 'iris/2.0/testing']);
     expect(abTestListing(target)).toEqual([]);
     // and again: nothing more
-    const again = await upload(target, bundle, '?on_conflict=skip');
+    const again = await upload(target, bundle, '?on_conflict=skip' + breaking);
     expect(again.body).toMatchObject({ applied: false });
   });
 
   it('rename imports theirs as a new version; production stays ours; a second import finds it', async () => {
-    const { status, body } = await upload(target, bundle, '?on_conflict=rename');
+    const { status, body } = await upload(target, bundle, '?on_conflict=rename' + breaking);
     expect(status).toBe(200);
     expect(body.algorithms.conflicts[0]).toMatchObject({ resolution: 'rename', rename_to: '1.0-imported-1' });
-    expect(body.algorithms.new.find((a: any) => a.version === '1.0-imported-1')).toMatchObject({ status: 'staging' });
-    expect(body.notes.join(' ')).toMatch(/already in production/);
+    expect(body.algorithms.renamed.find((a: any) => a.local_version === '1.0-imported-1')).toMatchObject({
+      version: '1.0', status: 'staging', reason: expect.stringMatching(/on_conflict=rename imports this one as "1\.0-imported-1".*already in production/)
+    });
     const list = (await target.json('/api/v1/mlalgorithms?endpoint=iris')).body;
     const renamed = list.find((a: any) => a.version === '1.0-imported-1');
     expect(renamed.current_status).toBe('staging');
     expect(list.filter((a: any) => a.current_status === 'production').map((a: any) => a.version)).toEqual(['1.0']);
     const history = (await target.json(`/api/v1/mlalgorithmstatuses?algorithm=${renamed.id}`)).body;
-    expect(history.map((s: any) => [s.status, s.active])).toEqual([['production', false], ['staging', true]]);
+    expect(history.map((s: any) => [s.status, s.active])).toEqual([['production', false], ['staging', false], ['staging', true]]);
     expect(history[1].reason).toMatch(/imported as staging: "classifier" version "1\.0" is already in production/);
+    expect(history[2].reason).toMatch(/^imported; breaking change accepted .*: conflict test$/);
     // the A/B test now runs between the renamed version and 2.0
     const tests = abTestListing(target);
     expect(tests).toMatchObject([{ title: 'v1 vs v2', state: 'running', arms: [{ algorithm: 'iris/classifier/1.0-imported-1' }, { algorithm: 'iris/classifier/2.0' }] }]);
@@ -99,13 +104,13 @@ describe('importing a bundle that conflicts with the registry', () => {
       const again = await upload(target, bundle, query);
       expect(again.status).toBe(200);
       expect(again.body.applied).toBe(false);
-      expect(again.body.algorithms.identical).toContainEqual({ endpoint: 'iris', name: 'classifier', version: '1.0', local_version: '1.0-imported-1' });
+      expect(again.body.algorithms.identical).toContainEqual(expect.objectContaining({ endpoint: 'iris', name: 'classifier', version: '1.0', local_version: '1.0-imported-1' }));
     }
     expect({ listing: await registryListing(target), files: filesOf(target) }).toEqual(before);
   });
 
   it('rename with a suffix of the user\'s choice', async () => {
-    const { status, body } = await upload(target, bundle, '?on_conflict=rename&rename_suffix=team-b');
+    const { status, body } = await upload(target, bundle, '?on_conflict=rename&rename_suffix=team-b' + breaking);
     expect(status).toBe(200);
     expect(body.algorithms.conflicts[0].rename_to).toBe('1.0-team-b');
     expect((await target.json('/api/v1/mlalgorithms?endpoint=iris')).body.map((a: any) => a.version).sort()).toEqual(['1.0', '1.0-team-b', '2.0']);
@@ -116,7 +121,7 @@ describe('importing a bundle that conflicts with the registry', () => {
 
   it('a running test is imported stopped when the endpoint already runs one', async () => {
     const ours = (await target.json('/api/v1/mlalgorithms?endpoint=iris')).body[0];
-    const other = await target.register('iris_lr', { endpoint: 'iris', name: 'other', version: '1', status: 'testing' });
+    const other = await target.register('iris_lr', { endpoint: 'iris', name: 'other', version: '1', status: 'testing', allow_breaking_change: 'true', reason: 'test' });
     const db = target.core.db;
     const running = db.insert(abTests).values({
       title: 'ours', endpointId: ours.parent_endpoint, mode: 'split', metric: 'accuracy', createdBy: 'me', createdAt: '2024-06-01T00:00:00.000Z', state: 'running'
@@ -125,9 +130,9 @@ describe('importing a bundle that conflicts with the registry', () => {
       { abTestId: running.id, position: 0, algorithmId: ours.id, weight: 1 },
       { abTestId: running.id, position: 1, algorithmId: other.body.id, weight: 1 }
     ]).run();
-    const { status, body } = await upload(target, bundle, '?on_conflict=rename');
+    const { status, body } = await upload(target, bundle, '?on_conflict=rename' + breaking);
     expect(status).toBe(200);
-    expect(body.ab_tests.new).toEqual([expect.objectContaining({ title: 'v1 vs v2', state: 'stopped' })]);
+    expect(body.ab_tests.added).toEqual([expect.objectContaining({ title: 'v1 vs v2', state: 'stopped', reason: expect.stringMatching(/imported as stopped/) })]);
     const imported = abTestListing(target).find((t) => t.title === 'v1 vs v2')!;
     expect(imported).toMatchObject({ state: 'stopped', endedAt: expect.any(String), summary: expect.stringMatching(/Stopped on import/) });
     expect(abTestListing(target).filter((t) => t.state === 'running').map((t) => t.title)).toEqual(['ours']);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abTestArms, abTests, requests } from '../../db/schema.ts';
 import { fixtureSample, tutorialRecord, type FixtureName } from '../../test/fixtures/index.ts';
-import { abTestListing, download, filesOf, openBundle, registryListing, requestListing, upload } from '../../test/helpers/bundles.ts';
+import { abTestListing, download, filesOf, openBundle, registryListing, requestListing, requestOrigins, upload } from '../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { applyStatusChange } from '../core/registry/status-transitions.ts';
 
 /**
  * Issue #5: export a registry from one ModelDesk and import it into another with its own data
@@ -37,7 +38,6 @@ describe('registry bundle round trip between two servers', () => {
     const setStatus = (id: number, status: string, reason: string) =>
       a.json('/api/v1/mlalgorithmstatuses', { method: 'POST', admin: true, json: { status, created_by: 'ana', parent_mlalgorithm: id, reason } });
     expect((await setStatus(lr.id, 'production', 'won the A/B test')).status).toBe(201);
-    expect((await setStatus(iris2.id, 'ab_testing', 'testing against 1.0.0')).status).toBe(201);
 
     // requests with feedback, on every endpoint
     for (let i = 0; i < 3; i++) {
@@ -66,6 +66,8 @@ describe('registry bundle round trip between two servers', () => {
       { abTestId: running.id, position: 0, algorithmId: iris1.id, weight: 1 },
       { abTestId: running.id, position: 1, algorithmId: iris2.id, weight: 1 }
     ]).run();
+    // only the A/B engine sets ab_testing (issue 20, item 4), as it would for this test
+    applyStatusChange(db, { algorithmId: iris2.id, endpointId: iris1.parent_endpoint, status: 'ab_testing', createdBy: 'ana', reason: 'testing against 1.0.0', by: 'experiment' });
     db.insert(requests).values({
       endpointId, algorithmId: lr.id, abTestId: stopped.id, shadow: false, input: '{"age":40}', response: '{"label":">50K"}',
       label: '>50K', status: 'OK', latencyUs: 1200, clientKey: 'user-7', feedback: '>50K', feedbackAt: '2024-03-02T00:00:00.000Z',
@@ -89,7 +91,7 @@ describe('registry bundle round trip between two servers', () => {
     // the download's progress estimate: the model bytes it carries
     const modelBytes = [...new Map(manifest.algorithms.map((x: any) => [x.artifact_sha256, x.artifact_bytes])).values()] as number[];
     expect(Number(res.headers.get('x-modeldesk-artifact-bytes'))).toBe(modelBytes.reduce((sum, n) => sum + n, 0));
-    expect(manifest).toMatchObject({ format_version: 1, app_version: expect.any(String) });
+    expect(manifest).toMatchObject({ format_version: 2, app_version: expect.any(String), registry_id: a.core.bundles.registryId });
     expect(manifest.endpoints.map((e: any) => e.name).sort()).toEqual(['diabetes', 'income_classifier', 'iris']);
     expect(manifest.algorithms).toHaveLength(5);
     expect(entries.filter((e) => e.name.startsWith('artifacts/'))).toHaveLength(4);
@@ -124,10 +126,18 @@ describe('registry bundle round trip between two servers', () => {
     const before = await registryListing(b);
     const { status, body } = await upload(b, bundle, '?dry_run=true');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ dry_run: true, applied: false, requests: 9 });
-    expect(body.endpoints.new.sort()).toEqual(['diabetes', 'income_classifier', 'iris']);
-    expect(body.algorithms.new).toHaveLength(5);
-    expect(body.ab_tests.new).toHaveLength(2);
+    expect(body).toMatchObject({ dry_run: true, applied: false, registry_id: a.core.bundles.registryId });
+    expect(body.counts).toEqual({
+      endpoints: { added: 3, identical: 0, skipped: 0, renamed: 0 },
+      algorithms: { added: 5, identical: 0, skipped: 0, renamed: 0 },
+      statuses: { added: 8, identical: 0, skipped: 0, renamed: 0 },
+      ab_tests: { added: 2, identical: 0, skipped: 0, renamed: 0 },
+      requests: { added: 9, identical: 0, skipped: 0, renamed: 0 }
+    });
+    expect(body.endpoints.added.map((e: any) => e.name).sort()).toEqual(['diabetes', 'income_classifier', 'iris']);
+    expect(body.requests.added).toContainEqual(
+      expect.objectContaining({ endpoint: 'iris', name: 'iris lr', version: '1.0.0', rows: 5, reason: 'they come with their new algorithm' })
+    );
     expect(body.artifacts).toMatchObject({ new: 4 });
     expect(await registryListing(b)).toEqual(before);
     expect(filesOf(b).artifacts).toEqual([]);
@@ -139,13 +149,15 @@ describe('registry bundle round trip between two servers', () => {
     const res = await b.request('/api/v1/registry/import', { method: 'POST', admin: true, body: form });
     const body = await res.json();
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ applied: true, requests: 9 });
+    expect(body).toMatchObject({ applied: true, counts: { requests: { added: 9 } } });
     const [left, right] = [await registryListing(a), await registryListing(b)];
     expect(right.endpoints).toEqual(left.endpoints);
     expect(right.algorithms).toEqual(left.algorithms);
     expect(right.history).toEqual(left.history);
     expect(right.abTests).toEqual(left.abTests);
     expect(requestListing(b)).toEqual(requestListing(a));
+    // each imported row remembers where it was first logged
+    expect(requestOrigins(b)).toEqual(requestOrigins(a));
     expect(filesOf(b).artifacts).toEqual(filesOf(a).artifacts.filter((f) => f.endsWith('.onnx')));
   });
 
@@ -173,10 +185,14 @@ describe('registry bundle round trip between two servers', () => {
     const before = { listing: await registryListing(b), requests: requestListing(b), files: filesOf(b) };
     const { status, body } = await upload(b, bundle);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ applied: false, requests: 0, artifacts: { new: 0, bytes: 0 } });
-    expect(body.algorithms.new).toEqual([]);
-    expect(body.algorithms.identical).toHaveLength(5);
-    expect(body.ab_tests.identical).toHaveLength(2);
+    expect(body).toMatchObject({ applied: false, artifacts: { new: 0, bytes: 0 } });
+    expect(body.counts).toEqual({
+      endpoints: { added: 0, identical: 3, skipped: 0, renamed: 0 },
+      algorithms: { added: 0, identical: 5, skipped: 0, renamed: 0 },
+      statuses: { added: 0, identical: 8, skipped: 0, renamed: 0 },
+      ab_tests: { added: 0, identical: 2, skipped: 0, renamed: 0 },
+      requests: { added: 0, identical: 9, skipped: 0, renamed: 0 }
+    });
     expect({ listing: await registryListing(b), requests: requestListing(b), files: filesOf(b) }).toEqual(before);
     expect(abTestListing(b)).toEqual(abTestListing(a));
   });

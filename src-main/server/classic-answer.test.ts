@@ -42,7 +42,7 @@ describe('classic predict answers match the declared schema', () => {
   it.each(fixtureNames)('%s: one record, as JSON with its content type', async (name) => {
     const res = await predict(name, fixtureSample(name).records[0]);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('application/json');
     const body: any = await res.json();
     expectShape(single, body);
     expect(body).toMatchObject({ status: 'OK', request_id: expect.any(Number), version: '1', ab_test_id: null });
@@ -52,7 +52,7 @@ describe('classic predict answers match the declared schema', () => {
     const records = fixtureSample(name).records.slice(0, 5);
     const res = await predict(name, records);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('application/json');
     const body: any = await res.json();
     expectShape(batch, body);
     expect(body.predictions).toHaveLength(records.length);
@@ -61,7 +61,7 @@ describe('classic predict answers match the declared schema', () => {
   it('a refused call answers JSON too', async () => {
     const res = await predict('iris_lr', { nope: 1 });
     expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toMatchObject({ status: 'Error' });
   });
 });

@@ -64,12 +64,13 @@ describe('classic registry routes: endpoints, algorithms, statuses', () => {
     expect(chosen.body.version).toBe('0.0.2');
   });
 
-  it('archiving the production algorithm leaves the endpoint without one, said clearly', async () => {
-    await server.json('/api/v1/mlalgorithmstatuses', {
+  it('archiving the production algorithm on purpose (stop_serving) leaves the endpoint without one, said clearly', async () => {
+    const archived = await server.json('/api/v1/mlalgorithmstatuses', {
       method: 'POST',
       admin: true,
-      json: { status: 'archived', created_by: 'ana', parent_mlalgorithm: 2 }
+      json: { status: 'archived', created_by: 'ana', parent_mlalgorithm: 2, stop_serving: true, reason: 'retiring the endpoint' }
     });
+    expect(archived.status).toBe(201);
     const res = await server.json('/api/v1/income_classifier/predict', { method: 'POST', json: tutorialRecord });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/^ML algorithm is not available/);

@@ -1,23 +1,24 @@
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixtureSample } from '../../test/fixtures/index.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { canMountSmallDisks, mountSmallDisk } from '../../test/helpers/small-disk.ts';
 
 /**
- * A disk too small for the request log. Where this process may mount (root on Linux), the data
- * folder is a 12 MB tmpfs made by the test and filled with a file, so SQLite meets the real
- * ENOSPC. Elsewhere (CI without root, macOS) mounting is refused, and the full disk is
- * simulated inside SQLite with `PRAGMA max_page_count` on the serving connection: SQLite then
- * answers SQLITE_FULL ("database or disk is full"), the same error a full disk gives, through
- * the same code path. Either way the server must refuse with 507, answer nothing it did not
- * log, and recover once there is room, without a restart.
+ * A disk too small for the request log (issue #18), seen from the lean log's side: what was
+ * acknowledged is exactly what is logged, and the file stays sound. Where this process may mount
+ * (root on Linux: test/helpers/small-disk.ts), the data folder is a 12 MiB tmpfs filled with a
+ * file, so SQLite meets the real ENOSPC. Elsewhere the full disk is simulated inside SQLite with
+ * `PRAGMA max_page_count` on the serving connection: SQLite then answers SQLITE_FULL, the same
+ * error a full disk gives, through the same path (the WriteGate's storage-fault classification,
+ * core/storage/faults.ts). Either way the server must refuse with 507, answer nothing it did not
+ * log, and recover once there is room, without a restart. storage-faults.test.ts holds the rest
+ * (health, messages for the other stores).
  */
-interface SmallDisk {
-  dir: string;
+interface FullDisk {
   /** how the full disk is made, for the test's name in the report */
   how: string;
   fill(server: TestServer): void;
@@ -25,42 +26,23 @@ interface SmallDisk {
   remove(): void;
 }
 
-function smallDisk(): SmallDisk {
-  const dir = mkdtempSync(join(tmpdir(), 'modeldesk-small-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    const reason = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
+function fullDisk(dir: string): FullDisk {
+  if (!canMountSmallDisks()) {
     return {
-      dir,
-      how: `simulated with PRAGMA max_page_count (mounting a tmpfs was refused: ${reason || 'no permission'})`,
+      how: 'simulated with PRAGMA max_page_count (this process may not mount a tmpfs)',
       fill: (server) => server.core.sqlite.pragma(`max_page_count = ${Number(server.core.sqlite.pragma('page_count', { simple: true }))}`),
       free: (server) => server.core.sqlite.pragma('max_page_count = 4294967294'),
       remove: () => rmSync(dir, { recursive: true, force: true })
     };
   }
-  const filler = join(dir, 'filler');
+  const disk = mountSmallDisk(dir, 12 * 2 ** 20);
+  let filler: { release(): void } | null = null;
   return {
-    dir,
-    how: 'a 12 MB tmpfs filled with a file',
-    fill: () => {
-      const fd = openSync(filler, 'w');
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-      } finally {
-        closeSync(fd);
-      }
-    },
-    free: () => rmSync(filler, { force: true }),
+    how: 'a 12 MiB tmpfs filled with a file',
+    fill: () => void (filler = disk.fill()),
+    free: () => filler?.release(),
     remove: () => {
-      try {
-        execFileSync('umount', [dir], { stdio: 'pipe' });
-      } catch {
-        execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-      }
+      disk.unmount();
       rmSync(dir, { recursive: true, force: true });
     }
   };
@@ -69,10 +51,11 @@ function smallDisk(): SmallDisk {
 const iris = fixtureSample('iris_lr');
 
 describe('a full disk', () => {
-  const disk = smallDisk();
+  const dir = mkdtempSync(join(tmpdir(), 'modeldesk-small-disk-'));
+  const disk = fullDisk(dir);
 
   it(`refuses predictions with 507, loses nothing it acknowledged, and recovers once space is freed (${disk.how})`, async () => {
-    const server = await startTestServer({ seed: false, dataDir: join(disk.dir, 'data') });
+    const server = await startTestServer({ seed: false, dataDir: join(dir, 'data') });
     onTestFinished(async () => {
       await server.stop();
       disk.remove();
@@ -101,10 +84,11 @@ describe('a full disk', () => {
     }
     expect(refused?.status).toBe(507);
     expect(refused?.body).toMatchObject({ status: 'Error' });
-    expect(refused?.body.message).toMatch(/disk holding the data folder is full/);
+    expect(refused?.body.message).toContain('the disk is full');
+    expect(refused?.body.message).toContain('the request log');
     // still full: still refused, and the server keeps running
     expect((await predict()).status).toBe(507);
-    expect((await server.json('/healthz')).status).toBe(200);
+    expect((await server.json('/v2/health/live')).status).toBe(200);
 
     disk.free(server);
     const recovered = await predict();
@@ -116,7 +100,7 @@ describe('a full disk', () => {
     expect(logged).toEqual([...acknowledged].sort((a, b) => a - b));
     expect(server.core.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     // and another connection reads them from the file
-    const reopened = new Database(join(disk.dir, 'data', 'modeldesk.db'), { readonly: true });
+    const reopened = new Database(join(dir, 'data', 'modeldesk.db'), { readonly: true });
     expect(reopened.prepare('select count(*) from requests').pluck().get()).toBe(acknowledged.length);
     reopened.close();
   });

@@ -23,11 +23,13 @@ describe('Open Inference v2 during an A/B test', () => {
   beforeAll(async () => {
     server = await startTestServer({ seed: false });
     const a = await server.register('iris_lr', { endpoint: 'mixed', name: 'iris', version: '1', status: 'production', feature_names: JSON.stringify(iris.featureNames) });
-    const b = await server.register('income_lr', { endpoint: 'mixed', name: 'income', version: '2', status: 'testing' });
+    // two models with different inputs on one endpoint: a breaking change, accepted explicitly (issue 12 §1)
+    const breaking = { allow_breaking_change: 'true', reason: 'two input shapes on purpose' };
+    const b = await server.register('income_lr', { endpoint: 'mixed', name: 'income', version: '2', status: 'testing', ...breaking });
     const test = await server.json('/api/v1/abtests', {
       method: 'POST',
       admin: true,
-      json: { title: 'iris vs income', created_by: 'ana', parent_mlalgorithm_1: a.body.id, parent_mlalgorithm_2: b.body.id }
+      json: { title: 'iris vs income', created_by: 'ana', parent_mlalgorithm_1: a.body.id, parent_mlalgorithm_2: b.body.id, allow_breaking_change: true, reason: breaking.reason }
     });
     expect(test.status).toBe(201);
   });
@@ -54,8 +56,8 @@ describe('Open Inference v2 during an A/B test', () => {
     expect(meta.body.inputs.length).toBeGreaterThan(1);
     const inferred = await server.json('/v2/models/mixed/versions/2/infer', { method: 'POST', json: { inputs: tensorsFor(meta.body.inputs) } });
     expect(inferred.status).toBe(200);
-    expect(inferred.body).toMatchObject({ model_version: '2', parameters: { request_ids: [expect.any(Number)] } });
-    const logged = await server.json(`/api/v1/mlrequests/${inferred.body.parameters.request_ids[0]}`, { admin: true });
+    expect(inferred.body).toMatchObject({ model_version: '2', parameters: { request_ids: expect.stringMatching(/^\d+$/) } });
+    const logged = await server.json(`/api/v1/mlrequests/${inferred.body.parameters.request_ids}`, { admin: true });
     // pinned by version: logged outside the test's traffic
     expect(logged.body.ab_test).toBeNull();
   });

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DownloadTickets } from './download-tickets.ts';
-import { errorBody } from './error-handler.ts';
+import { sendError } from './error-handler.ts';
+import { markRefusal } from './prediction-accounting.ts';
 
 export interface SecurityOptions {
   adminToken: string;
@@ -36,19 +37,30 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions, 
   app.addHook('onRequest', async (request, reply) => {
     const host = request.headers.host ?? '';
     if (!allowedHosts.has(hostnameOf(host))) {
-      return reply.code(400).send(errorBody(`host "${host}" is not allowed; use http://127.0.0.1`));
+      markRefusal(request, 'auth');
+      return sendError(request, reply, 400, `host "${host}" is not allowed; use http://127.0.0.1`, 'Host');
     }
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`) {
-      return reply.code(403).send(errorBody(`cross-origin request from "${origin}" refused`));
+      markRefusal(request, 'auth');
+      return sendError(request, reply, 403, `cross-origin request from "${origin}" refused`, 'Origin');
     }
     const config = request.routeOptions.config;
     const needsToken = config.admin === true || (config.open === true && options.protectPredict === true);
     if (needsToken && !hasToken(request, expected) && !ticketOpens(request, tickets)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send(errorBody('admin token required: send "Authorization: Bearer <token>" (printed at start, or MODELDESK_ADMIN_TOKEN)'));
+      markRefusal(request, 'auth');
+      // RFC 6750 §3.1: a token that was sent but is not valid is "invalid_token"; none sent, no error code
+      const sent = request.headers.authorization !== undefined;
+      reply.header('www-authenticate', sent ? 'Bearer error="invalid_token"' : 'Bearer');
+      return sendError(
+        request,
+        reply,
+        401,
+        sent
+          ? 'the bearer token is not valid: send "Authorization: Bearer <token>" with the admin token (printed at start, or MODELDESK_ADMIN_TOKEN)'
+          : 'admin token required: send "Authorization: Bearer <token>" (printed at start, or MODELDESK_ADMIN_TOKEN)',
+        'Authorization'
+      );
     }
   });
 }

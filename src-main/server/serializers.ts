@@ -1,4 +1,6 @@
 import type { Algorithm as AlgorithmBody, AlgorithmStatus as StatusBody, Endpoint as EndpointBody, MLRequest } from '../contract/classic.ts';
+import type { MetadataChange as MetadataChangeBody } from '../contract/metadata.ts';
+import type { MetadataChange } from '../core/registry/metadata.ts';
 import type { LoggedRequest } from '../core/requests/request-log.ts';
 import type { Algorithm, AlgorithmStatus, Endpoint } from '../core/registry/types.ts';
 
@@ -9,7 +11,10 @@ export const endpointBody = (e: Endpoint): EndpointBody => ({
   name: e.name,
   owner: e.owner,
   created_at: e.createdAt,
-  description: e.description
+  description: e.description,
+  notes: e.notes,
+  tags: e.tags,
+  allow_free_text_feedback: e.freeTextFeedback
 });
 
 export const algorithmBody = (a: Algorithm): AlgorithmBody => ({
@@ -33,7 +38,11 @@ export const algorithmBody = (a: Algorithm): AlgorithmBody => ({
   handles_missing: a.handlesMissing,
   artifact_sha256: a.artifactSha256,
   artifact_bytes: a.artifactBytes,
-  signature: a.signature
+  signature: a.signature,
+  notes: a.notes,
+  tags: a.tags,
+  metrics: a.metrics,
+  input_example: a.inputExample
 });
 
 export const statusBody = (s: AlgorithmStatus): StatusBody => ({
@@ -44,6 +53,16 @@ export const statusBody = (s: AlgorithmStatus): StatusBody => ({
   created_at: s.createdAt,
   parent_mlalgorithm: s.algorithmId,
   reason: s.reason
+});
+
+export const metadataChangeBody = (c: MetadataChange): MetadataChangeBody => ({
+  id: c.id,
+  endpoint: c.endpointId,
+  algorithm: c.algorithmId,
+  changes: c.changes,
+  created_by: c.createdBy,
+  reason: c.reason,
+  created_at: c.createdAt
 });
 
 export const requestBody = (r: LoggedRequest): MLRequest => ({
@@ -60,5 +79,6 @@ export const requestBody = (r: LoggedRequest): MLRequest => ({
   latency_us: r.latencyUs,
   client_key: r.clientKey,
   feedback_at: r.feedbackAt,
-  shadow: r.shadow
+  shadow: r.shadow,
+  client_request_id: r.clientRequestId
 });

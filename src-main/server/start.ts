@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
 import { buildServer } from './app.ts';
+import { startOipGrpcServer, type OipGrpcServer } from './grpc/oip-grpc.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,6 +30,10 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /** Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when absent */
+  grpcPort?: number;
+  /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
+  lockWaitMs?: number;
 }
 
 export interface RunningServer {
@@ -38,6 +43,8 @@ export interface RunningServer {
   token: string;
   dataDir: string;
   endpoints: number;
+  /** the gRPC port (grpc/oip-grpc.ts), or null when gRPC is off */
+  grpcPort: number | null;
   close(): Promise<void>;
 }
 
@@ -67,6 +74,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
   const exposed = !loopback.has(host);
@@ -82,6 +91,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await core.close();
     throw err;
   }
+  let grpc: OipGrpcServer | null = null;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpc = await startOipGrpcServer(core, {
+        host,
+        port: options.grpcPort,
+        protoPath: join(repoRoot, 'proto', 'grpc_predict_v2.proto'),
+        ...(exposed ? { requireToken: token } : {})
+      });
+    } catch (err) {
+      await app.close();
+      await core.close();
+      throw new Error(`cannot serve gRPC on ${host}:${options.grpcPort}: ${(err as Error).message}`);
+    }
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -92,7 +116,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     token,
     dataDir,
     endpoints: core.registry.listEndpoints().length,
+    grpcPort: grpc?.port ?? null,
     async close() {
+      await grpc?.close();
       await app.close();
       await core.close();
     }

@@ -68,7 +68,8 @@ describe('bad records are refused before anything runs or is logged', () => {
     const request = { inputs: [{ name: 'image', shape: [1, 8, 8], datatype: 'FP32', data: image.flat(2) }] };
     const { status, body } = await server.json('/v2/models/digits_image/infer', { method: 'POST', json: request });
     expect(status).toBe(400);
-    expect(body.error).toMatch(/field "image" must be nested arrays of shape \[1, 8, 8\].*got an array of shape \[8, 8\]/);
+    // in tensor terms (issue 14): the tensor, its shape and rank, the model's
+    expect(body.error).toBe('input "image" has shape [1,8,8] (rank 3) but the model takes [-1,1,8,8] (rank 4, the first dimension being the batch)');
   });
 
   describe('issue 20 item 10: values a tabular model cannot take', () => {

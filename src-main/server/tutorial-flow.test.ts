@@ -109,11 +109,15 @@ describe('Prometheus metrics', () => {
     const res = await server.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    expect(text).toContain('modeldesk_predictions_total{endpoint="income_classifier",algorithm="1",status="OK"} 3');
-    expect(text).toContain('modeldesk_prediction_compute_seconds_count{endpoint="income_classifier",algorithm="1"} 3');
+    const rf = 'endpoint="income_classifier",algorithm="random forest",version="0.0.1"';
+    // one request of three records: one request, three inferences, one model run of three
+    expect(text).toContain(`modeldesk_inference_requests_total{${rf},outcome="success"} 1`);
+    expect(text).toContain(`modeldesk_inferences_total{${rf},status="OK"} 3`);
+    expect(text).toContain(`modeldesk_inference_request_duration_seconds_count{${rf}} 1`);
+    expect(text).toContain(`modeldesk_inference_compute_duration_seconds_count{${rf}} 1`);
     expect(text).toContain('modeldesk_feedback_total{endpoint="income_classifier"} 1');
-    expect(text).toContain('modeldesk_batch_size_sum{endpoint="income_classifier",algorithm="1"} 3');
-    expect(text).toMatch(/modeldesk_prediction_queue_seconds_count\{endpoint="income_classifier",algorithm="1"\} 1/);
-    expect(text).toMatch(/modeldesk_process_resident_memory_bytes \d+/);
+    expect(text).toContain(`modeldesk_inference_batch_size_sum{${rf}} 3`);
+    expect(text).toMatch(/modeldesk_inference_queue_duration_seconds_count\{endpoint="income_classifier",algorithm="random forest",version="0.0.1"\} 1/);
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { asc } from 'drizzle-orm';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { abTestArms, abTests, algorithms, endpoints } from '../../db/schema.ts';
+import { abTestArms, abTests, algorithms, endpoints, requests } from '../../db/schema.ts';
 import type { TestServer } from './server.ts';
 
 /** Helpers for registry bundle tests: download, upload, take bundles apart, craft bad ones. */
@@ -119,6 +119,7 @@ export function abTestListing(server: TestServer) {
     .sort((a, b) => `${a.endpoint}${a.createdAt}`.localeCompare(`${b.endpoint}${b.createdAt}`));
 }
 
+/** The request log by natural keys (ids and `origin`, which only imported rows have, left out). */
 export function requestListing(server: TestServer) {
   const db = server.core.db;
   const names = new Map(db.select().from(endpoints).all().map((e) => [e.id, e.name]));
@@ -127,12 +128,22 @@ export function requestListing(server: TestServer) {
   // through the request log, which decodes input and response however they are stored (row-codec.ts)
   return server.core.requests
     .list({ order: 'asc' }, 1, 1000)
-    .results.map(({ id: _id, endpointId, algorithmId, abTestId, ...r }) => ({
+    .results.map(({ id: _id, endpointId, algorithmId, abTestId, origin: _origin, ...r }) => ({
       ...r,
       endpoint: names.get(endpointId),
       algorithm: algos.get(algorithmId),
       abTest: abTestId === null ? null : tests.get(abTestId)
     }));
+}
+
+/** Each row's origin as an importing registry sees it: `<registry id>:<id there>` (request-merge.ts). */
+export function requestOrigins(server: TestServer): string[] {
+  return server.core.db
+    .select({ id: requests.id, origin: requests.origin })
+    .from(requests)
+    .orderBy(asc(requests.id))
+    .all()
+    .map((r) => r.origin ?? `${server.core.bundles.registryId}:${r.id}`);
 }
 
 /** The artifact store's files and the data dir's temp folder: a refused import leaves both as they were. */

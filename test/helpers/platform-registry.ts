@@ -62,7 +62,7 @@ export async function platformRegistry(): Promise<PlatformRegistry> {
   for (const record of iris.records.slice(0, 5)) await log('iris', byName('iris', 'fixed batch'), [record]);
   await log('diabetes', byName('diabetes', 'gradient boosting'), diabetes.records.slice(0, 30));
 
-  core.abTests.create({
+  await core.abTests.create({
     title: 'forest or regression',
     createdBy: 'test',
     arms: [
@@ -70,7 +70,7 @@ export async function platformRegistry(): Promise<PlatformRegistry> {
       { algorithmId: byName('income_classifier', 'logistic regression').id, weight: 3 }
     ]
   });
-  core.abTests.create({
+  await core.abTests.create({
     title: 'fixed batch in the shadow',
     createdBy: 'test',
     mode: 'shadow',

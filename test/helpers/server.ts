@@ -16,7 +16,7 @@ export interface TestServer extends RunningServer {
 
 /** A real ModelDesk on 127.0.0.1:0 with its own temporary data directory. */
 export async function startTestServer(
-  options: { seed?: boolean; dataDir?: string; serving?: StartServerOptions['serving'] } = {}
+  options: { seed?: boolean; dataDir?: string; serving?: StartServerOptions['serving']; grpcPort?: number; lockWaitMs?: number } = {}
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
   const server = await startServer({
@@ -24,7 +24,9 @@ export async function startTestServer(
     data: dataDir,
     seed: options.seed ?? true,
     adminToken: testToken,
-    ...(options.serving ? { serving: options.serving } : {})
+    ...(options.serving ? { serving: options.serving } : {}),
+    ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
+    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs })
   });
   const request: TestServer['request'] = (path, init = {}) => {
     const { admin, json, ...rest } = init;

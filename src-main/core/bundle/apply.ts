@@ -4,8 +4,11 @@ import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import { applyStatusChange, recordPastStatus } from '../registry/status-transitions.ts';
 import type { RowCodec } from '../requests/row-codec.ts';
+import type { ImportRequestEntry, PlanKind } from '../../contract/bundles.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
-import type { Decisions, TargetState } from './plan.ts';
+import { emptyKind, type Decisions, type TargetState } from './plan.ts';
+import type { ProvenSignatures } from './model-proof.ts';
+import { originText, type RequestPlanner } from './request-merge.ts';
 import { abTestKey, refKey } from './validate.ts';
 
 /** The importing registry as the planner sees it. */
@@ -18,17 +21,18 @@ export function loadTargetState(db: Db): TargetState {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const production = new Map<string, { name: string; version: string }>();
   const active = db
-    .select({ algorithmId: algorithmStatuses.algorithmId })
+    .select({ algorithmId: algorithmStatuses.algorithmId, status: algorithmStatuses.status })
     .from(algorithmStatuses)
-    .where(and(eq(algorithmStatuses.active, true), eq(algorithmStatuses.status, 'production')))
+    .where(eq(algorithmStatuses.active, true))
     .all();
-  for (const { algorithmId } of active) {
+  const statusOf = new Map(active.map((s) => [s.algorithmId, s.status]));
+  for (const { algorithmId, status } of active) {
     const a = byId.get(algorithmId);
-    if (a) production.set(names.get(a.endpointId)!, { name: a.name, version: a.version });
+    if (a && status === 'production') production.set(names.get(a.endpointId)!, { name: a.name, version: a.version });
   }
   return {
     endpoints: [...names.values()],
-    algorithms: rows.map((r) => ({ endpoint: names.get(r.endpointId)!, name: r.name, version: r.version, sha256: r.sha256 })),
+    algorithms: rows.map((r) => ({ endpoint: names.get(r.endpointId)!, name: r.name, version: r.version, sha256: r.sha256, status: statusOf.get(r.id) ?? null })),
     production,
     abTests: db
       .select({ endpointId: abTests.endpointId, title: abTests.title, created_at: abTests.createdAt, state: abTests.state })
@@ -48,18 +52,31 @@ interface LocalIds {
   tests: Map<string, number>;
 }
 
+/** The request log to write: the verified temp file, and the planner that decides each row. */
+export interface RequestSource {
+  file: string;
+  planner: RequestPlanner;
+}
+
 /**
- * Writes the plan's decisions. Runs inside the caller's transaction: any throw rolls back all
- * of it. Rows keep the bundle's timestamps and authors; only ids are new. Returns how many
- * requests were inserted.
+ * Writes the plan's decisions, step by step. Runs inside the caller's transaction: any throw
+ * rolls back all of it. Rows keep the bundle's timestamps and authors; only ids are new.
+ * Returns what happened to the request rows (the planner's count, made as they were written).
  */
-export function applyDecisions(tx: Db, m: Manifest, decisions: Decisions, requestsFile: string | null, now: string, codec: RowCodec): number {
+export function applyDecisions(
+  tx: Db,
+  m: Manifest,
+  decisions: Decisions,
+  { requests, signatures, now, codec }: { requests: RequestSource | null; signatures: ProvenSignatures; now: string; codec: RowCodec }
+): PlanKind<ImportRequestEntry> {
   const ids: LocalIds = { endpoints: insertEndpoints(tx, m, decisions), algorithms: new Map(), tests: new Map() };
-  insertAlgorithms(tx, decisions, ids);
+  insertAlgorithms(tx, decisions, signatures, ids);
   findIdenticalAlgorithms(tx, decisions, ids);
   replayStatusHistory(tx, m, decisions, ids, now);
   insertAbTests(tx, decisions, ids);
-  return requestsFile ? insertRequests(tx, requestsFile, decisions, ids, codec) : 0;
+  if (!requests) return emptyKind();
+  insertRequests(tx, requests, ids, codec);
+  return requests.planner.report();
 }
 
 /** The bundle's new endpoints; returns every endpoint's id by name. */
@@ -73,7 +90,8 @@ function insertEndpoints(tx: Db, m: Manifest, decisions: Decisions): Map<string,
   return ids;
 }
 
-function insertAlgorithms(tx: Db, decisions: Decisions, ids: LocalIds): void {
+/** The new algorithms, with the signature proven against their model file (model-proof.ts). */
+function insertAlgorithms(tx: Db, decisions: Decisions, signatures: ProvenSignatures, ids: LocalIds): void {
   for (const [key, { algorithm: a, version }] of decisions.inserts) {
     const row = tx
       .insert(algorithms)
@@ -86,7 +104,7 @@ function insertAlgorithms(tx: Db, decisions: Decisions, ids: LocalIds): void {
         code: a.code,
         artifactSha256: a.artifact_sha256,
         artifactBytes: a.artifact_bytes,
-        signature: a.signature,
+        signature: signatures.get(key) ?? a.signature,
         task: a.task,
         classes: a.classes ?? null,
         positiveClass: a.positive_class ?? null,
@@ -130,7 +148,9 @@ function replayStatusHistory(tx: Db, m: Manifest, decisions: Decisions, ids: Loc
       status: s.status,
       createdBy: s.created_by,
       reason: s.reason,
-      createdAt: s.created_at
+      createdAt: s.created_at,
+      // a bundle's running test brings its arms' ab_testing with it
+      by: 'import' as const
     };
     if (!s.active || planned.demoteReason !== null) recordPastStatus(tx, change);
     if (!s.active) continue;
@@ -169,21 +189,26 @@ function insertAbTests(tx: Db, decisions: Decisions, ids: LocalIds): void {
 }
 
 /**
- * The request log of the algorithms this import creates (only those, so a second import of the
- * same bundle cannot duplicate the log), in batches of 500 rows. Returns how many were inserted.
+ * The request rows the planner admits (request-merge.ts): those of the algorithms this import
+ * creates, and those of identical algorithms that are not here yet, each with its origin, in
+ * batches of 500. The unique index on origin is the last guard: a row already here is never
+ * written twice, even one the planner could not see (ON CONFLICT DO NOTHING).
  */
-function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids: LocalIds, codec: RowCodec): number {
-  let inserted = 0;
+function insertRequests(tx: Db, { file, planner }: RequestSource, ids: LocalIds, codec: RowCodec): void {
   let batch: (typeof requests.$inferInsert)[] = [];
+  const inBatch = new Set<string>();
   const flush = () => {
-    if (batch.length) tx.insert(requests).values(batch).run();
-    inserted += batch.length;
+    if (batch.length) tx.insert(requests).values(batch).onConflictDoNothing().run();
     batch = [];
+    inBatch.clear();
   };
-  for (const line of readLinesSync(requestsFile)) {
+  for (const line of readLinesSync(file)) {
     const r = JSON.parse(line) as RequestLine;
+    const fate = planner.fate(r, inBatch);
+    if (fate.outcome !== 'added' && fate.outcome !== 'renamed') continue;
     const key = refKey(r.algorithm);
-    if (!decisions.inserts.has(key)) continue;
+    const origin = r.origin ? originText(r.origin) : null;
+    if (origin) inBatch.add(origin);
     const algorithmId = ids.algorithms.get(key)!;
     const abTestId = r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null;
     // stored lean only where it decodes to the very text the bundle carries (row-codec.ts)
@@ -199,14 +224,15 @@ function insertRequests(tx: Db, requestsFile: string, decisions: Decisions, ids:
       status: r.status,
       latencyUs: r.latency_us,
       clientKey: r.client_key,
+      clientRequestId: r.client_request_id ?? null,
       feedback: r.feedback,
       feedbackAt: r.feedback_at,
-      createdAt: r.created_at
+      createdAt: r.created_at,
+      origin
     });
     if (batch.length >= 500) flush();
   }
   flush();
-  return inserted;
 }
 
 /** Lines of a file, read synchronously in 1 MiB chunks (the transaction cannot await). */

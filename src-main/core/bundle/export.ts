@@ -47,9 +47,9 @@ export interface ExportStream {
  * generated page by page, then `manifest.json` last, because it records the request log's
  * hash, known only once written. Readers use the ZIP central directory, so order is free.
  */
-export async function exportBundle(db: Db, store: ArtifactStore, codec: RowCodec, options: ExportOptions = {}): Promise<ExportStream> {
+export async function exportBundle(db: Db, store: ArtifactStore, codec: RowCodec, registryId: string, options: ExportOptions = {}): Promise<ExportStream> {
   const createdAt = nowIso();
-  const snapshot = buildSnapshot(db, options.endpoints, createdAt);
+  const snapshot = buildSnapshot(db, options.endpoints, createdAt, registryId);
   const mtime = new Date(createdAt);
   const artifacts = new Map<string, number>();
   for (const a of snapshot.manifest.algorithms) artifacts.set(a.artifact_sha256, a.artifact_bytes);

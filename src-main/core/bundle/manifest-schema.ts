@@ -18,8 +18,14 @@ import {
  * exporting machine's integer ids, which mean nothing on another machine.
  */
 
-/** The format this ModelDesk writes and the newest it reads. Bump only with a migration path. */
-export const bundleFormatVersion = 1;
+/**
+ * The format this ModelDesk writes and the newest it reads. Bump only with a migration path.
+ * 2 added `registry_id` and each request line's `origin` (issue 12 §4); format 1 bundles are
+ * still read: their request rows merge only into algorithms the import creates.
+ */
+export const bundleFormatVersion = 2;
+/** the first format whose request lines carry their origin */
+export const originsSinceFormat = 2;
 
 export const manifestEntry = 'manifest.json';
 export const requestsEntry = 'requests.jsonl';
@@ -32,6 +38,7 @@ const sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const endpointName = Type.String({ pattern: '^[a-z0-9_-]+$', minLength: 1, maxLength: 128 });
 const key = Type.String({ minLength: 1, maxLength: 256 });
 const scalar = Type.Union([Type.String(), Type.Number()]);
+const registryId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: "a registry's stable id (a UUID made on its first start)" });
 
 export const AlgorithmRef = Type.Object(
   { endpoint: endpointName, name: key, version: key },
@@ -65,8 +72,19 @@ const Signature = Type.Object(
   { additionalProperties: true }
 );
 
+const tags = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 });
+
 export const ManifestEndpoint = Type.Object(
-  { name: endpointName, description: text, owner: text, created_at: timestamp },
+  {
+    name: endpointName,
+    description: text,
+    owner: text,
+    created_at: timestamp,
+    // issue 12 §5; optional so bundles written before them still read
+    notes: Type.Optional(text),
+    tags: Type.Optional(tags),
+    free_text_feedback: Type.Optional(Type.Boolean({ description: "feedback may be any text, not only one of a classifier's classes" }))
+  },
   { additionalProperties: false }
 );
 
@@ -87,6 +105,11 @@ export const ManifestAlgorithm = Type.Object(
     threshold: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
     feature_names: Type.Union([Type.Array(Type.String()), Type.Null()]),
     created_at: timestamp,
+    // issue 12 §5; optional so bundles written before them still read
+    notes: Type.Optional(text),
+    tags: Type.Optional(tags),
+    metrics: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Number(), { description: 'name → number, e.g. accuracy' })),
+    input_example: Type.Optional(Type.Unknown({ description: 'a record the model accepts (JSON), or null' })),
     // optional: bundles written before ModelDesk stored them read as null (decided when loaded)
     output_kind: Type.Optional(Type.Union([OutputKindSchema, Type.Null()], { description: "classifiers: what the score output holds" })),
     handles_missing: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'whether null in a record reaches the model as missing' }))
@@ -129,6 +152,19 @@ export const ManifestAbTest = Type.Object(
   { additionalProperties: false }
 );
 
+export const ManifestMetadataChange = Type.Object(
+  {
+    endpoint: endpointName,
+    /** null: an edit of the endpoint's own metadata */
+    algorithm: Type.Union([AlgorithmRef, Type.Null()]),
+    changes: Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() }), { description: 'field → value before and after' }),
+    created_by: text,
+    reason: text,
+    created_at: timestamp
+  },
+  { additionalProperties: false, description: 'one edit of an endpoint\'s or an algorithm\'s metadata, in original order' }
+);
+
 export const ManifestRequests = Type.Object(
   {
     path: Type.Literal(requestsEntry),
@@ -143,12 +179,15 @@ export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
     app_version: Type.String(),
+    registry_id: Type.Optional(registryId),
     created_at: timestamp,
     endpoints: Type.Array(ManifestEndpoint),
     algorithms: Type.Array(ManifestAlgorithm),
     statuses: Type.Array(ManifestStatus),
     ab_tests: Type.Array(ManifestAbTest),
-    requests: Type.Union([ManifestRequests, Type.Null()])
+    requests: Type.Union([ManifestRequests, Type.Null()]),
+    /** the metadata history (issue 12 §5); optional so bundles written before it still read */
+    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange))
   },
   { additionalProperties: false }
 );
@@ -168,9 +207,20 @@ export const RequestLine = Type.Object(
     status: RequestStatusSchema,
     latency_us: Type.Integer({ minimum: 0 }),
     client_key: Type.Union([Type.String(), Type.Null()]),
+    /** the call's X-Request-Id; absent in bundles written before it was logged */
+    client_request_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     feedback: Type.Union([Type.String(), Type.Null()]),
     feedback_at: nullableTimestamp,
-    created_at: timestamp
+    created_at: timestamp,
+    origin: Type.Optional(
+      Type.Object(
+        { registry_id: registryId, request_id: Type.Integer({ minimum: 1 }) },
+        {
+          additionalProperties: false,
+          description: 'where the row was first logged: a registry and its request id there (required from format 2)'
+        }
+      )
+    )
   },
   { additionalProperties: false }
 );
@@ -182,14 +232,16 @@ export type ManifestAlgorithm = Static<typeof ManifestAlgorithm>;
 export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
+export type ManifestMetadataChange = Static<typeof ManifestMetadataChange>;
 export type RequestLine = Static<typeof RequestLine>;
+export type RequestOrigin = NonNullable<RequestLine['origin']>;
 
 /** The document written to manifest.schema.json: the manifest, with a requests.jsonl line under definitions. */
 export function manifestJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'urn:modeldesk:bundle-manifest:1',
-    title: 'ModelDesk registry bundle manifest (manifest.json), format version 1',
+    $id: `urn:modeldesk:bundle-manifest:${bundleFormatVersion}`,
+    title: `ModelDesk registry bundle manifest (manifest.json), format version ${bundleFormatVersion} (reads 1 too)`,
     ...JSON.parse(JSON.stringify(Manifest)),
     definitions: { request_line: JSON.parse(JSON.stringify(RequestLine)) }
   };

@@ -32,7 +32,7 @@ describe('the manifest schema', () => {
   });
 
   it('checks the format version before the schema, so a newer bundle gets "upgrade"', () => {
-    expect(() => parse({ format_version: 2, whatever: true })).toThrow(/format version 2 is newer.*upgrade ModelDesk/);
+    expect(() => parse({ format_version: 3, whatever: true })).toThrow(/format version 3 is newer.*upgrade ModelDesk/);
     expect(() => parse({ format_version: '1' })).toThrow(/format_version must be a positive integer/);
     expect(() => parse([])).toThrow(/format_version/);
   });
@@ -71,10 +71,19 @@ describe('the manifest schema', () => {
     expect(() => parse(arm)).toThrow(/arm "iris\/x" version "1" that the bundle does not list/);
   });
 
+  it('reads format 1 (no registry id, no origins) and format 2, which must name its registry', () => {
+    expect(parse(sampleManifest()).registry_id).toBeUndefined();
+    expect(parse({ ...sampleManifest(), format_version: 2, registry_id: '7d0f6c1e-0b1a-4c1e-9d59-3f0c2a1b4e5f' }).format_version).toBe(2);
+    expect(() => parse({ ...sampleManifest(), format_version: 2 })).toThrow(/registry_id is required from format version 2/);
+    expect(() => parse({ ...sampleManifest(), format_version: 2, registry_id: 'no spaces' })).toThrow(/registry_id must match pattern/);
+  });
+
   it('validates request log lines', () => {
     const line = { algorithm: { endpoint: 'iris', name: 'lr', version: '1' }, ab_test: null, shadow: false, input: '{}', response: '{}', label: '1', status: 'OK', latency_us: 5, client_key: null, feedback: '1', feedback_at: null, created_at: '2024-01-01T00:00:00.000Z' };
     expect(parseRequestLine(JSON.stringify(line), 1).label).toBe('1');
     expect(() => parseRequestLine('{', 3)).toThrow(/line 3 is not valid JSON/);
     expect(() => parseRequestLine(JSON.stringify({ ...line, status: 'Maybe' }), 4)).toThrow(/line 4: status/);
+    expect(parseRequestLine(JSON.stringify({ ...line, origin: { registry_id: 'abc-1', request_id: 7 } }), 5).origin).toEqual({ registry_id: 'abc-1', request_id: 7 });
+    expect(() => parseRequestLine(JSON.stringify({ ...line, origin: { registry_id: 'abc-1', request_id: 0 } }), 6)).toThrow(/line 6: origin\.request_id/);
   });
 });

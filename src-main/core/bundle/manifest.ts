@@ -3,6 +3,8 @@ import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { notFound } from '../errors.ts';
+import { readMetadata } from './metadata.ts';
+import { originOf } from './request-merge.ts';
 import type { ModelSignature } from '../inference/index.ts';
 import type { RowCodec } from '../requests/row-codec.ts';
 import {
@@ -27,7 +29,7 @@ export interface Snapshot {
  * Reads everything a bundle describes in one read transaction, so endpoints, algorithms,
  * statuses and tests agree with each other. `only` restricts the export to named endpoints.
  */
-export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: string): Snapshot {
+export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: string, registryId: string): Snapshot {
   return db.transaction((tx) => {
     const allEndpoints = tx.select().from(endpoints).orderBy(asc(endpoints.id)).all();
     const chosen = only?.length ? selectEndpoints(allEndpoints, only) : allEndpoints;
@@ -51,6 +53,7 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       ? tx.select().from(abTestArms).where(inArray(abTestArms.abTestId, testRows.map((t) => t.id))).orderBy(asc(abTestArms.abTestId), asc(abTestArms.position)).all()
       : [];
     const lastRequestId = tx.select({ id: max(requests.id) }).from(requests).get()?.id ?? 0;
+    const metadata = readMetadata(tx, endpointIds, refOf, endpointName);
 
     const abTestsOut: ManifestAbTest[] = testRows.map((t) => ({
       endpoint: endpointName.get(t.endpointId)!,
@@ -74,8 +77,9 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       manifest: {
         format_version: bundleFormatVersion,
         app_version: appVersion,
+        registry_id: registryId,
         created_at: createdAt,
-        endpoints: chosen.map((e) => ({ name: e.name, description: e.description, owner: e.owner, created_at: e.createdAt })),
+        endpoints: chosen.map((e) => ({ name: e.name, description: e.description, owner: e.owner, created_at: e.createdAt, ...metadata.endpointsMeta.get(e.id) })),
         algorithms: algorithmRows.map((a) => ({
           ...refOf.get(a.id)!,
           description: a.description,
@@ -91,7 +95,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           feature_names: a.featureNames,
           created_at: a.createdAt,
           output_kind: a.outputKind,
-          handles_missing: a.handlesMissing
+          handles_missing: a.handlesMissing,
+          ...metadata.algorithmsMeta.get(a.id)
         })),
         statuses: statusRows.map((s) => ({
           algorithm: refOf.get(s.algorithmId)!,
@@ -101,7 +106,8 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           reason: s.reason,
           created_at: s.createdAt
         })),
-        ab_tests: abTestsOut
+        ab_tests: abTestsOut,
+        metadata_changes: metadata.changes
       }
     };
   });
@@ -121,6 +127,7 @@ export function selectEndpoints<T extends { name: string }>(all: T[], names: str
  * writer shares the connection and must be able to commit while an export streams.
  */
 export function* requestLines(db: Db, codec: RowCodec, snapshot: Snapshot, pageSize = 1000): Generator<string> {
+  const registryId = snapshot.manifest.registry_id!;
   if (snapshot.endpointIds.length === 0) return;
   const refOf = new Map<number, AlgorithmRef>();
   const endpointName = new Map<number, string>();
@@ -161,9 +168,11 @@ export function* requestLines(db: Db, codec: RowCodec, snapshot: Snapshot, pageS
         status: r.status,
         latency_us: r.latencyUs,
         client_key: r.clientKey,
+        client_request_id: r.clientRequestId,
         feedback: r.feedback,
         feedback_at: r.feedbackAt,
-        created_at: r.createdAt
+        created_at: r.createdAt,
+        origin: originOf(r, registryId)
       };
       yield `${JSON.stringify(line)}\n`;
     }

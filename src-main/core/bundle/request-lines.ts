@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream';
 import { invalidInput } from '../errors.ts';
-import type { Manifest } from './manifest-schema.ts';
+import { originsSinceFormat, type Manifest, type RequestLine } from './manifest-schema.ts';
 import { abTestKey, parseRequestLine, refKey } from './validate.ts';
 
 /** A request record is one JSON line; no logged record comes near this. */
@@ -8,8 +8,9 @@ const maxLineBytes = 64 * 1024 * 1024;
 
 /**
  * Passes requests.jsonl through unchanged while checking every line against the schema and
- * the manifest (its algorithm and A/B test must be in the bundle), and counting lines per
- * algorithm. Holds at most one line in memory.
+ * the manifest (its algorithm and A/B test must be in the bundle; from format 2, its origin),
+ * counting lines per algorithm and handing each checked line to `onLine` (the import's plan of
+ * the request rows, request-merge.ts). Holds at most one line in memory.
  */
 export class RequestLineChecker extends Transform {
   readonly perAlgorithm = new Map<string, number>();
@@ -18,9 +19,14 @@ export class RequestLineChecker extends Transform {
   private pendingBytes = 0;
   private readonly algorithms: Set<string>;
   private readonly tests: Set<string>;
+  private readonly originRequired: boolean;
 
-  constructor(manifest: Manifest) {
+  constructor(
+    manifest: Manifest,
+    private readonly onLine: (line: RequestLine) => void = () => undefined
+  ) {
     super();
+    this.originRequired = manifest.format_version >= originsSinceFormat;
     this.algorithms = new Set(manifest.algorithms.map(refKey));
     this.tests = new Set(manifest.ab_tests.map((t) => abTestKey(t.endpoint, t.title, t.created_at)));
   }
@@ -67,6 +73,10 @@ export class RequestLineChecker extends Transform {
     if (r.ab_test && !this.tests.has(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at))) {
       throw invalidInput(`invalid bundle: requests.jsonl line ${this.lines} refers to an A/B test the manifest does not list`, 'file');
     }
+    if (this.originRequired && !r.origin) {
+      throw invalidInput(`invalid bundle: requests.jsonl line ${this.lines} has no origin (required from format ${originsSinceFormat})`, 'file');
+    }
     this.perAlgorithm.set(key, (this.perAlgorithm.get(key) ?? 0) + 1);
+    this.onLine(r);
   }
 }

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { invalidInput } from '../errors.ts';
-import { bundleFormatVersion, Manifest, RequestLine, type AlgorithmRef } from './manifest-schema.ts';
+import { bundleFormatVersion, Manifest, originsSinceFormat, RequestLine, type AlgorithmRef } from './manifest-schema.ts';
 
 // ajv-formats is CommonJS: its default export arrives as module.exports or as .default depending on the loader.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -69,6 +69,9 @@ function schemaMessage(errors: ErrorObject[] | null | undefined): string {
 }
 
 function checkReferences(m: Manifest): void {
+  if (m.format_version >= originsSinceFormat && m.registry_id === undefined) {
+    throw bad(`registry_id is required from format version ${originsSinceFormat}`);
+  }
   const endpointNames = new Set<string>();
   for (const e of m.endpoints) {
     if (endpointNames.has(e.name)) throw bad(`endpoint "${e.name}" is listed twice`);
@@ -120,6 +123,12 @@ function checkReferences(m: Manifest): void {
       if (!algorithms.has(refKey(arm.algorithm))) throw bad(`A/B test "${t.title}" has an arm ${describeRef(arm.algorithm)} that the bundle does not list`);
       if (positions.has(arm.position)) throw bad(`A/B test "${t.title}" repeats arm position ${arm.position}`);
       positions.add(arm.position);
+    }
+  }
+  for (const c of m.metadata_changes ?? []) {
+    if (!endpointNames.has(c.endpoint)) throw bad(`a metadata change refers to endpoint "${c.endpoint}", which the bundle does not list`);
+    if (c.algorithm && (c.algorithm.endpoint !== c.endpoint || !algorithms.has(refKey(c.algorithm)))) {
+      throw bad(`a metadata change refers to algorithm ${describeRef(c.algorithm)}, which the bundle does not list on "${c.endpoint}"`);
     }
   }
 }

@@ -7,13 +7,15 @@ import { nowIso } from '../clock.ts';
 import { conflict, invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { applyStatusChange, type StatusTransition } from '../registry/status-transitions.ts';
 import type { Algorithm } from '../registry/types.ts';
 import { validateWeights } from './assignment.ts';
 import { observe, readTestRequests } from './observations.ts';
 import { classicSummary, computeResults } from './results.ts';
+import { planStop, type StopPlan } from './stop-plan.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
-import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInput, StopOutcome, StoredResult } from './types.ts';
+import type { AbMetric, AbResultsView, AbTest, CreateAbTestInput, StopAbTestInput, StoredResult } from './types.ts';
 
 type TestRow = typeof abTests.$inferSelect;
 
@@ -27,7 +29,10 @@ export class AbTestService {
     private readonly db: Db,
     private readonly sqlite: Database.Database,
     private readonly registry: Registry,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate,
+    /** per arm algorithm, the requests routed to it that were refused during the test (refusals table) */
+    private readonly refusedByArm: (test: AbTest) => ReadonlyMap<number, number> = () => new Map()
   ) {}
 
   list(): AbTest[] {
@@ -44,20 +49,26 @@ export class AbTestService {
     return this.hydrate(this.db.select().from(abTests).where(eq(abTests.state, 'running')).all());
   }
 
-  create(input: CreateAbTestInput): AbTest {
+  async create(input: CreateAbTestInput): Promise<AbTest> {
     const algorithms = this.checkArms(input);
     const first = algorithms[0]!;
+    // every arm answers clients: each must take what they send today (issue 12 §1)
+    const endpoint = { id: first.endpointId, name: first.endpointName };
+    const accepted = algorithms.map((a) =>
+      this.registry.contracts.enforce(this.registry.contracts.check(endpoint, a), input, `testing "${a.name}" version "${a.version}" in an A/B test`)
+    );
     const metric = input.metric ?? defaultMetricFor(first.task);
     checkMetric(metric, algorithms);
     if (input.minimumDetectableDifference !== undefined && !(input.minimumDetectableDifference > 0)) {
       throw invalidInput('minimum_detectable_difference must be a positive number', 'minimum_detectable_difference');
     }
-    const arms = input.arms.map((arm, i) => ({ ...arm, algorithm: algorithms[i]!, weight: arm.weight ?? 1 }));
+    const arms = input.arms.map((arm, i) => ({ ...arm, algorithm: algorithms[i]!, weight: arm.weight ?? 1, accepted: accepted[i] ?? null }));
     // Shadow mode answers with its first arm: the endpoint's production algorithm when it is one.
     if (input.mode === 'shadow') arms.sort((a, b) => Number(b.algorithm.currentStatus === 'production') - Number(a.algorithm.currentStatus === 'production'));
 
     const transitions: StatusTransition[] = [];
-    const id = this.db.transaction((tx) => {
+    const id = await this.writes.transaction('the new A/B test', (tx) => {
+      transitions.length = 0;
       const running = tx
         .select({ id: abTests.id })
         .from(abTests)
@@ -81,18 +92,19 @@ export class AbTestService {
         .returning({ id: abTests.id })
         .get();
       arms.forEach((arm, position) => {
-        tx.insert(abTestArms)
-          .values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus: arm.algorithm.currentStatus })
-          .run();
-        transitions.push(
-          ...applyStatusChange(tx, {
-            algorithmId: arm.algorithm.id,
-            endpointId: arm.algorithm.endpointId,
-            status: 'ab_testing',
-            createdBy: input.createdBy,
-            reason: `arm ${position + 1} of A/B test ${test.id}`
-          })
-        );
+        const moved = applyStatusChange(tx, {
+          algorithmId: arm.algorithm.id,
+          endpointId: arm.algorithm.endpointId,
+          status: 'ab_testing',
+          createdBy: input.createdBy,
+          reason: `arm ${position + 1} of A/B test ${test.id}${arm.accepted ? `; ${arm.accepted}` : ''}`,
+          by: 'experiment'
+        });
+        // the status it had when the test started, read in this transaction (it is restored at a stop without winner)
+        const previousStatus = moved.at(-1)!.from;
+        if (previousStatus === 'archived') throw invalidInput(`algorithm ${arm.algorithm.id} is archived; restore it before testing it`, 'arms');
+        tx.insert(abTestArms).values({ abTestId: test.id, position, algorithmId: arm.algorithm.id, weight: arm.weight, previousStatus }).run();
+        transitions.push(...moved);
       });
       return test.id;
     });
@@ -103,13 +115,15 @@ export class AbTestService {
   }
 
   /** The classic edit: title and created_by only (changing arms mid-test would void its statistics). */
-  rename(id: number, changes: { title?: string; createdBy?: string }): AbTest {
+  async rename(id: number, changes: { title?: string; createdBy?: string }): Promise<AbTest> {
     this.get(id);
     const set: { title?: string; createdBy?: string } = {};
     if (changes.title !== undefined) set.title = changes.title.trim();
     if (changes.createdBy !== undefined) set.createdBy = changes.createdBy.trim();
     if (set.title === '') throw invalidInput('title must not be empty', 'title');
-    if (Object.keys(set).length) this.db.update(abTests).set(set).where(eq(abTests.id, id)).run();
+    if (Object.keys(set).length) {
+      await this.writes.transaction(`A/B test ${id}`, (tx) => tx.update(abTests).set(set).where(eq(abTests.id, id)).run());
+    }
     return this.get(id);
   }
 
@@ -123,28 +137,39 @@ export class AbTestService {
     return buildTimeline(readTestRequests(this.sqlite, test.id), arms, test.metric);
   }
 
-  stop(id: number, input: StopAbTestInput): { test: AbTest; stored: StoredResult } {
+  /** What stopping would do now, without doing it (the UI shows this before the user confirms). */
+  planStop(id: number, input: StopAbTestInput): StopPlan {
     const test = this.get(id);
-    if (test.state === 'stopped') throw conflict('AB Test already finished.');
+    return planStop(test, this.evaluate(test).view, input, this.stopContext(test), true);
+  }
+
+  /** Stops the test as planStop describes: promotes a proven (or forced) winner, else restores every arm. */
+  async stop(id: number, input: StopAbTestInput): Promise<{ test: AbTest; stored: StoredResult; plan: StopPlan }> {
+    const test = this.get(id);
     const { view } = this.evaluate(test);
-    const outcome = decideOutcome(test, view, input);
+    const plan = planStop(test, view, input, this.stopContext(test), false);
+    const { outcome } = plan;
     const createdBy = input.createdBy?.trim() || test.createdBy;
     const endedAt = nowIso();
     const summary = `${classicSummary(test.metric, view)}${outcome.promotedAlgorithmId === null ? `. No winner promoted: ${outcome.reason}` : ''}`;
     const stored: StoredResult = { results: view, outcome };
 
     const transitions: StatusTransition[] = [];
-    this.db.transaction((tx) => {
-      for (const arm of test.arms) {
-        const won = arm.algorithmId === outcome.promotedAlgorithmId;
-        const status =
-          outcome.promotedAlgorithmId === null ? (arm.previousStatus ?? 'testing') : won ? 'production' : 'testing';
+    await this.writes.transaction(`the end of A/B test ${test.id}`, (tx) => {
+      transitions.length = 0;
+      // stopped meanwhile (while this call waited for the lock)
+      if (tx.select({ state: abTests.state }).from(abTests).where(eq(abTests.id, test.id)).get()?.state !== 'running') {
+        throw conflict('AB Test already finished.');
+      }
+      for (const change of plan.changes) {
+        const won = change.algorithmId === outcome.promotedAlgorithmId;
         transitions.push(...applyStatusChange(tx, {
-          algorithmId: arm.algorithmId,
+          algorithmId: change.algorithmId,
           endpointId: test.endpointId,
-          status: status === 'ab_testing' ? 'testing' : status,
+          status: change.to,
           createdBy,
-          reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000)
+          reason: `A/B test ${test.id} stopped: ${won ? 'winner' : outcome.promotedAlgorithmId === null ? 'no winner, status restored' : 'not the winner'}. ${outcome.reason}`.slice(0, 1000),
+          by: 'experiment'
         }));
       }
       tx.update(abTests)
@@ -155,13 +180,23 @@ export class AbTestService {
     const stopped = this.get(id);
     this.events.emit('status.changed', { cause: 'experiment.stopped', transitions });
     this.events.emit('experiment.stopped', { test: stopped, outcome });
-    return { test: stopped, stored };
+    return { test: stopped, stored, plan };
+  }
+
+  private stopContext(test: AbTest) {
+    const arms = test.arms.map((a) => this.registry.getAlgorithm(a.algorithmId));
+    const armIds = new Set(test.arms.map((a) => a.algorithmId));
+    const production = this.registry.listAlgorithms({ endpointId: test.endpointId, status: 'production' }).find((a) => !armIds.has(a.id));
+    return { arms, production };
   }
 
   private evaluate(test: AbTest) {
     const arms = this.armIdentities(test);
-    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric);
-    return computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    const refused = this.refusedByArm(test);
+    const observations = observe(readTestRequests(this.sqlite, test.id), arms, test.metric, refused);
+    const computed = computeResults(test.metric, arms, observations, test.minimumDetectableDifference);
+    for (const arm of computed.view.arms) arm.refused = refused.get(arm.algorithm_id) ?? 0;
+    return computed;
   }
 
   private armIdentities(test: AbTest) {
@@ -227,25 +262,4 @@ function checkMetric(metric: AbMetric, algorithms: Algorithm[]): void {
   const wanted = metricTask[metric];
   const off = algorithms.find((a) => a.task !== wanted);
   if (off) throw invalidInput(`metric "${metric}" needs ${wanted} models; algorithm ${off.id} is ${off.task}`, 'metric');
-}
-
-function decideOutcome(test: AbTest, view: AbResultsView, input: StopAbTestInput): StopOutcome {
-  if (input.forceWinner !== undefined) {
-    if (!test.arms.some((a) => a.algorithmId === input.forceWinner)) {
-      throw invalidInput(`force_winner ${input.forceWinner} is not an arm of this test`, 'force_winner');
-    }
-    const reason = input.reason?.trim();
-    if (!reason) throw invalidInput('a reason is required to override the verdict with force_winner', 'reason');
-    return { promotedAlgorithmId: input.forceWinner, forced: true, reason: `forced by the user: ${reason}` };
-  }
-  const idle = view.arms.find((a) => a.requests === 0);
-  if (idle) {
-    throw conflict(
-      `arm ${idle.arm} (${idle.name}) has had no traffic, so there is nothing to compare; send traffic, or stop with force_winner and a reason`
-    );
-  }
-  if (view.verdict.code === 'better') {
-    return { promotedAlgorithmId: view.verdict.winner_algorithm_id, forced: false, reason: view.verdict.text };
-  }
-  return { promotedAlgorithmId: null, forced: false, reason: view.verdict.text };
 }

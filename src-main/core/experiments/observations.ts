@@ -30,19 +30,25 @@ export function readTestRequests(sqlite: Database.Database, abTestId: number): T
     .all(abTestId, abTestId) as TestRequestRow[];
 }
 
-/** Per-arm observations for the statistics, from the rows of one test. */
+/**
+ * Per-arm observations for the statistics, from the rows of one test. Requests the arm was
+ * chosen for and then refused (4xx: never logged, counted per minute) are requests and errors
+ * of that arm (issue 12 §6): a broken arm cannot look clean by refusing everything.
+ */
 export function observe(
   rows: readonly TestRequestRow[],
   arms: readonly { algorithmId: number; name: string }[],
-  metric: AbMetric
+  metric: AbMetric,
+  refused: ReadonlyMap<number, number> = new Map()
 ): ArmObservations[] {
   return arms.map((arm) => {
     const mine = rows.filter((r) => r.algorithmId === arm.algorithmId);
     const withFeedback = mine.filter((r) => r.feedback !== null);
+    const refusals = refused.get(arm.algorithmId) ?? 0;
     const base = {
       name: arm.name,
-      requests: mine.length,
-      failedRequests: mine.filter((r) => r.status === 'Error').length,
+      requests: mine.length + refusals,
+      failedRequests: mine.filter((r) => r.status === 'Error').length + refusals,
       latencies: mine.filter((r) => r.status === 'OK').map((r) => r.latencyUs)
     };
     if (metric === 'accuracy') {

@@ -47,9 +47,14 @@ export interface CreateAbTestInput {
   mode?: AbMode;
   metric?: AbMetric;
   minimumDetectableDifference?: number;
+  /** start although an arm breaks the endpoint's input contract (with a reason, kept in its status history) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 export interface StopAbTestInput {
+  /** stop without promoting any arm, whatever the verdict: each arm gets its previous status back */
+  keepProduction?: boolean;
   forceWinner?: number;
   reason?: string;
   createdBy?: string;
@@ -67,6 +72,8 @@ export interface AbResultsView {
     version: string;
     weight: number;
     requests: number;
+    /** refused with a 4xx (included in requests, counted as errors) */
+    refused?: number;
     feedback: number;
     metric: number | null;
     ci_low: number | null;

@@ -4,7 +4,7 @@
  * class is positive, whether `null` may reach it. Each refusal names the registration field.
  */
 import { isOutputKind, outputKindValues, type OutputKind } from '../../contract/enums.ts';
-import { invalidInput } from '../errors.ts';
+import { FieldChecks, invalidInput } from '../errors.ts';
 import type { DecodeConfig } from './output-decoder.ts';
 import { columnWidth, type ModelOptions, type ModelSignature, type Task, type TensorInfo } from './signature.ts';
 
@@ -64,8 +64,15 @@ function classifierOf(signature: ModelSignature, options: ModelOptions): Pick<Mo
 }
 
 export function resolveSettings(signature: ModelSignature, options: ModelOptions): ModelSettings {
-  const featureNames = checkFeatureNames(signature, options.featureNames ?? null);
-  const classifier = classifierOf(signature, options);
+  // every option is checked, so a registration hears of all its bad fields at once
+  const checks = new FieldChecks();
+  const featureNames = checks.run(() => checkFeatureNames(signature, options.featureNames ?? null)) ?? null;
+  const classifier = checks.run(() => classifierOf(signature, options)) ?? {
+    task: signature.task,
+    outputKind: null,
+    probabilityOutput: signature.probabilityOutput,
+    labelOutput: signature.labelOutput
+  };
   const probs = signature.outputs.find((o) => o.name === classifier.probabilityOutput);
   const width = scoreWidth(probs);
   // one score column holds the second class's score: P, logit or score of classes[1]
@@ -73,16 +80,7 @@ export function resolveSettings(signature: ModelSignature, options: ModelOptions
 
   let classes = signature.classes;
   if (!classes && options.classes != null && classifier.task === 'classification') {
-    const given = options.classes;
-    if (!Array.isArray(given) || given.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
-      throw invalidInput('classes must be an array of strings or numbers', 'classes');
-    }
-    if (new Set(given.map(String)).size !== given.length) throw invalidInput('classes must be unique', 'classes');
-    if (columns !== null && given.length !== columns) {
-      const what = width === 1 ? `one score column (the second class's), so 2 classes` : `${width} scores per record`;
-      throw invalidInput(`classes has ${given.length} entries but the model outputs ${what}`, 'classes');
-    }
-    classes = [...given];
+    classes = checks.run(() => checkClasses(options.classes, width, columns)) ?? null;
   }
 
   const binary = classifier.task === 'classification' && !!probs && (classes?.length ?? columns) === 2;
@@ -91,20 +89,36 @@ export function resolveSettings(signature: ModelSignature, options: ModelOptions
     const index = classes ? classes.findIndex((c) => String(c) === String(options.positiveClass)) : -1;
     if (index < 0) {
       const known = classes ? `one of ${classes.map((c) => JSON.stringify(c)).join(', ')}` : 'a class, but the model has none';
-      throw invalidInput(`positive_class must be ${known}`, 'positive_class');
-    }
-    if (binary) positiveIndex = index;
+      checks.run(() => {
+        throw invalidInput(`positive_class must be ${known}`, 'positive_class');
+      });
+    } else if (binary) positiveIndex = index;
   }
 
   const threshold = options.threshold ?? null;
   if (threshold !== null) {
-    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-      throw invalidInput('threshold must be a number between 0 and 1', 'threshold');
-    }
-    if (!binary || classifier.outputKind === 'scores') throw invalidInput('threshold applies only to binary classifiers with probabilities', 'threshold');
+    checks.run(() => {
+      if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
+        throw invalidInput('threshold must be a number between 0 and 1', 'threshold');
+      }
+      if (!binary || classifier.outputKind === 'scores') throw invalidInput('threshold applies only to binary classifiers with probabilities', 'threshold');
+    });
   }
+  checks.throwIfAny();
   const handlesMissing = options.handlesMissing ?? signature.imputes ?? false;
   return { featureNames, ...classifier, classes, positiveIndex, threshold, handlesMissing };
+}
+
+function checkClasses(given: unknown, width: number | null, columns: number | null): (string | number)[] {
+  if (!Array.isArray(given) || given.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
+    throw invalidInput('classes must be an array of strings or numbers', 'classes');
+  }
+  if (new Set(given.map(String)).size !== given.length) throw invalidInput('classes must be unique', 'classes');
+  if (columns !== null && given.length !== columns) {
+    const what = width === 1 ? `one score column (the second class's), so 2 classes` : `${width} scores per record`;
+    throw invalidInput(`classes has ${given.length} entries but the model outputs ${what}`, 'classes');
+  }
+  return [...(given as (string | number)[])];
 }
 
 /** How output-decoder reads a run's tensors for these settings. */

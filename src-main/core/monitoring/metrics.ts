@@ -1,119 +1,190 @@
-import { Counter, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import type { CoreEventMap } from '../events.ts';
+import type { Algorithm } from '../registry/types.ts';
 import type { RequestRow } from '../requests/request-writer.ts';
 
-interface LoggedSeries {
-  predictions: { inc(value?: number): void };
-  compute: { observe(value: number): void };
-  abRequests: { inc(value?: number): void } | null;
+/** What the metrics read from the rest of the core when they are scraped or first labelled. */
+export interface MetricsSources {
+  /** an endpoint's name (never renamed) */
+  endpointName(id: number): string;
+  /** an algorithm (its name and version never change) */
+  algorithm(id: number): Algorithm;
+  /** algorithms that can serve (not archived), for modeldesk_model_loaded */
+  liveAlgorithms(): readonly Algorithm[];
+  /** ids of the algorithms whose session is loaded */
+  loadedAlgorithmIds(): Iterable<number>;
+  /** calls between selection and answer, by algorithm id */
+  inFlight(): Iterable<[number, number]>;
 }
 
-const latencyBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** How a prediction request ended: answered 2xx, refused 4xx, or failed 5xx / model error. */
+export type RequestOutcome = 'success' | 'refused' | 'error';
+
+export interface RequestRecord {
+  /** the endpoint the call named, when it exists */
+  endpoint: string | null;
+  algorithm: Algorithm | null;
+  outcome: RequestOutcome;
+  /** why it was refused or failed (refusal reasons, model_error, internal) */
+  reason?: string;
+  /** end to end, from the request's arrival to its answer */
+  seconds: number;
+}
+
+type Labels = { endpoint: string; algorithm: string; version: string };
+const modelLabels = ['endpoint', 'algorithm', 'version'] as const;
+type ModelLabel = (typeof modelLabels)[number];
+const durationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * Prometheus metrics (DESIGN §4.3), fed by the request log as rows commit, so what is counted is
- * exactly what was acknowledged. One registry per core: tests run several cores in one process.
+ * Prometheus metrics (DESIGN §4.3; names and the Triton/MLServer mapping in the README). Every
+ * model series is labelled by endpoint name, algorithm name and version. `promtool check
+ * metrics` finds nothing to report (metrics.test.ts). One registry per core: tests run several
+ * cores in one process.
  */
 export class Metrics {
   readonly registry = new PromRegistry();
-  private readonly predictions: Counter<'endpoint' | 'algorithm' | 'status'>;
-  private readonly compute: Histogram<'endpoint' | 'algorithm'>;
-  private readonly queue: Histogram<'endpoint' | 'algorithm'>;
-  private readonly batchSize: Histogram<'endpoint' | 'algorithm'>;
+  private readonly requests: Counter<ModelLabel | 'outcome'>;
+  private readonly failures: Counter<ModelLabel | 'reason'>;
+  private readonly duration: Histogram<ModelLabel>;
+  private readonly queue: Histogram<ModelLabel>;
+  private readonly inference: Histogram<ModelLabel>;
+  private readonly logCommit: Histogram<ModelLabel>;
+  private readonly inferences: Counter<ModelLabel | 'status'>;
+  private readonly batchSize: Histogram<ModelLabel>;
   private readonly feedback: Counter<'endpoint'>;
-  private readonly abRequests: Counter<'ab_test' | 'algorithm' | 'shadow'>;
-  private readonly loggedSeries = new Map<string, LoggedSeries>();
+  private readonly abRequests: Counter<ModelLabel | 'ab_test' | 'shadow'>;
+  private readonly http: Counter<'method' | 'route' | 'status_code'>;
+  private readonly labelsById = new Map<number, Labels>();
 
-  constructor(private readonly endpointName: (id: number) => string) {
+  constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'modeldesk_' });
-    this.predictions = new Counter({
-      name: 'modeldesk_predictions_total',
-      help: 'Predictions logged, by endpoint, algorithm id and status (OK/Error); shadow runs included',
-      labelNames: ['endpoint', 'algorithm', 'status'],
+    collectDefaultMetrics({ register: this.registry });
+    // prom-client names three gauges *_total, which Prometheus reserves for counters (promtool
+    // refuses them); nodejs_active_handles/requests/resources carry the same numbers
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
+    const labelNames = [...modelLabels];
+    const histogram = (name: string, help: string) => new Histogram({ name, help, labelNames, buckets: durationBuckets, registers });
+    this.requests = new Counter({
+      name: 'modeldesk_inference_requests_total',
+      help: 'Prediction requests (classic predict and v2 infer), one per request whatever its records, by outcome: success, refused (4xx), error (5xx or the model failed)',
+      labelNames: [...modelLabels, 'outcome'],
       registers
     });
-    this.compute = new Histogram({
-      name: 'modeldesk_prediction_compute_seconds',
-      help: 'Model time per record as the request saw it: from handing its records to the model to the answer, divided by its records (includes any wait for a batch, which modeldesk_prediction_queue_seconds shows alone)',
-      labelNames: ['endpoint', 'algorithm'],
-      buckets: latencyBuckets,
+    this.failures = new Counter({
+      name: 'modeldesk_inference_request_failures_total',
+      help: 'Prediction requests that were refused or failed, by reason: validation, unknown_endpoint, no_algorithm, auth, too_large, unsupported_media_type (refused), model_error, internal',
+      labelNames: [...modelLabels, 'reason'],
       registers
     });
-    this.queue = new Histogram({
-      name: 'modeldesk_prediction_queue_seconds',
-      help: 'Time a record waited for its batch to run',
-      labelNames: ['endpoint', 'algorithm'],
-      buckets: latencyBuckets,
+    this.duration = histogram('modeldesk_inference_request_duration_seconds', 'Successful prediction requests, end to end: from the request arriving to its answer being sent');
+    this.queue = histogram('modeldesk_inference_queue_duration_seconds', 'Per answered call: time waiting in the dynamic batcher for its model run to start');
+    this.inference = histogram('modeldesk_inference_compute_duration_seconds', 'Per answered call: time in the model run and decoding its outputs, queue excluded');
+    this.logCommit = histogram('modeldesk_inference_log_commit_duration_seconds', 'Per answered call: time waiting for its request-log rows to commit (an answer is sent only once durable)');
+    this.inferences = new Counter({
+      name: 'modeldesk_inferences_total',
+      help: 'Records predicted and logged (a request of n records counts n), by status OK/Error; shadow runs included',
+      labelNames: [...modelLabels, 'status'],
       registers
     });
     this.batchSize = new Histogram({
-      name: 'modeldesk_batch_size',
-      help: 'Records per onnxruntime run',
-      labelNames: ['endpoint', 'algorithm'],
+      name: 'modeldesk_inference_batch_size',
+      help: 'Records per onnxruntime run (dynamic batching joins concurrent requests); _count is the number of runs',
+      labelNames,
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
       registers
     });
-    this.feedback = new Counter({
-      name: 'modeldesk_feedback_total',
-      help: 'Feedback (ground truth) stored, by endpoint',
-      labelNames: ['endpoint'],
-      registers
-    });
+    this.feedback = new Counter({ name: 'modeldesk_feedback_total', help: 'Feedback (ground truth) stored, by endpoint', labelNames: ['endpoint'], registers });
     this.abRequests = new Counter({
       name: 'modeldesk_ab_arm_requests_total',
-      help: 'Requests routed by A/B tests, by test id, arm algorithm id and shadow flag',
-      labelNames: ['ab_test', 'algorithm', 'shadow'],
+      help: 'Records routed by A/B tests and logged, by test id, arm and shadow flag',
+      labelNames: ['ab_test', ...modelLabels, 'shadow'],
       registers
+    });
+    this.http = new Counter({
+      name: 'modeldesk_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern ("unmatched" for no route) and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      registers
+    });
+    const labelsOf = (a: Algorithm) => this.labelsOf(a);
+    new Gauge({
+      name: 'modeldesk_inference_requests_in_flight',
+      help: 'Prediction calls between choosing their algorithm and their answer',
+      labelNames,
+      registers,
+      collect: function (this: Gauge<ModelLabel>) {
+        this.reset();
+        for (const [id, n] of sources.inFlight()) this.set(labelsOf(sources.algorithm(id)), n);
+      }
+    });
+    new Gauge({
+      name: 'modeldesk_model_loaded',
+      help: 'Whether each algorithm that can serve has its onnxruntime session loaded (1) or not yet (0)',
+      labelNames,
+      registers,
+      collect: function (this: Gauge<ModelLabel>) {
+        this.reset();
+        const loaded = new Set(sources.loadedAlgorithmIds());
+        for (const a of sources.liveAlgorithms()) this.set(labelsOf(a), loaded.has(a.id) ? 1 : 0);
+      }
     });
   }
 
+  /** endpoint, algorithm name and version of an algorithm (cached: they never change) */
+  labelsOf(algorithm: Algorithm): Labels {
+    let labels = this.labelsById.get(algorithm.id);
+    if (!labels) {
+      labels = { endpoint: algorithm.endpointName, algorithm: algorithm.name, version: algorithm.version };
+      this.labelsById.set(algorithm.id, labels);
+    }
+    return labels;
+  }
+
+  private labelsOfId(id: number): Labels {
+    return this.labelsById.get(id) ?? this.labelsOf(this.sources.algorithm(id));
+  }
+
+  /** One prediction request's outcome (the server reports every request of the predict and infer routes). */
+  recordRequest(r: RequestRecord): void {
+    const labels = r.algorithm ? this.labelsOf(r.algorithm) : { endpoint: r.endpoint ?? '', algorithm: '', version: '' };
+    this.requests.inc({ ...labels, outcome: r.outcome });
+    if (r.outcome !== 'success') this.failures.inc({ ...labels, reason: r.reason ?? 'internal' });
+    else this.duration.observe(labels, r.seconds);
+  }
+
+  recordAnswered(call: CoreEventMap['request.answered']): void {
+    const labels = this.labelsOf(call.algorithm);
+    this.queue.observe(labels, call.queueSeconds);
+    this.inference.observe(labels, call.inferenceSeconds);
+    this.logCommit.observe(labels, call.logSeconds);
+  }
+
+  /** Committed log rows: one call's rows share their labels, so runs of equal rows count with one inc(). */
   recordLogged(rows: readonly RequestRow[]): void {
-    // The rows of one call share their series and latency: count them with one inc().
     for (let i = 0; i < rows.length; ) {
       const row = rows[i]!;
-      const series = this.seriesOf(row);
       let n = 1;
-      while (i + n < rows.length && rows[i + n]!.latencyUs === row.latencyUs && this.seriesOf(rows[i + n]!) === series) n++;
-      series.predictions.inc(n);
-      series.abRequests?.inc(n);
-      const seconds = row.latencyUs / 1e6;
-      for (let k = 0; k < n; k++) series.compute.observe(seconds);
+      while (i + n < rows.length && sameSeries(rows[i + n]!, row)) n++;
+      const labels = this.labelsOfId(row.algorithmId);
+      this.inferences.inc({ ...labels, status: row.status }, n);
+      if (row.abTestId !== null) this.abRequests.inc({ ab_test: String(row.abTestId), ...labels, shadow: String(row.shadow) }, n);
       i += n;
     }
   }
 
-  /**
-   * The labelled children a logged row updates, looked up once per label combination: finding
-   * a child by its labels hashes them every time, which cost more than the counting itself on
-   * the predict path (a 1,000-record request updates these 1,000 times).
-   */
-  private seriesOf(row: RequestRow): LoggedSeries {
-    const key = `${row.endpointId}|${row.algorithmId}|${row.status}|${row.abTestId ?? ''}|${row.shadow ? 1 : 0}`;
-    let series = this.loggedSeries.get(key);
-    if (!series) {
-      const endpoint = this.endpointName(row.endpointId);
-      const algorithm = String(row.algorithmId);
-      series = {
-        predictions: this.predictions.labels({ endpoint, algorithm, status: row.status }),
-        compute: this.compute.labels({ endpoint, algorithm }),
-        abRequests:
-          row.abTestId === null
-            ? null
-            : this.abRequests.labels({ ab_test: String(row.abTestId), algorithm, shadow: String(row.shadow) })
-      };
-      this.loggedSeries.set(key, series);
-    }
-    return series;
-  }
-
-  recordBatch(endpointId: number, algorithmId: number, size: number, queueSeconds: readonly number[]): void {
-    const labels = { endpoint: this.endpointName(endpointId), algorithm: String(algorithmId) };
-    this.batchSize.observe(labels, size);
-    for (const seconds of queueSeconds) this.queue.observe(labels, seconds);
+  recordBatch(algorithm: Algorithm, size: number): void {
+    this.batchSize.observe(this.labelsOf(algorithm), size);
   }
 
   recordFeedback(endpointId: number): void {
-    this.feedback.inc({ endpoint: this.endpointName(endpointId) });
+    this.feedback.inc({ endpoint: this.sources.endpointName(endpointId) });
+  }
+
+  recordHttp(method: string, route: string, statusCode: number): void {
+    this.http.inc({ method, route, status_code: String(statusCode) });
   }
 
   text(): Promise<string> {
@@ -124,3 +195,6 @@ export class Metrics {
     return this.registry.contentType;
   }
 }
+
+const sameSeries = (a: RequestRow, b: RequestRow) =>
+  a.algorithmId === b.algorithmId && a.status === b.status && a.abTestId === b.abTestId && a.shadow === b.shadow;

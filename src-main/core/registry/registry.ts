@@ -1,12 +1,17 @@
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { algorithms, algorithmStatuses, endpoints } from '../../../db/schema.ts';
+import { algorithmMetadata, algorithms, algorithmStatuses, endpointMetadata, endpoints } from '../../../db/schema.ts';
 import { algorithmStatusValues } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
+import { ContractCheck } from '../compatibility/index.ts';
 import { conflict, invalidInput, notFound, requireOneOf } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
-import { OnnxModel, type ModelSignature } from '../inference/index.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { deleteAlgorithm } from './delete-algorithm.ts';
+import { MetadataEditor } from './metadata.ts';
+import { checkRegistration, type CheckedRegistration } from './registration.ts';
+import { toAlgorithm, toEndpoint } from './rows.ts';
 import { applyStatusChange, type StatusTransition } from './status-transitions.ts';
 import type {
   Algorithm,
@@ -18,8 +23,6 @@ import type {
   SetStatusInput
 } from './types.ts';
 
-const endpointNamePattern = /^[a-z0-9_-]+$/;
-
 type AlgorithmRow = typeof algorithms.$inferSelect;
 
 /**
@@ -27,24 +30,40 @@ type AlgorithmRow = typeof algorithms.$inferSelect;
  * once committed: `registry.changed` for a registration, `status.changed` for statuses.
  */
 export class Registry implements RegistryReader {
+  /** each endpoint's input contract, and the check of a new algorithm against it */
+  readonly contracts: ContractCheck;
+  /** descriptions, owners, notes, tags, metrics, input examples, and their history */
+  readonly metadata: MetadataEditor;
+
   constructor(
     private readonly db: Db,
     private readonly artifacts: ArtifactStore,
-    private readonly events: CoreEvents
-  ) {}
+    private readonly events: CoreEvents,
+    private readonly writes: WriteGate
+  ) {
+    this.contracts = new ContractCheck(this);
+    this.metadata = new MetadataEditor(db, this, events, writes);
+  }
+
+  /** Removes a version that never served (409 otherwise: archive it). */
+  async deleteAlgorithm(id: number): Promise<{ algorithm: Algorithm; artifactRemoved: boolean }> {
+    const algorithm = this.getAlgorithm(id);
+    return { algorithm, ...(await deleteAlgorithm(this.db, this.writes, this.artifacts, this.events, algorithm)) };
+  }
 
   listEndpoints(): Endpoint[] {
-    return this.db.select().from(endpoints).orderBy(asc(endpoints.id)).all();
+    return this.selectEndpoints().orderBy(asc(endpoints.id)).all().map(toEndpoint);
   }
 
   getEndpoint(id: number): Endpoint {
-    const row = this.db.select().from(endpoints).where(eq(endpoints.id, id)).get();
+    const row = this.selectEndpoints().where(eq(endpoints.id, id)).get();
     if (!row) throw notFound(`endpoint ${id} not found`);
-    return row;
+    return toEndpoint(row);
   }
 
   findEndpointByName(name: string): Endpoint | undefined {
-    return this.db.select().from(endpoints).where(eq(endpoints.name, name)).get();
+    const row = this.selectEndpoints().where(eq(endpoints.name, name)).get();
+    return row && toEndpoint(row);
   }
 
   listAlgorithms(filter: { endpointId?: number; status?: AlgorithmStatusValue } = {}): Algorithm[] {
@@ -64,8 +83,11 @@ export class Registry implements RegistryReader {
     return toAlgorithm(row);
   }
 
-  listStatuses(filter: { algorithmId?: number } = {}): AlgorithmStatus[] {
-    const where = filter.algorithmId === undefined ? undefined : eq(algorithmStatuses.algorithmId, filter.algorithmId);
+  listStatuses(filter: { algorithmId?: number; endpointId?: number } = {}): AlgorithmStatus[] {
+    const conditions: SQL[] = [];
+    if (filter.algorithmId !== undefined) conditions.push(eq(algorithmStatuses.algorithmId, filter.algorithmId));
+    if (filter.endpointId !== undefined) conditions.push(eq(algorithmStatuses.endpointId, filter.endpointId));
+    const where = conditions.length ? and(...conditions) : undefined;
     return this.db.select().from(algorithmStatuses).where(where).orderBy(asc(algorithmStatuses.id)).all();
   }
 
@@ -76,77 +98,111 @@ export class Registry implements RegistryReader {
   }
 
   /**
-   * Validates the metadata, loads the model in onnxruntime (a file it cannot run is refused),
-   * stores the artifact and writes endpoint + algorithm + first status in one transaction.
+   * Validates the metadata (every bad field reported at once), loads the model in onnxruntime (a
+   * file it cannot run is refused), checks it against the endpoint's input contract, stores the
+   * artifact and writes endpoint + algorithm + metadata + first status in one transaction.
    * On any failure nothing remains: no row without its file, no new file without its row.
    */
   async register(input: RegisterAlgorithmInput): Promise<Algorithm> {
-    const fields = validateRegistration(input);
-    const existing = this.findEndpointByName(fields.endpoint);
-    if (existing && this.findAlgorithm(existing.id, fields.name, fields.version)) {
-      throw conflict(
-        `algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`,
-        'version'
-      );
-    }
-    const model = await OnnxModel.load(input.file, {
-      featureNames: input.featureNames ?? null,
-      positiveClass: input.positiveClass ?? null,
-      threshold: input.threshold ?? null,
-      classes: input.classes ?? null,
-      outputKind: input.outputKind ?? null,
-      handlesMissing: input.handlesMissing ?? null
-    });
-    const { signature } = model;
-    const effective = { task: model.task, classes: model.classes, outputKind: model.outputKind, handlesMissing: model.handlesMissing };
-    await model.close();
-
-    const { sha256, created } = this.artifacts.put(input.file);
-    let inserted: { id: number; transitions: StatusTransition[] };
-    try {
-      inserted = this.db.transaction((tx) => this.insertAlgorithm(tx, fields, input, signature, effective, sha256));
-    } catch (err) {
-      if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
-      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
-        throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists`, 'version');
-      }
-      throw err;
-    }
-    const algorithm = this.getAlgorithm(inserted.id);
-    this.events.emit('registry.changed', { cause: 'registered', algorithm });
-    this.events.emit('status.changed', { cause: 'registered', transitions: inserted.transitions });
-    return algorithm;
+    return (await this.registerAll([input]))[0]!;
   }
 
   /**
-   * A new active status for one algorithm (a new production demotes the previous one). The
-   * change is announced as `status.changed`; the model pool closes an archived algorithm's
-   * session after the last call using it.
+   * Several algorithms, all or none (first-start seeding: a crash leaves both shipped models or
+   * neither). Every model is checked and loaded first, then every file is stored, then all rows
+   * are written in one transaction; the registrations are announced in order once it committed.
    */
-  setStatus(input: SetStatusInput): AlgorithmStatus {
+  async registerAll(inputs: RegisterAlgorithmInput[]): Promise<Algorithm[]> {
+    const checked: (CheckedRegistration & { reason: string })[] = [];
+    for (const input of inputs) checked.push(await this.check(input, checked));
+    const stored: { sha256: string; created: boolean }[] = [];
+    let inserted: { id: number; transitions: StatusTransition[] }[];
+    const what = checked.map(({ fields }) => `algorithm "${fields.name}" version "${fields.version}"`).join(', ');
+    try {
+      for (const { input } of checked) stored.push(this.artifacts.put(input.file));
+      inserted = await this.writes.transaction(what, (tx) => checked.map((c, i) => this.insertAlgorithm(tx, c, stored[i]!.sha256)));
+    } catch (err) {
+      for (const { sha256, created } of stored) if (created && !this.isReferenced(sha256)) this.artifacts.remove(sha256);
+      if (err instanceof Error && /UNIQUE constraint failed: algorithms/.test(err.message)) {
+        throw conflict(`${what} already exists`, 'version');
+      }
+      throw err;
+    }
+    return inserted.map(({ id, transitions }) => {
+      const algorithm = this.getAlgorithm(id);
+      this.events.emit('registry.changed', { cause: 'registered', algorithm });
+      this.events.emit('status.changed', { cause: 'registered', transitions });
+      return algorithm;
+    });
+  }
+
+  /** A registration checked (registration.ts), not a duplicate, and within the endpoint's input contract. */
+  private async check(input: RegisterAlgorithmInput, before: CheckedRegistration[]): Promise<CheckedRegistration & { reason: string }> {
+    const checked = await checkRegistration(input);
+    const { fields } = checked;
+    const existing = this.findEndpointByName(fields.endpoint);
+    const twice = before.some((b) => b.fields.endpoint === fields.endpoint && b.fields.name === fields.name && b.fields.version === fields.version);
+    if (twice || (existing && this.findAlgorithm(existing.id, fields.name, fields.version))) {
+      throw conflict(`algorithm "${fields.name}" version "${fields.version}" already exists on endpoint "${fields.endpoint}"`, 'version');
+    }
+    const candidate = { signature: checked.signature, featureNames: input.featureNames ?? null, task: checked.effective.task, classes: checked.effective.classes };
+    const accepted = existing && this.contracts.enforce(this.contracts.check(existing, candidate), input, `registering "${fields.name}" version "${fields.version}"`);
+    return { ...checked, reason: accepted ? `registered; ${accepted}` : 'registered' };
+  }
+
+  /**
+   * A new active status for one algorithm (a new production demotes the previous one), with
+   * `promoteAlgorithmId` promoted first in the same transaction. Whatever goes to production is
+   * checked against the endpoint's input contract first; the rules of status-transitions.ts apply
+   * (A/B arms, production, ab_testing). The change is announced as `status.changed` before this
+   * resolves; the model pool closes an archived algorithm's session after the last call using it.
+   * Resolves with the algorithm's new status row.
+   */
+  async setStatus(input: SetStatusInput): Promise<AlgorithmStatus> {
     requireOneOf(algorithmStatusValues, input.status, 'status');
     const algorithm = this.getAlgorithm(input.algorithmId);
-    const transitions = this.db.transaction((tx) =>
-      applyStatusChange(tx, {
-        algorithmId: algorithm.id,
-        endpointId: algorithm.endpointId,
-        status: input.status,
-        createdBy: input.createdBy,
-        reason: input.reason ?? ''
-      })
-    );
+    let reason = input.reason?.trim() ?? '';
+    if (input.stopServing && !reason) {
+      throw invalidInput('a reason is required with stop_serving: say why the endpoint stops serving', 'reason');
+    }
+    const successor = input.promoteAlgorithmId === undefined ? undefined : this.successorOf(algorithm, input);
+    const promoted = successor ?? (input.status === 'production' ? algorithm : undefined);
+    let successorReason = reason || (successor ? `replaces algorithm ${algorithm.id} in production` : '');
+    if (promoted && promoted.currentStatus !== 'production') {
+      const endpoint = { id: promoted.endpointId, name: promoted.endpointName };
+      const what = `promoting "${promoted.name}" version "${promoted.version}" to production`;
+      const accepted = this.contracts.enforce(this.contracts.check(endpoint, promoted), input, what);
+      if (accepted && successor) successorReason = accepted;
+      else if (accepted) reason = accepted;
+    }
+    const change = { endpointId: algorithm.endpointId, createdBy: input.createdBy };
+    const transitions = await this.writes.transaction(`the status of algorithm ${algorithm.id}`, (tx) => [
+      ...(successor ? applyStatusChange(tx, { ...change, algorithmId: successor.id, status: 'production', reason: successorReason }) : []),
+      ...applyStatusChange(tx, { ...change, algorithmId: algorithm.id, status: input.status, reason, stopServing: input.stopServing === true })
+    ]);
     this.events.emit('status.changed', { cause: 'status', transitions });
     return this.getStatus(transitions.at(-1)!.statusId);
   }
 
-  private insertAlgorithm(
-    tx: Db,
-    fields: ReturnType<typeof validateRegistration>,
-    input: RegisterAlgorithmInput,
-    signature: ModelSignature,
-    effective: Pick<Algorithm, 'task' | 'classes' | 'outputKind'> & { handlesMissing: boolean },
-    sha256: string
-  ): { id: number; transitions: StatusTransition[] } {
+  private successorOf(algorithm: Algorithm, input: SetStatusInput): Algorithm {
+    const id = input.promoteAlgorithmId!;
+    const field = 'promote_mlalgorithm';
+    if (input.status === 'production') throw invalidInput(`${field} promotes a successor when a change takes production away; this change is to production`, field);
+    if (id === algorithm.id) throw invalidInput(`${field} must name another algorithm than parent_mlalgorithm`, field);
+    let successor: Algorithm;
+    try {
+      successor = this.getAlgorithm(id);
+    } catch {
+      throw invalidInput(`${field}: algorithm ${id} does not exist`, field);
+    }
+    if (successor.endpointId !== algorithm.endpointId) {
+      throw invalidInput(`${field}: algorithm ${id} is on endpoint "${successor.endpointName}", not "${algorithm.endpointName}"`, field);
+    }
+    return successor;
+  }
+
+  private insertAlgorithm(tx: Db, checked: CheckedRegistration & { reason: string }, sha256: string): { id: number; transitions: StatusTransition[] } {
+    const { fields, input, signature, effective } = checked;
     const createdAt = nowIso();
     const endpoint =
       tx.select().from(endpoints).where(eq(endpoints.name, fields.endpoint)).get() ??
@@ -178,12 +234,16 @@ export class Registry implements RegistryReader {
       })
       .returning({ id: algorithms.id })
       .get();
+    const { notes, tags, metrics } = fields;
+    if (notes || tags.length || Object.keys(metrics).length || checked.inputExample !== null) {
+      tx.insert(algorithmMetadata).values({ algorithmId: algorithm.id, notes, tags, metrics, inputExample: checked.inputExample }).run();
+    }
     const transitions = applyStatusChange(tx, {
       algorithmId: algorithm.id,
       endpointId: endpoint.id,
       status: fields.status,
       createdBy: fields.createdBy,
-      reason: 'registered'
+      reason: checked.reason
     });
     return { id: algorithm.id, transitions };
   }
@@ -202,52 +262,20 @@ export class Registry implements RegistryReader {
 
   private selectAlgorithms() {
     return this.db
-      .select({ algorithm: algorithms, endpointName: endpoints.name, status: algorithmStatuses.status })
+      .select({ algorithm: algorithms, endpointName: endpoints.name, status: algorithmStatuses.status, meta: algorithmMetadata })
       .from(algorithms)
       .innerJoin(endpoints, eq(endpoints.id, algorithms.endpointId))
       .leftJoin(
         algorithmStatuses,
         and(eq(algorithmStatuses.algorithmId, algorithms.id), eq(algorithmStatuses.active, true))
-      );
+      )
+      .leftJoin(algorithmMetadata, eq(algorithmMetadata.algorithmId, algorithms.id));
   }
-}
 
-function validateRegistration(input: RegisterAlgorithmInput) {
-  const text = (value: string | undefined, field: string, max: number, required: boolean): string => {
-    const v = (value ?? '').trim();
-    if (required && !v) throw invalidInput(`${field} is required`, field);
-    if (v.length > max) throw invalidInput(`${field} must be at most ${max} characters`, field);
-    return v;
-  };
-  const endpoint = text(input.endpoint, 'endpoint', 128, true);
-  if (!endpointNamePattern.test(endpoint)) {
-    throw invalidInput('endpoint must use only lowercase letters, digits, "_" and "-"', 'endpoint');
+  private selectEndpoints() {
+    return this.db
+      .select({ endpoint: endpoints, meta: endpointMetadata })
+      .from(endpoints)
+      .leftJoin(endpointMetadata, eq(endpointMetadata.endpointId, endpoints.id));
   }
-  const status = requireOneOf(algorithmStatusValues, input.status ?? 'testing', 'status');
-  if (input.file.byteLength === 0) throw invalidInput('file is required (an .onnx model)', 'file');
-  const owner = text(input.owner, 'owner', 128, false);
-  return {
-    endpoint,
-    name: text(input.name, 'name', 128, true),
-    version: text(input.version, 'version', 128, true),
-    description: text(input.description, 'description', 1000, false),
-    owner,
-    code: text(input.code, 'code', 50000, false),
-    status,
-    createdBy: (input.createdBy ?? owner) || 'api'
-  };
-}
-
-function toAlgorithm(row: {
-  algorithm: AlgorithmRow;
-  endpointName: string;
-  status: AlgorithmStatusValue | null;
-}): Algorithm {
-  const a = row.algorithm;
-  return {
-    ...a,
-    endpointName: row.endpointName,
-    signature: a.signature as ModelSignature,
-    currentStatus: row.status
-  };
 }

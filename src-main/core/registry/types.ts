@@ -1,4 +1,5 @@
 import type { AlgorithmStatusValue, OutputKind } from '../../contract/enums.ts';
+import type { FieldError } from '../errors.ts';
 import type { ModelSignature, Task } from '../inference/index.ts';
 
 export type { AlgorithmStatusValue };
@@ -9,7 +10,14 @@ export interface Endpoint {
   description: string;
   owner: string;
   createdAt: string;
+  notes: string;
+  tags: string[];
+  /** feedback may be any text (else a classifier's feedback must be one of its classes) */
+  freeTextFeedback: boolean;
 }
+
+/** Metrics of an algorithm version: name → number (accuracy, auc, …). */
+export type Metrics = Record<string, number>;
 
 export interface Algorithm {
   id: number;
@@ -35,6 +43,11 @@ export interface Algorithm {
   createdAt: string;
   /** the active status (null only for a registration that failed half-way, which never commits) */
   currentStatus: AlgorithmStatusValue | null;
+  notes: string;
+  tags: string[];
+  metrics: Metrics;
+  /** a record this model accepts (checked when set); null when none was given */
+  inputExample: unknown;
 }
 
 export interface AlgorithmStatus {
@@ -66,6 +79,15 @@ export interface RegisterAlgorithmInput {
   /** declared by the registration; absent: as the graph says (an Imputer, IsNaN, trees routing NaN) */
   handlesMissing?: boolean | null;
   createdBy?: string;
+  metrics?: Metrics;
+  inputExample?: unknown;
+  notes?: string;
+  tags?: string[];
+  /** bad fields found while reading the request (multipart parsing), reported with the registry's own */
+  fieldErrors?: FieldError[];
+  /** go ahead although the model breaks the endpoint's input contract (with a reason) */
+  allowBreakingChange?: boolean;
+  reason?: string;
 }
 
 export interface SetStatusInput {
@@ -73,6 +95,15 @@ export interface SetStatusInput {
   status: AlgorithmStatusValue;
   createdBy: string;
   reason?: string;
+  /** promoting a model that breaks the endpoint's input contract, knowingly (reason required) */
+  allowBreakingChange?: boolean;
+  /**
+   * Another algorithm of the same endpoint promoted to production in the same transaction,
+   * first: how the production algorithm is archived (or demoted) without a gap.
+   */
+  promoteAlgorithmId?: number;
+  /** the production algorithm may leave production with no successor (needs a reason) */
+  stopServing?: boolean;
 }
 
 /**

@@ -18,10 +18,11 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
+// this thread may wait for the lock (the serving thread never does), as long as a serving-thread write would
+db.pragma('busy_timeout = ' + workerData.lockWaitMs);
 db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
 const insert = db.prepare(workerData.insertSql);
-const insertAll = db.transaction((rows) => rows.map((r) => Number(insert.run(r).lastInsertRowid)));
+const insertAll = db.transaction((rows) => rows.map((r) => Number(insert.run(r).lastInsertRowid))).immediate;
 parentPort.on('message', (m) => {
   if (m === 'close') {
     db.close();
@@ -43,13 +44,14 @@ export class LogWorker {
   private constructor(private readonly channel: WorkerChannel<WorkerReply & { ids?: number[] }>) {}
 
   /** null for an in-memory database (a second connection would not see it) or when no worker can start */
-  static start(sqlite: Database.Database, insertSql: string, nativeBinding?: string): LogWorker | null {
+  static start(sqlite: Database.Database, insertSql: string, lockWaitMs: number, nativeBinding?: string): LogWorker | null {
     if (sqlite.memory) return null;
     const channel = WorkerChannel.start<WorkerReply & { ids?: number[] }>(workerSource, 'request-log worker', {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: sqlite.name,
       nativeBinding,
       insertSql,
+      lockWaitMs,
       // 0 while the checkpointer runs checkpoints off both serving threads
       autocheckpoint: Number(sqlite.pragma('wal_autocheckpoint', { simple: true }))
     });

@@ -5,6 +5,8 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
+import { checkFeedback, type FeedbackContext } from './feedback-rule.ts';
 import type { RowCodec } from './row-codec.ts';
 
 /** A row as the table holds it: input and response in their stored form (row-codec.ts). */
@@ -20,6 +22,8 @@ export interface RequestFilter {
   status?: RequestStatus;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
+  /** the X-Request-Id the call was made with (the client's, or the one the server answered with) */
+  clientRequestId?: string;
   /** ISO timestamps, inclusive */
   from?: string;
   to?: string;
@@ -39,8 +43,11 @@ export class RequestLog {
     private readonly db: Db,
     /** stored feedback is announced as `feedback.recorded` */
     private readonly events: CoreEvents,
+    private readonly writes: WriteGate,
     /** how input and response are stored */
-    private readonly codec: RowCodec
+    private readonly codec: RowCodec,
+    /** the algorithm and endpoint a logged request belongs to, for the feedback rule */
+    private readonly contextOf: (request: LoggedRequest) => FeedbackContext
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
@@ -67,17 +74,23 @@ export class RequestLog {
     return this.decoded(row);
   }
 
-  /** Stores (or overwrites) the ground truth; null clears it. */
-  setFeedback(id: number, feedback: string | null): LoggedRequest {
-    if (feedback !== null && feedback.length > 10000) {
+  /**
+   * Stores (or overwrites) the ground truth; null clears it. A classifier's feedback must be one
+   * of its classes unless the endpoint allows free-text labels (feedback-rule.ts).
+   */
+  async setFeedback(id: number, value: string | null): Promise<LoggedRequest> {
+    if (value !== null && value.length > 10000) {
       throw invalidInput('feedback must be at most 10000 characters', 'feedback');
     }
-    const updated = this.db
-      .update(requests)
-      .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })
-      .where(eq(requests.id, id))
-      .returning()
-      .get();
+    const feedback = value === null ? null : checkFeedback(value, this.contextOf(this.get(id)));
+    const updated = await this.writes.transaction(`the feedback of request ${id}`, (tx) =>
+      tx
+        .update(requests)
+        .set({ feedback, feedbackAt: feedback === null || feedback === '' ? null : nowIso() })
+        .where(eq(requests.id, id))
+        .returning()
+        .get()
+    );
     if (!updated) throw notFound(`request ${id} not found`);
     const request = this.decoded(updated);
     if (feedback) this.events.emit('feedback.recorded', { request });
@@ -103,6 +116,7 @@ function whereOf(f: RequestFilter): SQL | undefined {
     c.push(eq(requests.abTestId, f.abTestId));
   }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.clientRequestId !== undefined) c.push(eq(requests.clientRequestId, f.clientRequestId));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));
   if (f.from !== undefined) c.push(gte(requests.createdAt, f.from));

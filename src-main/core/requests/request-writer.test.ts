@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../db/open.ts';
+import { servingDefaults } from '../../contract/serving-settings.ts';
 import { RequestWriter, type RequestRow } from './request-writer.ts';
 import { RowCodec } from './row-codec.ts';
 
@@ -27,6 +28,7 @@ describe('RequestWriter (group commit)', () => {
       shadow: false,
       record: { caller, k },
       answer: { status: 'OK', request_id: null, algorithm_id: 1, version: '1', ab_test_id: null, outputs: {} },
+      maxLoggedRecordBytes: servingDefaults.max_logged_record_bytes,
       label: `${caller}:${k}`,
       status: 'OK',
       latencyUs: k,

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { insufficientStorage } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
 import type { PredictionAnswer } from '../serving/answers.ts';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
 import type { RowCodec } from './row-codec.ts';
 
@@ -14,14 +14,21 @@ export interface RequestRow {
   shadow: boolean;
   /** shadow rows point at the answered request they mirror */
   primaryRequestId?: number | null;
-  /** the record as received (parsed); stored by row-codec.ts */
+  /**
+   * the record as received (parsed, whole); stored by row-codec.ts, as a marker when its JSON is
+   * over maxLoggedRecordBytes (contract/logged-record.ts)
+   */
   record: unknown;
   /** the answer returned for it (its request_id is the row's id); stored by row-codec.ts */
   answer: PredictionAnswer;
+  /** the `max_logged_record_bytes` setting the call was answered under */
+  maxLoggedRecordBytes: number;
   label: string;
   status: 'OK' | 'Error';
   latencyUs: number;
   clientKey: string | null;
+  /** the call's X-Request-Id (the client's own, or one the server made) */
+  clientRequestId?: string | null;
   createdAt: string;
 }
 
@@ -50,7 +57,15 @@ export interface RequestWriterOptions {
   nativeBinding?: string;
   /** a queue this long is written at once instead of at the end of the turn */
   maxBatchRows?: number;
+  /**
+   * commits wait for a lock without blocking, for as long as the gate allows, and storage faults
+   * become 507/503 (storage/write-gate.ts); without it a commit is tried once
+   */
+  writes?: WriteGate;
 }
+
+/** what a failed commit is called in messages */
+const what = 'the request log';
 
 /** batches of at least this many rows commit on the log worker */
 export const largeCommitRows = 256;
@@ -58,8 +73,8 @@ export const largeCommitRows = 256;
 const workerIdleMs = 10_000;
 
 const columns = `(endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-   label, status, latency_us, client_key, feedback, created_at)`;
-const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
+   label, status, latency_us, client_key, client_request_id, feedback, created_at)`;
+const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
 const insertSql = `insert into requests ${columns} values ${rowValues}`;
 
 /**
@@ -101,11 +116,13 @@ export class RequestWriter implements RequestSink {
   ) {
     this.codec = codec;
     this.maxBatchRows = options.maxBatchRows ?? 2000;
-    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, options.nativeBinding), workerIdleMs);
+    const lockWaitMs = options.writes?.lockWaitMs ?? 5000;
+    this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, lockWaitMs, options.nativeBinding), workerIdleMs);
     this.inserts = new Map(
       statementRows.map((n) => [n, sqlite.prepare(`insert into requests ${columns} values ${Array(n).fill(rowValues).join(', ')}`)])
     );
-    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch));
+    // BEGIN IMMEDIATE: the lock is taken before the first insert (storage/write-gate.ts)
+    this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch)).immediate;
   }
 
   append(rows: RequestRow[]): Promise<number[]> {
@@ -113,7 +130,7 @@ export class RequestWriter implements RequestSink {
     try {
       params = rows.map((r) => this.paramsOf(r));
     } catch (err) {
-      return Promise.reject(writeError(err as Error));
+      return Promise.reject((this.options.writes?.fault(what, err) ?? err) as Error);
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, params, resolve, reject });
@@ -149,7 +166,7 @@ export class RequestWriter implements RequestSink {
 
   /** A row as the insert statement's parameters: its record and answer stored by the codec (outside any transaction). */
   private paramsOf(r: RequestRow): LogParams {
-    const stored = this.codec.encode(r, r.record, r.answer);
+    const stored = this.codec.encode(r, r.record, r.answer, r.maxLoggedRecordBytes);
     return [
       r.endpointId,
       r.algorithmId,
@@ -162,6 +179,7 @@ export class RequestWriter implements RequestSink {
       r.status,
       r.latencyUs,
       r.clientKey,
+      r.clientRequestId ?? null,
       r.createdAt
     ];
   }
@@ -201,15 +219,25 @@ export class RequestWriter implements RequestSink {
   }
 
   private commitHere(batch: Pending[]): void {
-    let ids: number[][];
-    try {
-      ids = this.insertAll(batch);
-    } catch (err) {
-      const reason = writeError(err as Error);
-      for (const p of batch) p.reject(reason);
+    const gate = this.options.writes;
+    if (!gate) {
+      let ids: number[][];
+      try {
+        ids = this.insertAll(batch);
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+        return;
+      }
+      this.committed(batch, ids);
       return;
     }
-    this.committed(batch, ids);
+    // the first try runs now; a locked database is tried again later without blocking
+    gate.attempt(what, () => this.insertAll(batch)).then(
+      (ids) => this.committed(batch, ids),
+      (err: Error) => {
+        for (const p of batch) p.reject(err);
+      }
+    );
   }
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
@@ -222,8 +250,8 @@ export class RequestWriter implements RequestSink {
         this.committed(batch, ids);
       },
       (err: Error) => {
-        const reason = writeError(err);
-        for (const p of batch) p.reject(reason);
+        const error = (this.options.writes?.fault(what, err) ?? err) as Error;
+        for (const p of batch) p.reject(error);
       }
     );
   }
@@ -235,26 +263,9 @@ export class RequestWriter implements RequestSink {
   }
 }
 
-/**
- * A full disk as the core's insufficient_storage (HTTP 507), saying what happened and what to do;
- * any other failure as it is. The transaction was rolled back, so nothing of the batch was
- * answered or logged, and the next batch tries again: the server recovers once there is room.
- */
-function writeError(err: Error): Error {
-  const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_FULL' || /database or disk is full/i.test(err.message)) {
-    return insufficientStorage(
-      'the request log cannot be written: the disk holding the data folder is full. Nothing was answered or logged; ' +
-        'free some space (or set a request-log retention on the Server page) and send the request again'
-    );
-  }
-  return err;
-}
-
 function rowCount(batch: Pending[]): number {
   let n = 0;
   for (const p of batch) n += p.rows.length;
   return n;
 }
-
 

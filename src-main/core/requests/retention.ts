@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { WriteGate } from '../storage/write-gate.ts';
 import { giveBackPages, usedBytes, type VacuumState } from './vacuum.ts';
 
 /** How long the request log keeps rows; 0 = no limit (serving settings log_retention_days, log_retention_mb). */
@@ -26,10 +27,14 @@ export interface RetentionOptions {
   vacuumPages?: number;
   /** true while another connection (the log worker) holds a transaction: wait rather than block this thread */
   writerBusy?: () => boolean;
+  /** deletes and vacuum steps wait for a lock without blocking, and storage faults are recorded (storage/write-gate.ts) */
+  writes?: WriteGate;
   now?: () => number;
 }
 
 const dayMs = 86_400_000;
+/** what a failed pass is called in messages */
+const what = 'request-log retention';
 
 /**
  * A row a prune must keep: it carries feedback for a running A/B test (its own, or for a shadow
@@ -152,7 +157,7 @@ export class LogRetention {
       while (past < rows.length && (overSize > past || (cutoff !== null && rows[past]!.createdAt < cutoff))) past++;
       if (past === 0) return;
       const upTo = rows[past - 1]!.id;
-      const { deleted, kept } = this.prune(after, upTo);
+      const { deleted, kept } = await this.write(() => this.prune(after, upTo));
       report.deletedRows += deleted;
       report.keptForAbTests += kept;
       overSize = Math.max(0, overSize - past);
@@ -179,9 +184,14 @@ export class LogRetention {
         await new Promise((resolve) => setTimeout(resolve, 20));
         continue;
       }
-      if (giveBackPages(this.sqlite, pages) === 0) return;
+      if ((await this.write(() => giveBackPages(this.sqlite, pages))) === 0) return;
       await nextTurn();
     }
+  }
+
+  /** A write of this pass: through the write gate when there is one, else tried once. */
+  private write<T>(fn: () => T): Promise<T> | T {
+    return this.options.writes ? this.options.writes.attempt(what, fn) : fn();
   }
 
   private now(): number {

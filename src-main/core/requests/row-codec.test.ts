@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../../db/open.ts';
+import { servingDefaults } from '../../contract/serving-settings.ts';
 import { predictEveryFixture, registerEveryFixture } from '../../../test/helpers/every-fixture.ts';
 import { download, upload } from '../../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import type { DecodeConfig } from '../inference/output-decoder.ts';
-import { errorAnswer, loggedJson, type PredictionAnswer } from '../serving/answers.ts';
+import { errorAnswer, loggedInput, loggedJson, type PredictionAnswer } from '../serving/answers.ts';
 import { factsOfAlgorithm, type DecodingFacts } from './algorithm-facts.ts';
 import { RowCodec, type AlgorithmFacts } from './row-codec.ts';
 
@@ -31,7 +32,7 @@ const okAnswer = (outputs: Record<string, unknown>): PredictionAnswer => ({ stat
 
 type StoredRow = Parameters<RowCodec['decode']>[0];
 const roundTrip = (codec: RowCodec, record: unknown, answer: PredictionAnswer) => {
-  const stored = codec.encode(keys, record, answer);
+  const stored = codec.encode(keys, record, answer, servingDefaults.max_logged_record_bytes);
   return { stored, texts: codec.decode({ ...keys, status: answer.status, ...stored }) };
 };
 
@@ -89,6 +90,28 @@ describe('the request-log row codec', () => {
       expect(stored).toEqual({ input: JSON.stringify({ i }), response: loggedJson(okAnswer({ y: [i] })) });
       expect(texts.response).toBe(loggedJson(okAnswer({ y: [i] })));
     }
+  });
+
+  it('keeps a record of exactly max_logged_record_bytes as it came, and logs one byte more as the marker (issue 20 item 9)', () => {
+    const codec = new RowCodec(emptyLog().sqlite, () => ({ version: '1.0', decode: rawOutputs }));
+    const answer = okAnswer({ y: [1] });
+    const limit = 1024;
+    // multi-byte characters, so the count must be in UTF-8 bytes, not characters
+    const recordOf = (bytes: number) => {
+      const record = { 'clé': 'ü'.repeat(400), note: '' };
+      record.note = 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(record)));
+      return record;
+    };
+    const atLimit = recordOf(limit);
+    expect(Buffer.byteLength(JSON.stringify(atLimit))).toBe(limit);
+    const kept = codec.encode(keys, atLimit, answer, limit);
+    expect(Buffer.isBuffer(kept.input)).toBe(true);
+    expect(codec.decode({ ...keys, status: 'OK', ...kept }).input).toBe(JSON.stringify(atLimit));
+
+    const over = recordOf(limit + 1);
+    const marked = codec.decode({ ...keys, status: 'OK', ...codec.encode(keys, over, answer, limit) });
+    expect(marked.input).toBe(loggedInput(over, limit));
+    expect(JSON.parse(marked.input).$truncated).toMatchObject({ bytes: limit + 1, limit });
   });
 
   it('reads rows stored before lean rows existed (JSON text) as they are', () => {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DecodeConfig, RawOutput } from '../inference/output-decoder.ts';
 import { decodePredictions } from '../inference/output-decoder.ts';
-import { answerOf, errorAnswer, loggedJson, type PredictionAnswer } from '../serving/answers.ts';
+import { answerOf, errorAnswer, loggedInput, loggedJson, type PredictionAnswer } from '../serving/answers.ts';
 import { ByteReader, ByteWriter, readTensor, writeTensor } from './row-bytes.ts';
 import { RowLayouts } from './row-layouts.ts';
 
@@ -67,6 +67,8 @@ export class RowCodec {
   /** per algorithm: rows checked so far, or -1 once one did not come back byte for byte */
   private readonly checked = new Map<number, number>();
   private readonly out = new ByteWriter();
+  /** per record layout: the UTF-8 bytes its keys add to the JSON of its values (keyBytes) */
+  private readonly recordKeyBytes = new Map<number, number>();
 
   constructor(
     sqlite: Database.Database,
@@ -76,23 +78,26 @@ export class RowCodec {
   }
 
   /**
-   * The stored values of an answered row (the prediction path). Call it outside a transaction:
-   * a record or output layout seen for the first time is stored and committed on its own.
+   * The stored values of an answered row (the prediction path). A record whose JSON is over
+   * `maxRecordBytes` UTF-8 bytes is stored as the marker of contract/logged-record.ts (as text).
+   * Call it outside a transaction: a record or output layout seen for the first time is stored
+   * and committed on its own.
    */
-  encode(keys: RowKeys, record: unknown, answer: PredictionAnswer): StoredValues {
+  encode(keys: RowKeys, record: unknown, answer: PredictionAnswer, maxRecordBytes: number): StoredValues {
     const count = this.checked.get(keys.algorithmId) ?? 0;
-    if (count < 0) return { input: JSON.stringify(record), response: loggedJson(answer) };
-    const input = this.encodeRecord(record) ?? JSON.stringify(record);
+    if (count < 0) return { input: loggedInput(record, maxRecordBytes), response: loggedJson(answer) };
+    const input = this.encodeRecord(record, maxRecordBytes) ?? loggedInput(record, maxRecordBytes);
     const response = this.encodeAnswer(answer) ?? loggedJson(answer);
     if (count >= checkedRowsPerAlgorithm) return { input, response };
+    const inputText = loggedInput(record, maxRecordBytes);
     let same: boolean;
     try {
-      same = this.decodeInput(input) === JSON.stringify(record) && this.decodeResponse(keys, answer.status, response) === loggedJson(answer);
+      same = this.decodeInput(input) === inputText && this.decodeResponse(keys, answer.status, response) === loggedJson(answer);
     } catch {
       same = false;
     }
     this.checked.set(keys.algorithmId, same ? count + 1 : -1);
-    return same ? { input, response } : { input: JSON.stringify(record), response: loggedJson(answer) };
+    return same ? { input, response } : { input: inputText, response: loggedJson(answer) };
   }
 
   /** Stored values for rows that arrive as text (bundle import): lean only where they decode to the same text. */
@@ -120,9 +125,11 @@ export class RowCodec {
   reload(): void {
     this.layouts.reload();
     this.facts.clear();
+    this.recordKeyBytes.clear();
   }
 
-  private encodeRecord(record: unknown): Buffer | null {
+  /** null when the record is not stored lean: not a plain object, too many layouts, or over `maxBytes` as JSON */
+  private encodeRecord(record: unknown, maxBytes = Infinity): Buffer | null {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) return null;
     const names = Object.keys(record);
     const values = Object.values(record);
@@ -130,7 +137,20 @@ export class RowCodec {
     for (const v of values) if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return null;
     const layout = this.layouts.idOf(names);
     if (layout === null) return null;
-    return this.out.reset().byte(Tag.Lean).varint(layout).text(JSON.stringify(values)).bytes();
+    const json = JSON.stringify(values);
+    if (!withinBytes(json, this.keyBytes(layout, names), maxBytes)) return null;
+    return this.out.reset().byte(Tag.Lean).varint(layout).text(json).bytes();
+  }
+
+  /** What a record's keys add to its values' JSON array: `"name":` per key, in UTF-8 bytes. */
+  private keyBytes(layout: number, names: readonly string[]): number {
+    let bytes = this.recordKeyBytes.get(layout);
+    if (bytes === undefined) {
+      bytes = 0;
+      for (const name of names) bytes += Buffer.byteLength(JSON.stringify(name)) + 1;
+      this.recordKeyBytes.set(layout, bytes);
+    }
+    return bytes;
   }
 
   private decodeInput(stored: string | Buffer): string {
@@ -177,4 +197,14 @@ export class RowCodec {
     if (!facts) throw new Error(`request-log row of algorithm ${id}, which is not in the registry`);
     return { id, ...facts };
   }
+}
+
+/**
+ * Whether a record's JSON, `{"a":1,"b":2}`, is at most `maxBytes` UTF-8 bytes, from the JSON of
+ * its values, `[1,2]`, which differs only by the keys (brackets for braces, the same commas).
+ * Counted only near the limit, as loggedInput counts it (1 to 3 bytes per UTF-16 unit).
+ */
+function withinBytes(valuesJson: string, keyBytes: number, maxBytes: number): boolean {
+  if (valuesJson.length * 3 + keyBytes <= maxBytes) return true;
+  return Buffer.byteLength(valuesJson) + keyBytes <= maxBytes;
 }

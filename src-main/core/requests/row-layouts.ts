@@ -23,7 +23,7 @@ export class RowLayouts {
     this.load();
   }
 
-  /** The id of `names`, stored on first use; null once too many lists are known. */
+  /** The id of `names`, stored on first use; null once too many lists are known, or when it cannot be stored now. */
   idOf(names: readonly string[]): number | null {
     for (let i = 0; i < this.recent.length; i++) {
       const entry = this.recent[i]!;
@@ -36,7 +36,13 @@ export class RowLayouts {
     let id = this.byJson.get(json);
     if (id === undefined) {
       if (this.byJson.size >= maxLayouts) return null;
-      id = this.insert.get(json) as number;
+      try {
+        id = this.insert.get(json) as number;
+      } catch {
+        // the database is locked by the log worker or another process (busy timeout 0: db/open.ts),
+        // or cannot be written: this row is logged as text, and its own insert meets the storage fault
+        return null;
+      }
       this.remember(id, json, [...names]);
     }
     this.recent = [{ names: this.byId.get(id)!, id }, ...this.recent.filter((e) => e.id !== id)].slice(0, recentSize);

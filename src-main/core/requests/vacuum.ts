@@ -50,8 +50,13 @@ export function enableIncrementalVacuum(sqlite: Database.Database, maxBytes = sw
         `start once the database holds less than ${mb(maxBytes)}`
     };
   }
-  sqlite.pragma('auto_vacuum = INCREMENTAL');
-  sqlite.exec('VACUUM');
+  try {
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    sqlite.exec('VACUUM');
+  } catch (err) {
+    // another process holds the database (busy timeout 0: db/open.ts), or the disk is full: tried again at the next start
+    return { shrinks: false, note: `the switch to incremental vacuum failed at this start (${(err as Error).message}); it is tried again at the next` };
+  }
   return pragmaNumber(sqlite, 'auto_vacuum') === incremental
     ? { shrinks: true, note: null }
     : { shrinks: false, note: 'SQLite did not switch this database to incremental vacuum' };

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Static } from 'typebox';
+import { truncatedPreviewChars, type TruncatedRecord } from '../../contract/logged-record.ts';
 import type { PredictionResponse } from '../../contract/classic.ts';
 import type { Prediction } from '../inference/index.ts';
 import type { Algorithm } from '../registry/types.ts';
@@ -12,7 +14,10 @@ export type PredictionAnswer = Static<typeof PredictionResponse>;
 export interface CallFacts {
   selection: Selection;
   clientKey: string | null;
+  clientRequestId: string | null;
   createdAt: string;
+  /** a record larger than this is logged as a marker (the `max_logged_record_bytes` setting) */
+  maxLoggedRecordBytes: number;
 }
 
 /** The algorithm an answer names. */
@@ -61,12 +66,34 @@ export function rowOf(call: CallFacts, algorithm: Algorithm, record: unknown, an
     shadow,
     record,
     answer,
+    maxLoggedRecordBytes: call.maxLoggedRecordBytes,
     label: ok ? labelText(answer) : 'error',
     status: ok ? 'OK' : 'Error',
     latencyUs,
     clientKey: call.clientKey,
+    clientRequestId: call.clientRequestId,
     createdAt: call.createdAt
   };
+}
+
+/**
+ * The record as the request log keeps it: its JSON, or, over `limit` UTF-8 bytes, a marker with
+ * its size, hash and first characters (contract/logged-record.ts). A 15 MB record used to be
+ * written whole, three of them adding 46 MB to the database (issue 20, item 9).
+ */
+export function loggedInput(record: unknown, limit: number): string {
+  const json = JSON.stringify(record);
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only records near the limit need counting
+  if (json.length * 3 <= limit || (json.length <= limit && Buffer.byteLength(json) <= limit)) return json;
+  const marker: TruncatedRecord = {
+    $truncated: {
+      bytes: Buffer.byteLength(json),
+      limit,
+      sha256: createHash('sha256').update(json).digest('hex'),
+      preview: json.slice(0, truncatedPreviewChars)
+    }
+  };
+  return JSON.stringify(marker);
 }
 
 function labelText(answer: PredictionAnswer): string {

@@ -62,11 +62,17 @@ export interface BatcherStats {
   retriedBatches: number;
 }
 
+/** Filled in by the batcher for one request: how long it waited for its run to start. */
+export interface RunTiming {
+  queuedSeconds: number;
+}
+
 interface Pending {
   records: ValidRecord[];
   /** requests of one shape may share a run; null: never */
   shape: string | null;
   enqueuedAt: number;
+  timing: RunTiming | undefined;
   resolve: (predictions: Prediction[]) => void;
   reject: (err: unknown) => void;
 }
@@ -113,15 +119,16 @@ export class Batcher {
   }
 
   /** One request's records (usually one) → their predictions, possibly run with other requests' rows. */
-  run(records: ValidRecord[]): Promise<Prediction[]> {
+  run(records: ValidRecord[], timing?: RunTiming): Promise<Prediction[]> {
     this.stats.requests++;
     if (!this.enabled || records.length >= this.batching.maxBatchSize) {
       this.onRun?.(records.length, [0]);
+      if (timing) timing.queuedSeconds = 0;
       return this.runModel(records);
     }
     return new Promise<Prediction[]>((resolve, reject) => {
       const shape = this.model.shapeOf ? this.model.shapeOf(records) : '';
-      this.queue.push({ records, shape, enqueuedAt: performance.now(), resolve, reject });
+      this.queue.push({ records, shape, enqueuedAt: performance.now(), timing, resolve, reject });
       this.queuedRows += records.length;
       this.kick();
     });
@@ -187,10 +194,9 @@ export class Batcher {
     }
     this.queue = rest;
     this.queuedRows -= rows;
-    if (this.onRun) {
-      const now = performance.now();
-      this.onRun(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
-    }
+    const now = performance.now();
+    for (const p of batch) if (p.timing) p.timing.queuedSeconds = (now - p.enqueuedAt) / 1000;
+    this.onRun?.(rows, batch.map((p) => (now - p.enqueuedAt) / 1000));
     this.running = true;
     void this.runBatch(batch, rows).finally(() => {
       this.running = false;

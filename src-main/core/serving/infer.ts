@@ -1,10 +1,12 @@
 import { nowIso } from '../clock.ts';
 import { invalidInput } from '../errors.ts';
+import type { CoreEvents } from '../events.ts';
 import type { Prediction } from '../inference/index.ts';
 import type { Algorithm, RegistryReader } from '../registry/types.ts';
 import type { RequestRow, RequestSink } from '../requests/request-writer.ts';
 import { selectAlgorithm, type SelectOptions, type Selection } from './algorithm-selector.ts';
 import { answerOf, errorAnswer, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
+import type { RunTiming } from './batcher.ts';
 import type { ModelPool, PooledSession } from './model-pool.ts';
 import { runParts } from './run-placement.ts';
 import type { TrafficRouter } from './traffic-router.ts';
@@ -18,6 +20,14 @@ export type InferInput =
    * call is decoded for the arm that actually runs. Always answered as a list.
    */
   | { kind: 'decode'; decode: (algorithm: Algorithm) => unknown[] };
+
+/** How a call is chosen (SelectOptions) and what its log rows carry besides. */
+export interface InferOptions extends SelectOptions {
+  /** the call's X-Request-Id, written to each of its log rows */
+  clientRequestId?: string | null;
+  /** told the selection as soon as it is made, before anything can refuse the call (refusal counts name the algorithm) */
+  onSelected?: (selection: Selection) => void;
+}
 
 export interface InferResult {
   /** the algorithm that answered (in a shadow test, the answering arm) */
@@ -41,11 +51,18 @@ export const maxRecordsPerRequest = 10_000;
  * log each record with group commit, and answer only once the log rows are durable.
  */
 export class Inference {
+  /** calls between selection and answer, by algorithm id (/metrics reads it when scraped) */
+  readonly inFlight = new Map<number, number>();
+
   constructor(
     private readonly registry: RegistryReader,
     private readonly pool: ModelPool,
     private readonly writer: RequestSink,
-    private readonly router: TrafficRouter
+    private readonly router: TrafficRouter,
+    /** each answered call is announced as `request.answered` (metrics, monitoring) */
+    private readonly events: CoreEvents | null,
+    /** the `max_logged_record_bytes` setting in effect */
+    private readonly maxLoggedRecordBytes: () => number
   ) {}
 
   /** The algorithm a call with these options would get (infer() chooses exactly so). */
@@ -53,14 +70,16 @@ export class Inference {
     return selectAlgorithm(this.registry, this.router, endpointName, options);
   }
 
-  async infer(endpointName: string, input: InferInput, options: SelectOptions = {}): Promise<InferResult> {
+  async infer(endpointName: string, input: InferInput, options: InferOptions = {}): Promise<InferResult> {
     const many = input.kind === 'decode' || Array.isArray(input.body);
     const given = input.kind === 'body' ? recordsOf(input.body) : null;
     const selection = this.select(endpointName, options);
+    options.onSelected?.(selection);
     const { algorithm, abTestId } = selection;
     // Acquired before any await: a session retired meanwhile (archive, thread change) closes only after this call.
     const session = this.pool.acquire(algorithm);
     let shadows: PooledSession[] = selection.shadowAlgorithms.map((shadow) => this.pool.acquire(shadow));
+    this.inFlight.set(algorithm.id, (this.inFlight.get(algorithm.id) ?? 0) + 1);
     try {
       const records = input.kind === 'body' ? (given as unknown[]) : recordsOf(input.decode(algorithm));
       const model = await session.model;
@@ -68,18 +87,22 @@ export class Inference {
 
       // A large call runs in parts: while the model computes one part (on the inference worker,
       // run-placement.ts), this thread turns the previous part's predictions into answers and rows.
-      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, createdAt: nowIso() };
+      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, clientRequestId: options.clientRequestId ?? null, createdAt: nowIso(), maxLoggedRecordBytes: this.maxLoggedRecordBytes() };
       const answers: PredictionAnswer[] = new Array(records.length);
       const rows: RequestRow[] = new Array(records.length);
+      const modelStarted = performance.now();
+      let queueSeconds = 0;
       await Promise.all(
         runParts(records.length).map(async ([from, to]) => {
           const started = process.hrtime.bigint();
+          const timing: RunTiming = { queuedSeconds: 0 };
           let predictions: Prediction[] | Error;
           try {
-            predictions = await this.pool.run(model, from === 0 && to === valid.length ? valid : valid.slice(from, to));
+            predictions = await this.pool.run(model, from === 0 && to === valid.length ? valid : valid.slice(from, to), timing);
           } catch (err) {
             predictions = err as Error;
           }
+          queueSeconds = Math.max(queueSeconds, timing.queuedSeconds);
           const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / (to - from));
           for (let i = from; i < to; i++) {
             const answer = answerOf(predictions, i - from, algorithm, abTestId);
@@ -88,14 +111,28 @@ export class Inference {
           }
         })
       );
+      const logStarted = performance.now();
       const ids = await this.writer.append(rows);
+      const logSeconds = (performance.now() - logStarted) / 1000;
       answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
+      this.events?.emit('request.answered', {
+        algorithm,
+        abTestId,
+        records: records.length,
+        ok: answers.every((a) => a.status === 'OK'),
+        queueSeconds,
+        inferenceSeconds: Math.max(0, (logStarted - modelStarted) / 1000 - queueSeconds),
+        logSeconds
+      });
       if (shadows.length) {
         void this.runShadows(call, shadows, records, ids);
         shadows = [];
       }
       return { algorithm, abTestId, many, answers, answerJson: (i) => JSON.stringify(answers[i]) };
     } finally {
+      const left = (this.inFlight.get(algorithm.id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(algorithm.id, left);
+      else this.inFlight.delete(algorithm.id);
       session.release();
       for (const shadow of shadows) shadow.release();
     }

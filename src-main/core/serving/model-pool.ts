@@ -2,9 +2,15 @@ import type { CoreEvents } from '../events.ts';
 import { OnnxModel, type ModelOptions, type Prediction, type ValidRecord } from '../inference/index.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
 import type { Algorithm } from '../registry/types.ts';
-import { Batcher, batchingFor, defaultBatching, type BatchingSettings } from './batcher.ts';
+import type { StorageHealth } from '../storage/health.ts';
+import { Batcher, batchingFor, defaultBatching, type BatchingSettings, type RunTiming } from './batcher.ts';
 import { RunPlacement, type CopySource } from './run-placement.ts';
 import { collectGarbage, readRunnableModel } from './runnable-model.ts';
+
+/** a model file that could not be read is not read again for this long (a flood of calls would each re-read it) */
+const retryUnreadableMs = 1000;
+
+const areaOf = (algorithm: Algorithm) => `model:${algorithm.id}`;
 
 /**
  * One algorithm's session in the pool, and how many calls use it now. A call acquires it
@@ -67,12 +73,16 @@ export class ModelPool {
   private batching: BatchingSettings;
   /** where each run happens: this thread or the inference worker */
   readonly placement: RunPlacement;
+  /** model files that could not be read lately, by algorithm id: calls fail fast for a moment */
+  private readonly unreadable = new Map<number, { at: number; error: unknown }>();
 
   constructor(
     private readonly artifacts: ArtifactStore,
     settings: PoolSettings = {},
     /** each run is announced as `model.ran` (metrics) */
-    private readonly events: CoreEvents | null = null
+    private readonly events: CoreEvents | null = null,
+    /** a model file that is missing or altered is reported here (area `model:<id>`) */
+    private readonly health: StorageHealth | null = null
   ) {
     this.intraOpThreads = settings.intraOpThreads;
     this.batching = settings.batching ?? { defaults: defaultBatching, algorithms: {} };
@@ -89,9 +99,12 @@ export class ModelPool {
     return (this.sessions.get(algorithm.id) ?? this.load(algorithm)).model;
   }
 
-  /** Runs validated records through the model's batcher (concurrent requests share a run). */
-  run(model: OnnxModel, records: ValidRecord[]): Promise<Prediction[]> {
-    return (this.batchers.get(model) ?? model).run(records);
+  /** Runs validated records through the model's batcher (concurrent requests share a run); `timing` learns the wait. */
+  run(model: OnnxModel, records: ValidRecord[], timing?: RunTiming): Promise<Prediction[]> {
+    const batcher = this.batchers.get(model);
+    if (batcher) return batcher.run(records, timing);
+    if (timing) timing.queuedSeconds = 0;
+    return model.run(records);
   }
 
   batcher(model: OnnxModel): Batcher | undefined {
@@ -124,6 +137,24 @@ export class ModelPool {
     for (const [id, { loaded }] of this.sessions) if (loaded) this.batchers.get(loaded)?.configure(batchingFor(this.batching, id));
   }
 
+  /**
+   * Why the algorithm cannot serve now, or null when it can: loaded, or its model file is there
+   * and hashes to its name (readiness; checked again only when the file changed).
+   */
+  problem(algorithm: Algorithm): string | null {
+    if (this.sessions.get(algorithm.id)?.loaded) return null;
+    try {
+      this.artifacts.check(algorithm.artifactSha256);
+    } catch (err) {
+      const error = this.fault(algorithm, err);
+      return error instanceof Error ? error.message : String(error);
+    }
+    // the file is back: the next call loads it at once
+    this.unreadable.delete(algorithm.id);
+    this.health?.ok(areaOf(algorithm));
+    return null;
+  }
+
   /** Retires the algorithm's session: new calls load a new one; this one closes after its last call. */
   retire(algorithmId: number): Promise<void> {
     const session = this.sessions.get(algorithmId);
@@ -143,6 +174,8 @@ export class ModelPool {
   }
 
   private load(algorithm: Algorithm): PooledSession {
+    const failed = this.unreadable.get(algorithm.id);
+    if (failed && performance.now() - failed.at < retryUnreadableMs) throw failed.error;
     const options: ModelOptions = {
       featureNames: algorithm.featureNames,
       positiveClass: algorithm.positiveClass,
@@ -154,7 +187,16 @@ export class ModelPool {
       // The Node thread serves HTTP on the same cores: pool threads must not busy-wait.
       allowSpinning: false
     };
-    const inspected = readRunnableModel(this.artifacts, algorithm);
+    let inspected: ReturnType<typeof readRunnableModel>;
+    try {
+      inspected = readRunnableModel(this.artifacts, algorithm);
+    } catch (err) {
+      const error = this.fault(algorithm, err);
+      this.unreadable.set(algorithm.id, { at: performance.now(), error });
+      throw error;
+    }
+    this.unreadable.delete(algorithm.id);
+    this.health?.ok(areaOf(algorithm));
     const model = OnnxModel.loadInspected(inspected, options).then((loaded) => {
       const copy: CopySource = { runnable: () => readRunnableModel(this.artifacts, algorithm).runnable, options };
       const placed = {
@@ -176,6 +218,14 @@ export class ModelPool {
       if (this.sessions.get(algorithm.id) === session) this.sessions.delete(algorithm.id);
     });
     return session;
+  }
+
+  /** A model file that cannot be used, as the caller sees it (503 naming the file), recorded for health. */
+  private fault(algorithm: Algorithm, err: unknown): unknown {
+    if (!this.health) return err;
+    const sha = algorithm.artifactSha256;
+    const what = `the model file of algorithm ${algorithm.id} ("${algorithm.name}" version "${algorithm.version}")`;
+    return this.health.fault(areaOf(algorithm), err, { what, where: this.artifacts.pathOf(sha) }, () => this.artifacts.check(sha));
   }
 
   private async closeWhenIdle(session: PooledSession): Promise<void> {

@@ -15,7 +15,8 @@ import type { Algorithm, AlgorithmStatusValue, Endpoint, RegistryReader } from '
  * status change or import appends an AUTOINCREMENT row to algorithm_statuses (DESIGN §2).
  * (It used to be read on every turn of the event loop: at one connection that is every request,
  * ~5–20 µs each.)
- * Algorithms are immutable except their description, which the serving path never reads.
+ * Algorithms are immutable except their metadata (description, owner, notes, tags, metrics, input
+ * example), which the serving path never reads; `metadata.changed` empties this cache all the same.
  *
  * Returned objects are shared between callers and must not be mutated.
  */

@@ -1,28 +1,55 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { inspectModel, type ModelSignature } from '../inference/index.ts';
-import type { ArtifactStore } from '../registry/artifact-store.ts';
+import { ArtifactStore } from '../registry/artifact-store.ts';
 import type { Algorithm } from '../registry/types.ts';
 
 /**
- * The bytes onnxruntime runs for an algorithm: its artifact, or for a ZipMap model the rewritten
- * graph, cached beside the artifacts by hash so it is derived once, not at every start.
+ * The bytes onnxruntime runs for an algorithm: its artifact, checked against its SHA-256 (a file
+ * swapped for another model under the same name is refused: ArtifactHashError), or for a ZipMap
+ * model the rewritten graph, derived from the checked artifact and cached beside the artifacts
+ * by hash so it is derived once, not at every start. The cached graph is used only while it
+ * still hashes to what was written (`<sha>.onnx.sha256` beside it); else it is derived again.
+ * Failing to write the cache (full disk) does not fail the load.
  */
 export function readRunnableModel(artifacts: ArtifactStore, algorithm: Algorithm): { signature: ModelSignature; runnable: Uint8Array } {
   const sha = algorithm.artifactSha256;
-  const signature = currentSignature(artifacts, algorithm);
-  if (!signature.zipmap) return { signature, runnable: artifacts.read(sha) };
-  const derivedDir = join(artifacts.dir, 'derived');
-  const derived = join(derivedDir, `${sha}.onnx`);
-  if (existsSync(derived)) return { signature, runnable: readFileSync(derived) };
-  const inspected = inspectModel(artifacts.read(sha));
-  mkdirSync(derivedDir, { recursive: true });
-  const temp = `${derived}.${process.pid}.tmp`;
-  writeFileSync(temp, inspected.runnable);
-  renameSync(temp, derived);
+  const bytes = artifacts.readVerified(sha);
+  const signature = currentSignature(bytes, algorithm);
+  if (!signature.zipmap) return { signature, runnable: bytes };
+  const derived = join(artifacts.dir, 'derived', `${sha}.onnx`);
+  const cached = readDerived(derived);
+  if (cached) return { signature, runnable: cached };
+  const inspected = inspectModel(bytes);
+  writeDerived(derived, inspected.runnable);
   return inspected;
+}
+
+function readDerived(path: string): Buffer | null {
+  try {
+    const bytes = readFileSync(path);
+    return readFileSync(`${path}.sha256`, 'utf8').trim() === ArtifactStore.hash(bytes) ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeDerived(path: string, bytes: Uint8Array): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.sha256`, ArtifactStore.hash(bytes));
+    writeFileSync(temp, bytes);
+    renameSync(temp, path);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // a read-only directory never got the file
+    }
+  }
 }
 
 /**
@@ -30,10 +57,10 @@ export function readRunnableModel(artifacts: ArtifactStore, algorithm: Algorithm
  * registered before them (whether it handles missing values, the id ranges of its embedding
  * inputs, its output kind hint): read once from the artifact when such a model loads.
  */
-function currentSignature(artifacts: ArtifactStore, algorithm: Algorithm): ModelSignature {
+function currentSignature(bytes: Uint8Array, algorithm: Algorithm): ModelSignature {
   const stored = algorithm.signature;
   if (typeof stored.imputes === 'boolean') return stored;
-  const fresh = inspectModel(artifacts.read(algorithm.artifactSha256)).signature;
+  const fresh = inspectModel(bytes).signature;
   const ranges = new Map(fresh.inputs.map((i) => [i.name, i.range]));
   return {
     ...stored,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServingSettingsFile } from '../../contract/serving-settings.ts';
 import { checkServingSettings } from './serving-settings.ts';
@@ -41,8 +41,14 @@ export function readServingFile(dataDir: string): ServingSettingsFile {
 export function writeServingFile(dataDir: string, settings: ServingSettingsFile): void {
   const file = join(dataDir, servingFileName);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(settings, null, 2) + '\n');
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, JSON.stringify(settings, null, 2) + '\n');
+    renameSync(temp, file);
+  } catch (err) {
+    // a full disk leaves no half-written temp file; the error (ENOSPC…) is answered 507/503
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 /**

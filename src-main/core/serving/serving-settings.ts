@@ -30,6 +30,8 @@ export interface ServingRuntime {
   /** run large batches (256+ records) and their log commits on worker threads */
   workerThreads: boolean;
   batching: BatchingSettings;
+  /** a logged record larger than this (JSON, UTF-8 bytes) is replaced by a marker (contract/logged-record.ts) */
+  maxLoggedRecordBytes: number;
   /** how long the request log keeps rows (requests/retention.ts); 0 = no limit */
   retention: RetentionPolicy;
 }
@@ -115,6 +117,7 @@ export function runtimeOf(settings: EffectiveServingSettings): ServingRuntime {
   return {
     intraOpThreads: settings.intra_op_threads,
     workerThreads: settings.worker_threads,
+    maxLoggedRecordBytes: settings.max_logged_record_bytes,
     batching: {
       defaults: batchingOptionsOf(settings) as BatchingOptions,
       algorithms: Object.fromEntries(Object.entries(settings.algorithms).map(([id, overrides]) => [id, batchingOptionsOf(overrides)]))

@@ -22,8 +22,9 @@ describe('archiving an algorithm while calls use it', () => {
     const model = await core.pool.model(core.registry.getAlgorithm(lrId));
     // in flight: each call has chosen the algorithm and waits for its batched run
     const calls = records.map((record) => core.infer('income_classifier', { kind: 'body', body: record }, { algorithmId: lrId }));
-    core.registry.setStatus({ algorithmId: lrId, status: 'archived', createdBy: 'test' });
+    const archived = core.registry.setStatus({ algorithmId: lrId, status: 'archived', createdBy: 'test' });
 
+    await archived;
     const results = await Promise.all(calls);
     for (const result of results) {
       expect(result.answers[0]).toMatchObject({ status: 'OK', algorithm_id: lrId, request_id: expect.any(Number) });
@@ -54,7 +55,7 @@ describe('archiving an algorithm while calls use it', () => {
   it('keeps the session of an algorithm whose status changes to anything but archived', async () => {
     const { core } = server;
     const model = await core.pool.model(core.registry.getAlgorithm(lrId));
-    core.registry.setStatus({ algorithmId: lrId, status: 'staging', createdBy: 'test' });
+    await core.registry.setStatus({ algorithmId: lrId, status: 'staging', createdBy: 'test' });
     const result = await core.infer('income_classifier', { kind: 'body', body: records[0] }, { algorithmId: lrId });
     expect(result.answers[0]!.status).toBe('OK');
     expect(await core.pool.model(core.registry.getAlgorithm(lrId))).toBe(model);

@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../../../test/helpers/server.t
 import { inspectModel, OnnxModel, SessionWorker, sessionOptions } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
 import { RowCodec } from '../requests/row-codec.ts';
+import { servingDefaults } from '../../contract/serving-settings.ts';
 import { errorAnswer } from './answers.ts';
 import { largeRunRows } from './run-placement.ts';
 import { readServingFile } from './serving-file.ts';
@@ -124,6 +125,7 @@ describe('RequestWriter with the log worker', () => {
       // stored lean (BLOBs), so they cross to the worker as bytes
       record: { label },
       answer: errorAnswer(`failed: ${label}`, { id: 1, version: '1' }, null),
+      maxLoggedRecordBytes: servingDefaults.max_logged_record_bytes,
       label,
       status: 'Error',
       latencyUs: 1,

@@ -1,10 +1,12 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AbTestBody, AbTimeline, CreateAbTestRequest, StopRequest, StopResponse } from '../../contract/abtests.ts';
+import { AbTestBody, AbTimeline, CreateAbTestRequest, StopQuery, StopRequest, StopResponse } from '../../contract/abtests.ts';
 import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput } from '../../core/errors.ts';
-import type { AbTest } from '../../core/experiments/types.ts';
+import type { StopPlan } from '../../core/experiments/stop-plan.ts';
+import type { AbTest, StopAbTestInput } from '../../core/experiments/types.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -51,9 +53,10 @@ export const abTestRoutes =
           tags: ['abtests'],
           security: [{ bearer: [] }],
           description:
-            'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction.',
+            'Starts a test: the tutorial body (title, created_by, parent_mlalgorithm_1, parent_mlalgorithm_2) or `arms` with weights. Arms move to ab_testing in one transaction. ' +
+            'Every arm is checked against the endpoint\'s input contract: 409 with `differences` unless allow_breaking_change=true with a reason.',
           body: CreateAbTestRequest,
-          response: { 201: AbTestBody, ...errors }
+          response: { 201: AbTestBody, ...errors, ...storageErrorResponses }
         }
       },
       async (request, reply) => {
@@ -61,13 +64,15 @@ export const abTestRoutes =
         const arms =
           b.arms?.map((a) => ({ algorithmId: a.algorithm_id, ...(a.weight === undefined ? {} : { weight: a.weight }) })) ??
           pairArms(b.parent_mlalgorithm_1, b.parent_mlalgorithm_2);
-        const test = core.abTests.create({
+        const test = await core.abTests.create({
           title: b.title,
           createdBy: b.created_by,
           arms,
           ...(b.mode === undefined ? {} : { mode: b.mode }),
           ...(b.metric === undefined ? {} : { metric: b.metric }),
-          ...(b.minimum_detectable_difference === undefined ? {} : { minimumDetectableDifference: b.minimum_detectable_difference })
+          ...(b.minimum_detectable_difference === undefined ? {} : { minimumDetectableDifference: b.minimum_detectable_difference }),
+          ...(b.allow_breaking_change === undefined ? {} : { allowBreakingChange: b.allow_breaking_change }),
+          ...(b.reason === undefined ? {} : { reason: b.reason })
         });
         return reply.code(201).send(body(test, true));
       }
@@ -93,12 +98,12 @@ export const abTestRoutes =
             title: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
             created_by: Type.Optional(Type.String({ minLength: 1, maxLength: 128 }))
           }),
-          response: { 200: AbTestBody, ...errors }
+          response: { 200: AbTestBody, ...errors, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'ABTest');
           const b = request.body;
-          const test = core.abTests.rename(id, {
+          const test = await core.abTests.rename(id, {
             ...(b.title === undefined ? {} : { title: b.title }),
             ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
           });
@@ -125,33 +130,42 @@ export const abTestRoutes =
           tags: ['abtests'],
           security: [{ bearer: [] }],
           description:
-            'Stops the test. The winner is promoted to production only when the sequential verdict says it is better; otherwise every arm gets its status from before the test back. force_winner with a reason overrides.',
+            'Stops the test. The winner is promoted to production only when the sequential verdict says it is better; otherwise every arm gets its status from before the test back. ' +
+            'keep_production=true stops without promoting, whatever the verdict (always possible, with or without traffic); force_winner with a reason overrides the verdict. ' +
+            'dry_run=true answers what stopping would do (`description`, `changes`) and changes nothing.',
           params: IdParams,
+          querystring: StopQuery,
           body: StopRequest,
-          response: { 200: StopResponse, ...errors }
+          response: { 200: StopResponse, ...errors, ...storageErrorResponses }
         }
       },
       async (request) => {
+        const id = idParam(request.params.id, 'ABTest');
         const b = request.body ?? {};
-        const { stored } = core.abTests.stop(idParam(request.params.id, 'ABTest'), {
+        const input: StopAbTestInput = {
+          ...(b.keep_production === undefined ? {} : { keepProduction: b.keep_production }),
           ...(b.force_winner === undefined ? {} : { forceWinner: b.force_winner }),
           ...(b.reason === undefined ? {} : { reason: b.reason }),
           ...(b.created_by === undefined ? {} : { createdBy: b.created_by })
-        });
-        const test = core.abTests.get(idParam(request.params.id, 'ABTest'));
-        return {
-          message: 'AB Test finished.',
-          summary: test.summary ?? '',
-          result: stored.results,
-          outcome: {
-            promoted_algorithm_id: stored.outcome.promotedAlgorithmId,
-            forced: stored.outcome.forced,
-            reason: stored.outcome.reason
-          }
         };
+        if (request.query.dry_run) {
+          const plan = core.abTests.planStop(id, input);
+          return { message: 'Dry run: nothing was changed.', dry_run: true, ...planBody(plan) };
+        }
+        const { stored, plan } = await core.abTests.stop(id, input);
+        const test = core.abTests.get(id);
+        return { message: 'AB Test finished.', summary: test.summary ?? '', result: stored.results, dry_run: false, ...planBody(plan) };
       }
     );
   };
+
+function planBody(plan: StopPlan) {
+  return {
+    outcome: { promoted_algorithm_id: plan.outcome.promotedAlgorithmId, forced: plan.outcome.forced, reason: plan.outcome.reason },
+    changes: plan.changes.map((c) => ({ algorithm_id: c.algorithmId, arm: c.arm, name: c.name, version: c.version, from: c.from, to: c.to })),
+    description: plan.description
+  };
+}
 
 function pairArms(first: number | undefined, second: number | undefined) {
   if (first === undefined) throw invalidInput('parent_mlalgorithm_1 is required (or give arms)', 'parent_mlalgorithm_1');

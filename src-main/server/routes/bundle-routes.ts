@@ -10,6 +10,8 @@ import { ErrorBody } from '../../contract/classic.ts';
 import { invalidInput, ModelDeskError } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
 import type { DownloadTickets } from '../download-tickets.ts';
+import { storageErrorResponses } from '../error-handler.ts';
+import { malformedUpload } from '../uploads.ts';
 
 const zipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 // The import route's query string is validated here because its body (a ZIP stream) must not be.
@@ -117,7 +119,7 @@ export const bundleRoutes =
               }
             }
           } as unknown as FastifySchema['body'],
-          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 507: ErrorBody }
+          response: { 200: ImportResultBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, ...storageErrorResponses }
         }
       },
       async (request) => {
@@ -127,11 +129,19 @@ export const bundleRoutes =
         const length = Number(request.headers['content-length']);
         if (Number.isFinite(length) && length > 0) core.bundles.ensureRoomForUpload(length);
         try {
-          await receiveBundle(request, file);
+          try {
+            await receiveBundle(request, file);
+          } catch (err) {
+            // a disk that fills (or turns read-only) mid-upload: 507/503 naming the folder; a body cut short: 400
+            const fault = core.bundles.storageFault(err, 'the uploaded bundle');
+            throw fault === err ? malformedUpload(err) : fault;
+          }
           return await core.bundles.import(file, {
             dryRun: q.dry_run ?? false,
             onConflict: q.on_conflict ?? 'fail',
-            ...(q.rename_suffix === undefined ? {} : { renameSuffix: q.rename_suffix })
+            ...(q.rename_suffix === undefined ? {} : { renameSuffix: q.rename_suffix }),
+            ...(q.allow_breaking_change === undefined ? {} : { allowBreakingChange: q.allow_breaking_change }),
+            ...(q.reason === undefined ? {} : { reason: q.reason })
           });
         } finally {
           rmSync(file, { force: true });

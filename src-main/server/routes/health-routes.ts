@@ -2,6 +2,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Core } from '../../core/index.ts';
 
+const HealthBody = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failing')]),
+  endpoints: Type.Integer(),
+  algorithms: Type.Integer(),
+  problems: Type.Array(
+    Type.Object({
+      area: Type.String({ description: 'database, artifacts, data (the data directory\'s temp files) or model:<algorithm id>' }),
+      kind: Type.String({ description: 'no_space, read_only, busy, missing, corrupt or unavailable' }),
+      message: Type.String(),
+      since: Type.String(),
+      occurrences: Type.Integer()
+    })
+  )
+});
+
 export const healthRoutes =
   (core: Core): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -10,14 +25,17 @@ export const healthRoutes =
       {
         schema: {
           tags: ['operations'],
-          response: { 200: Type.Object({ status: Type.String(), endpoints: Type.Integer(), algorithms: Type.Integer() }) }
+          description:
+            'ok (200); degraded (200: writes wait for another connection\'s lock, some are refused with 503 + Retry-After); ' +
+            'failing (503: a storage fault refuses requests: full disk, read-only or damaged database, missing or altered model file). ' +
+            'Each problem says what and where, since when and how often; a problem whose cause is gone clears itself.',
+          response: { 200: HealthBody, 503: HealthBody }
         }
       },
-      async () => ({
-        status: 'ok',
-        endpoints: core.registry.listEndpoints().length,
-        algorithms: core.registry.listAlgorithms().length
-      })
+      async (_request, reply) => {
+        const report = core.health.report();
+        return reply.code(report.status === 'failing' ? 503 : 200).send(report);
+      }
     );
 
     app.get(
@@ -26,7 +44,9 @@ export const healthRoutes =
         schema: {
           tags: ['operations'],
           description:
-            'Prometheus text format: predictions by endpoint/algorithm/status, compute and queue latency, batch sizes, feedback, A/B arm counters.'
+            'Prometheus text format (checked by promtool): prediction requests by outcome, failures by reason (refusals included), latency split into queue, compute and log commit, in flight, batch sizes, loaded models, HTTP requests by route and status, feedback, A/B arm counters. Names and their Triton/MLServer equivalents: README, "Metrics".',
+          produces: ['text/plain'],
+          response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) }
         }
       },
       async (_request, reply) => reply.type(core.metrics.contentType).send(await core.metrics.text())

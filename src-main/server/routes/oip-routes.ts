@@ -1,132 +1,120 @@
-import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readFileSync } from 'node:fs';
-import { notFound, unavailable } from '../../core/errors.ts';
-import type { Core, InferResult, SelectOptions } from '../../core/index.ts';
-import { SelectionError } from '../../core/serving/algorithm-selector.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import { invalidInput } from '../../core/errors.ts';
+import type { Core } from '../../core/index.ts';
 import type { Algorithm } from '../../core/registry/types.ts';
-import { sendOipError } from '../error-handler.ts';
-import { recordsFromTensors, tensorMetadata, tensorsFromOutputs, type OipTensor } from '../oip/tensors.ts';
+import { binaryContentType, binaryOutputSelector, decodeRawBinaryRequest, encodeInferResponse, headerLengthHeader, type InferRequestBody } from '../oip/binary-data.ts';
+import { inputMetadata } from '../oip/model-tensors.ts';
+import { installOipBodies, rawBinaryBody } from '../oip/request-body.ts';
+import * as S from '../oip/schemas.ts';
+import type { InputTensor } from '../oip/tensor-inputs.ts';
+import { oipV2 } from '../oip/v2-service.ts';
+import { markFailure, selectionObserver } from '../prediction-accounting.ts';
 
-const appVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-const TensorSchema = Type.Object({
-  name: Type.String(),
-  shape: Type.Array(Type.Integer({ minimum: 0 })),
-  datatype: Type.String(),
-  data: Type.Array(Type.Unknown()),
-  parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
-});
-const InferRequest = Type.Object({
-  id: Type.Optional(Type.String()),
-  inputs: Type.Array(TensorSchema, { minItems: 1 }),
-  outputs: Type.Optional(Type.Array(Type.Object({ name: Type.String() }))),
-  parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
-});
 const ModelParams = Type.Object({ name: Type.String() });
 const VersionParams = Type.Object({ name: Type.String(), version: Type.String() });
+const ClientKey = Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) });
 const tags = ['open inference protocol v2'];
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, S.OipError]));
 
 /**
  * Open Inference Protocol v2 (DESIGN §4.2): clients written for KServe, Triton or MLServer work
- * unchanged. Model name = endpoint, version = algorithm version; unversioned calls are routed
- * like the classic predict (production, or the running A/B test), and every call is logged.
+ * unchanged (test/standards/CLIENTS.md). Model name = endpoint; version = an algorithm's version
+ * (model-versions.ts); unversioned calls are routed like the classic predict (production, or
+ * the running A/B test's arm) and every call is logged.
  */
 export const oipRoutes =
-  (core: Core): FastifyPluginAsyncTypebox =>
+  (core: Core, bodyLimit: number): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.setErrorHandler(sendOipError);
+    installOipBodies(app, bodyLimit);
+    const v2 = oipV2(core);
 
-    app.get('/v2', { schema: { tags } }, async () => ({ name: 'modeldesk', version: appVersion, extensions: [] }));
-    app.get('/v2/health/live', { schema: { tags } }, async () => ({ live: true }));
-    app.get('/v2/health/ready', { schema: { tags } }, async () => ({ ready: true }));
-
-    // The algorithm a v2 call names is the core's own choice (production, or the running A/B
-    // test's arm for this client; a version among every status but archived).
-    const servingAlgorithm = (name: string, version: string | undefined, clientKey: string | null): Algorithm => {
-      try {
-        return core.select(name, { ...selectVersion(version), clientKey }).algorithm;
-      } catch (err) {
-        throw inV2Words(err, name, version);
-      }
-    };
-
-    const metadata = (name: string, algorithm: Algorithm) => ({
-      name,
-      versions: core.registry
-        .listAlgorithms({ endpointId: algorithm.endpointId })
-        .filter((a) => a.currentStatus !== 'archived')
-        .map((a) => a.version),
-      platform: 'onnxruntime_onnx',
-      inputs: algorithm.signature.inputs.map(tensorMetadata),
-      outputs: algorithm.signature.outputs.map((o) =>
-        o.name === algorithm.signature.probabilityOutput && algorithm.signature.zipmap
-          ? { name: o.name, datatype: 'FP32', shape: [-1, algorithm.classes?.length ?? -1] }
-          : tensorMetadata(o)
-      )
+    const serverMetadata = { schema: { tags, response: { 200: S.ServerMetadata } } };
+    app.get('/v2', serverMetadata, async () => v2.serverMetadata());
+    app.get('/v2/', { schema: { ...serverMetadata.schema, hide: true } }, async () => v2.serverMetadata());
+    app.get('/v2/health/live', { schema: { tags, response: { 200: S.ServerLive } } }, async () => ({ live: true }));
+    // Not ready: 503 (a Kubernetes readinessProbe reads the status code), with what stops it.
+    app.get('/v2/health/ready', { schema: { tags, response: { 200: S.ServerReady, 503: S.ServerNotReady } } }, async (_request, reply) => {
+      const { ready, problems } = core.health.server();
+      return ready ? { ready } : reply.code(503).send({ ready, error: problems.map((p) => p.message).join('; ') });
     });
 
-    const clientKeyHeader = Type.Object({ 'x-client-key': Type.Optional(Type.String({ maxLength: 256 })) });
     const clientKeyOf = (request: { headers: { 'x-client-key'?: string } }) => request.headers['x-client-key'] ?? null;
-    app.get('/v2/models/:name', { schema: { tags, params: ModelParams, headers: clientKeyHeader } }, async (request) =>
-      metadata(request.params.name, servingAlgorithm(request.params.name, undefined, clientKeyOf(request)))
-    );
-    app.get('/v2/models/:name/versions/:version', { schema: { tags, params: VersionParams } }, async (request) =>
-      metadata(request.params.name, servingAlgorithm(request.params.name, request.params.version, null))
-    );
-    app.get('/v2/models/:name/ready', { schema: { tags, params: ModelParams } }, async (request) => {
-      servingAlgorithm(request.params.name, undefined, null);
-      return { name: request.params.name, ready: true };
-    });
-    app.get('/v2/models/:name/versions/:version/ready', { schema: { tags, params: VersionParams } }, async (request) => {
-      servingAlgorithm(request.params.name, request.params.version, null);
-      return { name: request.params.name, ready: true };
-    });
 
-    const infer = async (name: string, version: string | undefined, body: { id?: string; inputs: OipTensor[]; outputs?: { name: string }[] }, clientKey: string | null) => {
-      // the tensors are read with the signature of the algorithm that runs, chosen once by the core
-      const decode = (algorithm: Algorithm) => recordsFromTensors(body.inputs, algorithm.signature.inputs);
-      let result: InferResult;
-      try {
-        result = await core.infer(name, { kind: 'decode', decode }, { ...selectVersion(version), clientKey });
-      } catch (err) {
-        throw inV2Words(err, name, version);
-      }
-      const failed = result.answers.find((a) => a.status !== 'OK');
-      if (failed) throw unavailable(failed.message ?? 'the model failed');
-      return {
-        model_name: name,
-        model_version: result.algorithm.version,
-        ...(body.id === undefined ? {} : { id: body.id }),
-        parameters: { request_ids: result.answers.map((a) => a.request_id), algorithm_id: result.algorithm.id },
-        outputs: tensorsFromOutputs(
-          result.answers.map((a) => a.outputs ?? {}),
-          result.algorithm.signature.outputs,
-          body.outputs ? body.outputs.map((o) => o.name) : null
-        )
-      };
+    const metadataSchema = <P extends TSchema>(params: P) => ({ tags, params, headers: ClientKey, response: { 200: S.ModelMetadata, ...errors(404) } });
+    app.get('/v2/models/:name', { schema: metadataSchema(ModelParams) }, async (request) =>
+      v2.modelMetadata(request.params.name, undefined, clientKeyOf(request))
+    );
+    app.get('/v2/models/:name/versions/:version', { schema: metadataSchema(VersionParams) }, async (request) =>
+      v2.modelMetadata(request.params.name, request.params.version, null)
+    );
+    const readySchema = <P extends TSchema>(params: P) => ({ tags, params, response: { 200: S.ModelReady, 404: S.OipError, 503: S.ModelNotReady } });
+    const modelReady = (name: string, algorithm: Algorithm, reply: FastifyReply) => {
+      const { ready, problems } = core.health.model(algorithm);
+      return ready ? { name, ready } : reply.code(503).send({ name, ready, error: problems.map((p) => p.message).join('; ') });
+    };
+    app.get('/v2/models/:name/ready', { schema: readySchema(ModelParams) }, async (request, reply) =>
+      modelReady(request.params.name, v2.servingAlgorithm(request.params.name, undefined, null), reply)
+    );
+    app.get('/v2/models/:name/versions/:version/ready', { schema: readySchema(VersionParams) }, async (request, reply) =>
+      modelReady(request.params.name, v2.servingAlgorithm(request.params.name, request.params.version, null), reply)
+    );
+
+    const infer = async (request: FastifyRequest, reply: FastifyReply, name: string, version: string | undefined) => {
+      const body = request.body as InferRequestBody & { inputs: InputTensor[] };
+      const raw = rawBinaryBody(request);
+      const asBinary = binaryOutputSelector(body);
+      const answer = await v2.infer(name, version, body, {
+        clientKey: clientKeyOf(request as FastifyRequest<{ Headers: { 'x-client-key'?: string } }>),
+        clientRequestId: request.id,
+        onSelected: selectionObserver(request),
+        ...(raw ? { inputsFor: (algorithm: Algorithm) => decodeRawBinaryRequest(raw, onlyInput(algorithm)).inputs as InputTensor[] } : {}),
+        asBinary,
+        onFailure: (reason) => markFailure(request, reason)
+      });
+      const encoded = encodeInferResponse(answer, asBinary);
+      if (encoded.headerLength !== null) reply.header(headerLengthHeader, String(encoded.headerLength)).type(binaryContentType);
+      else reply.type('application/json');
+      return reply.send(encoded.body);
     };
 
-    app.post(
-      '/v2/models/:name/infer',
-      { config: { open: true }, schema: { tags, params: ModelParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, undefined, request.body, clientKeyOf(request))
+    const inferSchema = <P extends TSchema>(params: P) => ({
+      tags,
+      description:
+        'The body is an inference request as JSON (application/json, or no Content-Type, as tritonclient sends it), optionally gzip- or ' +
+        'deflate-encoded, or the binary tensor data extension (Inference-Header-Content-Length; application/octet-stream). The answer is ' +
+        'JSON, or the binary extension when any output is asked for as binary data. parameters.request_ids lists the request-log ids, comma-separated.',
+      params,
+      headers: ClientKey,
+      consumes: ['application/json', 'application/octet-stream'],
+      body: S.InferRequest,
+      response: {
+        200: {
+          description: 'the inference response',
+          content: {
+            'application/json': { schema: S.InferResponse },
+            [binaryContentType]: { schema: Type.String({ format: 'binary', description: S.binaryBodyDescription }) }
+          }
+        },
+        ...errors(404, 500)
+      }
+    });
+    app.post('/v2/models/:name/infer', { config: { open: true, prediction: true }, schema: inferSchema(ModelParams) }, async (request, reply) =>
+      infer(request, reply, request.params.name, undefined)
     );
-    app.post(
-      '/v2/models/:name/versions/:version/infer',
-      { config: { open: true }, schema: { tags, params: VersionParams, headers: clientKeyHeader, body: InferRequest } },
-      async (request) => infer(request.params.name, request.params.version, request.body, clientKeyOf(request))
+    app.post('/v2/models/:name/versions/:version/infer', { config: { open: true, prediction: true }, schema: inferSchema(VersionParams) }, async (request, reply) =>
+      infer(request, reply, request.params.name, request.params.version)
     );
   };
 
-/** v2's versioned paths name a version of any status but archived. */
-const selectVersion = (version: string | undefined): SelectOptions => (version === undefined ? {} : { version, anyLiveStatus: true });
-
-/** A failed selection in v2's words: its 404s name the model or the version. */
-function inV2Words(err: unknown, name: string, version: string | undefined): unknown {
-  if (!(err instanceof SelectionError)) return err;
-  if (err.failure === 'no_endpoint') return notFound(`model "${name}" not found`);
-  if (version === undefined) return unavailable(`model "${name}" has no production algorithm`);
-  if (err.failure === 'ambiguous') return unavailable(`model "${name}" has several algorithms with version "${version}"`);
-  return notFound(`model "${name}" has no version "${version}"`);
+function onlyInput(algorithm: Algorithm) {
+  const inputs = inputMetadata(algorithm);
+  if (inputs.length !== 1) {
+    throw invalidInput(
+      `a raw binary request (Inference-Header-Content-Length: 0) needs a model with exactly one input; this one has ${inputs.length}: send the inference header`,
+      'Inference-Header-Content-Length'
+    );
+  }
+  return inputs[0]!;
 }

@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BatchPredictionResponse, ErrorBody, PredictQuery, PredictionResponse } from '../../contract/classic.ts';
 import type { Core, InferResult } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
+import { markFailure, selectionObserver } from '../prediction-accounting.ts';
 
 /** POST /api/v1/{endpoint_name}/predict: the classic predict, one record or an array. */
 export const predictRoute =
@@ -10,9 +12,10 @@ export const predictRoute =
     app.post(
       '/:endpoint_name/predict',
       {
-        config: { open: true },
+        config: { open: true, prediction: true },
         schema: {
           tags: ['predict'],
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           description:
             'One record (JSON object or form fields) → one prediction; an array of records → {"predictions": [...]}. ' +
             'During an A/B test, calls that pin neither status nor version are routed by the test ' +
@@ -25,7 +28,8 @@ export const predictRoute =
             200: Type.Union([BatchPredictionResponse, PredictionResponse]),
             400: ErrorBody,
             413: ErrorBody,
-            415: ErrorBody
+            415: ErrorBody,
+            ...storageErrorResponses
           }
         }
       },
@@ -35,12 +39,15 @@ export const predictRoute =
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.version === undefined ? {} : { version: q.version }),
           ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
-          clientKey: request.headers['x-client-key'] ?? q.client_key ?? null
+          clientKey: request.headers['x-client-key'] ?? q.client_key ?? null,
+          clientRequestId: request.id,
+          onSelected: selectionObserver(request)
         });
+        if (result.answers.some((a) => a.status !== 'OK')) markFailure(request, 'model_error');
         // The body is assembled from each answer's JSON (InferResult.answerJson) rather than
         // through the response schema's serializer: Fastify sends JSON text as it is, and it has
         // the schema's shape (classic-answer.test.ts).
-        return reply.type('application/json; charset=utf-8').send(classicJson(result) as never);
+        return reply.type('application/json').send(classicJson(result) as never);
       }
     );
   };

@@ -4,12 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import { AlgorithmBody, ErrorBody, InspectionBody } from '../../contract/classic.ts';
 import { OnnxModel } from '../../core/inference/index.ts';
 import { outputKindValues, type OutputKind } from '../../contract/enums.ts';
-import { invalidInput, requireOneOf } from '../../core/errors.ts';
+import { FieldChecks, invalidInput, requireOneOf } from '../../core/errors.ts';
+import { malformedUpload } from '../uploads.ts';
 import type { Core } from '../../core/index.ts';
 import type { AlgorithmStatusValue } from '../../core/registry/types.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { algorithmBody } from '../serializers.ts';
 
-type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by';
+type TextField = 'endpoint' | 'name' | 'version' | 'description' | 'owner' | 'code' | 'status' | 'created_by' | 'notes' | 'reason';
 
 /** POST /mlalgorithms: multipart `file` (.onnx) plus metadata fields (DESIGN §4.1). */
 export const registerAlgorithmRoute =
@@ -36,6 +38,12 @@ export const registerAlgorithmRoute =
             classes: { type: 'string', description: 'JSON array of class labels, when the model has none' },
             positive_class: { type: 'string' },
             threshold: { type: 'string', description: 'number in [0,1], binary classifiers' },
+            metrics: { type: 'string', description: 'JSON object of name → number, e.g. {"accuracy": 0.8635}' },
+            input_example: { type: 'string', description: 'JSON: a record the model accepts (the Playground and snippets start from it)' },
+            notes: { type: 'string' },
+            tags: { type: 'string', description: 'JSON array of short labels' },
+            allow_breaking_change: { type: 'string', description: '"true" to register although the model breaks the endpoint\'s input contract (needs reason)' },
+            reason: { type: 'string', description: 'why a breaking change is accepted (kept in the status history)' },
             output_kind: {
               type: 'string',
               enum: [...outputKindValues],
@@ -50,28 +58,38 @@ export const registerAlgorithmRoute =
             }
           }
         },
-        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody }
+        response: { 201: AlgorithmBody, 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 413: ErrorBody, ...storageErrorResponses }
       }),
       async (request, reply) => {
         const { file, fields } = await readUpload(request);
-        if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
         const get = (name: TextField) => fields.get(name);
+        // every field is read, and every bad one reported in one answer with the registry's own checks
+        const checks = new FieldChecks();
+        const parsed = <T>(parse: () => T) => checks.run(parse) ?? undefined;
+        const optional = <T>(value: T | undefined) => (value === undefined ? {} : value);
         const algorithm = await core.registry.register({
-          file,
+          file: file ?? Buffer.alloc(0),
           endpoint: get('endpoint') ?? '',
           name: get('name') ?? '',
           version: get('version') ?? '',
           description: get('description') ?? '',
           owner: get('owner') ?? '',
           code: get('code') ?? '',
+          notes: get('notes') ?? '',
           status: (get('status') || 'testing') as AlgorithmStatusValue,
           createdBy: get('created_by') ?? get('owner') ?? '',
-          featureNames: parseFeatureNames(fields.get('feature_names')),
-          classes: parseClasses(fields.get('classes')),
+          featureNames: parsed(() => parseFeatureNames(fields.get('feature_names'))) ?? null,
+          classes: parsed(() => parseClasses(fields.get('classes'))) ?? null,
           positiveClass: parseScalar(fields.get('positive_class')),
-          threshold: parseThreshold(fields.get('threshold')),
-          outputKind: parseOutputKind(fields.get('output_kind')),
-          handlesMissing: parseBoolean(fields.get('handles_missing'), 'handles_missing')
+          threshold: parsed(() => parseThreshold(fields.get('threshold'))) ?? null,
+          outputKind: parsed(() => parseOutputKind(fields.get('output_kind'))) ?? null,
+          handlesMissing: parsed(() => parseBoolean(fields.get('handles_missing'), 'handles_missing')) ?? null,
+          ...optional(parsed(() => jsonField(fields.get('metrics'), 'metrics', (metrics) => ({ metrics: metrics as Record<string, number> })))),
+          ...optional(parsed(() => jsonField(fields.get('input_example'), 'input_example', (inputExample) => ({ inputExample })))),
+          ...optional(parsed(() => jsonField(fields.get('tags'), 'tags', (tags) => ({ tags: tags as string[] })))),
+          ...optional(parsed(() => breakingChangeField(fields.get('allow_breaking_change')))),
+          ...(get('reason') === undefined ? {} : { reason: get('reason') }),
+          fieldErrors: checks.errors
         });
         return reply.code(201).send(algorithmBody(algorithm));
       }
@@ -80,16 +98,34 @@ export const registerAlgorithmRoute =
     app.post(
       '/mlalgorithms/inspect',
       uploadRoute({
-        description: 'Reads an ONNX file\'s signature (inputs, outputs, task, classes) without registering it.',
-        body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+        description:
+          'Reads an ONNX file\'s signature (inputs, outputs, task, classes) without registering it. With `endpoint` naming an existing ' +
+          'endpoint (and the `feature_names` and `classes` the registration would send), also compares it with that endpoint\'s input contract.',
+        body: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: { type: 'string', format: 'binary' },
+            endpoint: { type: 'string' },
+            feature_names: { type: 'string', description: 'JSON array' },
+            classes: { type: 'string', description: 'JSON array' }
+          }
+        },
         response: { 200: InspectionBody, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody }
       }),
       async (request) => {
-        const { file } = await readUpload(request);
+        const { file, fields } = await readUpload(request);
         if (!file) throw invalidInput('file is required (an .onnx model)', 'file');
         const model = await OnnxModel.load(file);
         await model.close();
-        return { signature: model.signature, classes: model.classes, bytes: file.byteLength };
+        const inspection = { signature: model.signature, classes: model.classes, bytes: file.byteLength };
+        const endpoint = core.registry.findEndpointByName(fields.get('endpoint')?.trim() ?? '');
+        if (!endpoint) return inspection;
+        // the options only shape the comparison: a bad value is the registration's to report
+        const featureNames = safely(() => parseFeatureNames(fields.get('feature_names')));
+        const classes = model.classes ?? safely(() => parseClasses(fields.get('classes')));
+        const candidate = { signature: model.signature, featureNames, task: model.signature.task, classes };
+        return { ...inspection, compatibility: core.registry.contracts.check(endpoint, candidate) };
       }
     );
   };
@@ -117,13 +153,17 @@ async function readUpload(request: FastifyRequest): Promise<{ file: Buffer | und
   let unexpected: string | undefined;
   // Every part is read to its end, even a wrong one: throwing mid-stream would leave the
   // request half-consumed and its connection hanging.
-  for await (const part of request.parts()) {
-    if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
-    else if (part.fieldname === 'file') file = await readFile(part);
-    else {
-      unexpected ??= part.fieldname;
-      part.file.resume();
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') fields.set(part.fieldname, String(part.value));
+      else if (part.fieldname === 'file') file = await readFile(part);
+      else {
+        unexpected ??= part.fieldname;
+        part.file.resume();
+      }
     }
+  } catch (err) {
+    throw malformedUpload(err);
   }
   if (unexpected !== undefined) throw invalidInput(`unexpected file part "${unexpected}"; send the model as "file"`, unexpected);
   return { file, fields };
@@ -141,6 +181,25 @@ function parseJsonField(value: string, field: string): unknown {
   } catch {
     throw invalidInput(`${field} must be valid JSON`, field);
   }
+}
+
+function safely<T>(parse: () => T | null): T | null {
+  try {
+    return parse();
+  } catch {
+    return null;
+  }
+}
+
+/** An optional JSON field, handed to `wrap` when present and not blank. */
+function jsonField<T>(value: string | undefined, field: string, wrap: (parsed: unknown) => T): T | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return wrap(parseJsonField(value, field));
+}
+
+function breakingChangeField(value: string | undefined): { allowBreakingChange: boolean } | undefined {
+  const allowed = parseBoolean(value, 'allow_breaking_change');
+  return allowed === null ? undefined : { allowBreakingChange: allowed };
 }
 
 function parseFeatureNames(value: string | undefined): string[] | null {

@@ -9,6 +9,7 @@ import {
 } from '../../contract/classic.ts';
 import { AlgorithmStatusSchema } from '../../contract/enums.ts';
 import type { Core } from '../../core/index.ts';
+import { storageErrorResponses } from '../error-handler.ts';
 import { idParam } from '../params.ts';
 import { algorithmBody, endpointBody, statusBody } from '../serializers.ts';
 import { registerAlgorithmRoute } from './register-algorithm.ts';
@@ -27,7 +28,10 @@ export const registryRoutes =
     app.get(
       '/endpoints/:id',
       { schema: { tags: ['registry'], params: IdParams, response: { 200: EndpointBody, ...errors } } },
-      async (request) => endpointBody(core.registry.getEndpoint(idParam(request.params.id, 'endpoint')))
+      async (request) => {
+        const endpoint = core.registry.getEndpoint(idParam(request.params.id, 'endpoint'));
+        return { ...endpointBody(endpoint), contract: core.registry.contracts.contract(endpoint.id) };
+      }
     );
 
     app.get(
@@ -90,19 +94,27 @@ export const registryRoutes =
         schema: {
           tags: ['registry'],
           description:
-            'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction.',
+            'Sets a new status. A new production moves the endpoint\'s previous production to staging in the same transaction. ' +
+            'A promotion to production is checked against the endpoint\'s input contract: 409 with `differences` when it would break ' +
+            'existing clients, unless allow_breaking_change=true with a reason. ' +
+            'Refused with 409: a change to an arm of a running A/B test (stop the test first), and a change that takes the ' +
+            'endpoint\'s production away unless promote_mlalgorithm names its successor or stop_serving is true with a reason. ' +
+            'ab_testing is set only by starting an A/B test (400).',
           security: [{ bearer: [] }],
           body: SetStatusRequest,
-          response: { 201: AlgorithmStatusBody, ...errors }
+          response: { 201: AlgorithmStatusBody, 409: ErrorBody, ...storageErrorResponses, ...errors }
         }
       },
       async (request, reply) => {
         const body = request.body;
-        const status = core.registry.setStatus({
+        const status = await core.registry.setStatus({
           algorithmId: Number(body.parent_mlalgorithm),
           status: body.status,
           createdBy: body.created_by,
-          ...(body.reason === undefined ? {} : { reason: body.reason })
+          ...(body.reason === undefined ? {} : { reason: body.reason }),
+          ...(body.allow_breaking_change === undefined ? {} : { allowBreakingChange: body.allow_breaking_change }),
+          ...(body.promote_mlalgorithm === undefined ? {} : { promoteAlgorithmId: Number(body.promote_mlalgorithm) }),
+          ...(body.stop_serving === undefined ? {} : { stopServing: body.stop_serving })
         });
         return reply.code(201).send(statusBody(status));
       }

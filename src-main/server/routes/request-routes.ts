@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
-import { idParam } from '../params.ts';
+import { storageErrorResponses } from '../error-handler.ts';
+import { endpointIdOf, idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
 
 const IdParams = Type.Object({ id: Type.String() });
@@ -33,6 +34,7 @@ export const requestRoutes =
           ...(q.algorithm === undefined ? {} : { algorithmId: q.algorithm }),
           ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
           ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.client_request_id === undefined ? {} : { clientRequestId: q.client_request_id }),
           ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
           ...(q.from === undefined ? {} : { from: q.from }),
           ...(q.to === undefined ? {} : { to: q.to }),
@@ -75,22 +77,18 @@ export const requestRoutes =
         schema: {
           tags: ['requests'],
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           params: IdParams,
           body: FeedbackRequest,
-          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody }
+          response: { 200: MLRequestBody, 400: ErrorBody, 404: ErrorBody, ...storageErrorResponses }
         },
         handler: async (request) => {
           const id = idParam(request.params.id, 'request');
           const body = request.body ?? {};
           if (!('feedback' in body) || body.feedback === undefined) return requestBody(core.requests.get(id));
           const value = body.feedback;
-          return requestBody(core.requests.setFeedback(id, value === null ? null : String(value)));
+          return requestBody(await core.requests.setFeedback(id, value === null ? null : String(value)));
         }
       });
     }
   };
-
-function endpointIdOf(core: Core, endpoint: string): number {
-  if (/^[0-9]+$/.test(endpoint)) return Number(endpoint);
-  return core.registry.findEndpointByName(endpoint)?.id ?? -1;
-}

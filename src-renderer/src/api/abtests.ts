@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 import type { AbTest, AbTestTimeline, CreateAbTest, StopAbTest, StopAbTestResponse } from './types.ts';
 
@@ -44,6 +44,15 @@ export function useCreateAbTest() {
     onSuccess: invalidate
   });
 }
+
+/** What stopping with `body` would do now: the server's own plan (a dry run), never re-derived here. */
+export const useStopPlan = (id: number, body: StopAbTest) =>
+  useQuery({
+    queryKey: ['abtests', 'stop-plan', id, body],
+    queryFn: () => api<StopAbTestResponse>(`/stop_ab_test/${id}`, { method: 'POST', json: body, query: { dry_run: true } }),
+    placeholderData: keepPreviousData,
+    retry: false
+  });
 
 export function useStopAbTest() {
   const invalidate = useInvalidateAll();

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import type { ExportTicket, ImportResult, OnConflict } from '../../../src-main/contract/bundles.ts';
-import { api, ApiError, buildUrl, getToken } from './client.ts';
+import { api, ApiError, buildUrl, followDownload, getToken } from './client.ts';
 import { useInvalidateRegistry } from './registry.ts';
 
 export type { ImportResult, OnConflict };
@@ -28,14 +28,7 @@ export function useExportRegistry() {
         method: 'POST',
         json: { endpoint: endpoints, include_requests: includeRequests }
       });
-      const link = document.createElement('a');
-      // exactly as issued: the ticket opens this URL and no other
-      link.href = new URL(url, window.location.origin).toString();
-      // empty: the file name comes from the server's Content-Disposition
-      link.download = '';
-      document.body.append(link);
-      link.click();
-      link.remove();
+      followDownload(url);
     }
   });
 }

@@ -1,15 +1,33 @@
 import type { ApiError as ApiErrorBody } from '../../../src-main/contract/classic.ts';
 
-/** An error answer from the API: its message and, when one field is at fault, that field. */
+type FieldErrors = NonNullable<ApiErrorBody['errors']>;
+type Differences = NonNullable<ApiErrorBody['differences']>;
+
+/**
+ * An error answer from the API: its message and, when one field is at fault, that field; every
+ * bad field when there are several; the contract's differences for a breaking change.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly field: string | undefined;
+  readonly errors: FieldErrors;
+  readonly differences: Differences;
+  /** the whole error answer, for routes that say more than a message (e.g. a 409's list) */
+  readonly body: unknown;
 
-  constructor(status: number, message: string, field?: string) {
+  constructor(status: number, message: string, field?: string, body?: Partial<ApiErrorBody> | null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.field = field;
+    this.errors = body?.errors ?? (field === undefined ? [] : [{ field, message }]);
+    this.differences = body?.differences ?? [];
+    this.body = body;
+  }
+
+  /** The message about `field`, when the answer names it (alone or among several). */
+  messageFor(field: string): string | undefined {
+    return this.errors.find((e) => e.field === field)?.message;
   }
 }
 
@@ -73,7 +91,7 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   if (!response.ok) {
     const text = await response.text();
     const error = (text ? safeJson(text) : null) as Partial<ApiErrorBody> | null;
-    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field);
+    throw new ApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field, error);
   }
   return response;
 }
@@ -88,3 +106,17 @@ function safeJson(text: string): unknown {
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : 'Something went wrong';
+
+/**
+ * Has the browser follow a download link itself (it streams the file to disk and shows its own
+ * progress; Electron asks where to save it). `url` is used exactly as the server issued it: a
+ * one-time ticket opens that URL and no other. The file name comes from Content-Disposition.
+ */
+export function followDownload(url: string): void {
+  const link = document.createElement('a');
+  link.href = new URL(url, window.location.origin).toString();
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

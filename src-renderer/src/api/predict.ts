@@ -11,6 +11,8 @@ export interface PredictCall {
 export interface TimedPrediction {
   /** the answer, or the first one of a batch */
   prediction: Prediction;
+  /** every answer, in record order (one unless the body was an array) */
+  predictions: Prediction[];
   /** records in the call (1 unless the body was an array) */
   batchSize: number;
   /** client-side round trip, milliseconds */
@@ -32,9 +34,9 @@ export function usePredict() {
       if ('predictions' in answer && Array.isArray(answer.predictions)) {
         const first = answer.predictions[0];
         if (!first) throw new Error('the batch was empty');
-        return { prediction: first, batchSize: answer.predictions.length, roundTripMs };
+        return { prediction: first, predictions: answer.predictions, batchSize: answer.predictions.length, roundTripMs };
       }
-      return { prediction: answer as Prediction, batchSize: 1, roundTripMs };
+      return { prediction: answer as Prediction, predictions: [answer as Prediction], batchSize: 1, roundTripMs };
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['requests'] })
   });

@@ -21,12 +21,12 @@ export const useStatuses = () =>
 export function useInvalidateRegistry(): () => Promise<void> {
   const client = useQueryClient();
   return async () => {
-    await Promise.all([
-      client.invalidateQueries({ queryKey: registryKeys.endpoints }),
-      client.invalidateQueries({ queryKey: registryKeys.algorithms }),
-      client.invalidateQueries({ queryKey: registryKeys.statuses }),
-      client.invalidateQueries({ queryKey: ['abtests'] })
-    ]);
+    await Promise.all(
+      // endpoints (and each one's contract), algorithms, statuses, tests, and what depends on them
+      [registryKeys.endpoints, registryKeys.algorithms, registryKeys.statuses, ['abtests'], ['metadata-history'], ['compatibility'], ['rollback-plan']].map(
+        (queryKey) => client.invalidateQueries({ queryKey })
+      )
+    );
   };
 }
 
@@ -38,13 +38,27 @@ export function useSetStatus() {
   });
 }
 
-export function useInspect() {
-  return useMutation({
-    mutationFn: (file: Blob & { name?: string }) => {
+/**
+ * The picked file's signature, read by the server before anything is saved; with `endpoint` (an
+ * existing one) and the feature names, its comparison with that endpoint's input contract too.
+ * `fileId` changes with each pick: the File itself cannot key a query.
+ */
+export function useInspection(file: File | null, fileId: number, endpoint: string | undefined, featureNames: string | undefined) {
+  return useQuery({
+    queryKey: ['inspect', fileId, endpoint ?? null, featureNames ?? null],
+    queryFn: () => {
       const form = new FormData();
-      form.set('file', file, file.name ?? 'model.onnx');
+      form.set('file', file!, file!.name);
+      if (endpoint) form.set('endpoint', endpoint);
+      if (featureNames) form.set('feature_names', featureNames);
       return api<Inspection>('/mlalgorithms/inspect', { method: 'POST', body: form });
-    }
+    },
+    enabled: file !== null,
+    // one file, one answer: it cannot change while the dialog is open
+    staleTime: Infinity,
+    retry: false,
+    // a new endpoint or feature names keep the signature on screen while the contract is compared again
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === fileId ? previous : undefined)
   });
 }
 
@@ -65,6 +79,11 @@ export interface RegisterFields {
   /** '' = as the graph says; 'true' / 'false' */
   handles_missing: string;
   created_by: string;
+  /** JSON object name → number */
+  metrics: string;
+  /** "true" with a reason: register although existing clients would break */
+  allow_breaking_change: string;
+  reason: string;
 }
 
 export function useRegister() {

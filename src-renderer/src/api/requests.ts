@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { MLRequest, MLRequestList, RequestQuery } from './types.ts';
+import type { MLRequest, MLRequestList, RefusalQuery, RefusalSummary, RequestQuery } from './types.ts';
 
 export const requestKeys = {
   all: ['requests'] as const,
@@ -12,6 +12,14 @@ export const useRequestLog = (query: RequestQuery) =>
   useQuery({
     queryKey: requestKeys.list(query),
     queryFn: ({ signal }) => api<MLRequestList>('/mlrequests', { query, signal }),
+    placeholderData: keepPreviousData
+  });
+
+/** Refused predictions (never in the log) by reason, over the same filters' endpoint, algorithm and time. */
+export const useRefusals = (query: RefusalQuery) =>
+  useQuery({
+    queryKey: ['refusals', query] as const,
+    queryFn: ({ signal }) => api<RefusalSummary>('/refusals', { query, signal }),
     placeholderData: keepPreviousData
   });
 

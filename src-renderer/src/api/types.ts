@@ -24,14 +24,26 @@ export type {
   AbTestTimeline,
   CreateAbTest,
   StopAbTest,
+  StopAbTestChange,
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
+
+export type {
+  Compatibility,
+  ContractDifferenceBody as ContractDifference,
+  InputContract,
+  RollbackInput,
+  RollbackResult
+} from '../../../src-main/contract/input-contract.ts';
+export type { AlgorithmPatch, DeletedAlgorithm, EndpointPatch, MetadataChange } from '../../../src-main/contract/metadata.ts';
 
 export type {
   SavedServingSettingsBody as SavedServingSettings,
   ServingSettingsBody as ServingSettings,
   ServingSettingsInput
 } from '../../../src-main/contract/serving.ts';
+
+export type { RefusalQueryParams as RefusalQuery, RefusalSummaryBody as RefusalSummary } from '../../../src-main/contract/refusals.ts';
 
 export type RequestQuery = Static<typeof MLRequestQuery>;
 export type SetStatus = Static<typeof SetStatusRequest>;

@@ -16,13 +16,15 @@ export function TrafficSplit({ arms, shadow }: { arms: AbTestResults['arms']; sh
       <Stack gap={6}>
         <Text size="sm" fw={600}>Feedback coverage</Text>
         {arms.map((a, i) => {
-          const share = a.requests ? a.feedback / a.requests : 0;
+          // refused requests were never answered, so nothing can label them
+          const answered = a.requests - (a.refused ?? 0);
+          const share = answered ? a.feedback / answered : 0;
           return (
             <Group key={a.algorithm_id} gap="sm" wrap="nowrap">
               <Text size="xs" w={18} fw={700} c={armColor(i)}>{a.arm}</Text>
               <Progress value={share * 100} color={armColor(i)} size="md" style={{ flex: 1 }} aria-label={`Arm ${a.arm} feedback coverage`} />
               <Text size="xs" c="dimmed" w={150} ta="right" data-testid={`coverage-${a.arm}`}>
-                {a.feedback} / {a.requests} labelled ({Math.round(share * 100)}%)
+                {a.feedback} / {answered} labelled ({Math.round(share * 100)}%)
               </Text>
             </Group>
           );

@@ -8,16 +8,17 @@ import { StatusBadge } from './StatusBadge.tsx';
 export function AlgorithmTable({ algorithms, selected, onSelect }: { algorithms: Algorithm[]; selected: number | undefined; onSelect: (id: number) => void }) {
   const rows = [...algorithms].sort((a, b) => statusRank(a.current_status) - statusRank(b.current_status) || b.id - a.id);
   return (
-    <Table.ScrollContainer minWidth={640}>
+    // fits the panel of a 1024 px window: owner, task and size show from 1200 px
+    <Table.ScrollContainer minWidth={460}>
       <Table highlightOnHover verticalSpacing={8} data-testid="algorithm-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Algorithm</Table.Th>
             <Table.Th>Version</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Task</Table.Th>
-            <Table.Th>Size</Table.Th>
+            <Table.Th visibleFrom="lg">Owner</Table.Th>
+            <Table.Th visibleFrom="lg">Task</Table.Th>
+            <Table.Th visibleFrom="lg">Size</Table.Th>
             <Table.Th>Registered</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -35,11 +36,12 @@ export function AlgorithmTable({ algorithms, selected, onSelect }: { algorithms:
                   {a.name}
                 </UnstyledButton>
               </Table.Td>
-              <Table.Td className="md-mono">{a.version}</Table.Td>
-              <Table.Td><StatusBadge status={a.current_status} /></Table.Td>
-              <Table.Td><Text size="sm">{a.owner || '—'}</Text></Table.Td>
-              <Table.Td><Text size="sm">{a.task}</Text></Table.Td>
-              <Table.Td><Text size="sm">{formatBytes(a.artifact_bytes)}</Text></Table.Td>
+              {/* a long version (a hash, a date and a branch…) is cut, never the status next to it */}
+              <Table.Td><Text className="md-mono" truncate="end" maw={160} title={a.version} data-testid="algorithm-version">{a.version}</Text></Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}><StatusBadge status={a.current_status} /></Table.Td>
+              <Table.Td visibleFrom="lg"><Text size="sm">{a.owner || '—'}</Text></Table.Td>
+              <Table.Td visibleFrom="lg"><Text size="sm">{a.task}</Text></Table.Td>
+              <Table.Td visibleFrom="lg"><Text size="sm">{formatBytes(a.artifact_bytes)}</Text></Table.Td>
               <Table.Td><Text size="sm" title={a.created_at}>{formatRelative(a.created_at)}</Text></Table.Td>
             </Table.Tr>
           ))}

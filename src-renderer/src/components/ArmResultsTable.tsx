@@ -3,7 +3,10 @@ import type { AbTestResults } from '../api/types.ts';
 import { armColor, armTitle, formatMetric, metricLabels } from '../lib/abtest.ts';
 import { formatPercent, formatUs } from '../lib/format.ts';
 
-/** Per arm: traffic, feedback, the metric with its 95% CI, errors and latency. */
+/**
+ * Per arm: traffic, feedback, the metric with its 95% CI, errors and latency. Requests the arm
+ * was chosen for and then refused (4xx) are among its requests and its errors (issue 12 §6).
+ */
 export function ArmResultsTable({ results, winnerId }: { results: AbTestResults; winnerId: number | null }) {
   const metric = results.metric;
   return (
@@ -32,7 +35,12 @@ export function ArmResultsTable({ results, winnerId }: { results: AbTestResults;
                 </Group>
               </Table.Td>
               <Table.Td>{arm.weight}</Table.Td>
-              <Table.Td>{arm.requests}</Table.Td>
+              <Table.Td>
+                {arm.requests}
+                {(arm.refused ?? 0) > 0 && (
+                  <Text size="xs" c="red" span data-testid={`arm-refused-${arm.arm}`}> ({arm.refused} refused)</Text>
+                )}
+              </Table.Td>
               <Table.Td>{arm.feedback}</Table.Td>
               <Table.Td>
                 <Text size="sm" fw={600} span data-testid={`arm-metric-${arm.arm}`}>{formatMetric(metric, arm.metric)}</Text>

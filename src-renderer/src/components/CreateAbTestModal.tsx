@@ -1,6 +1,7 @@
 import { ActionIcon, Alert, Button, Group, Input, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useCreateAbTest } from '../api/abtests.ts';
+import { useCompatibilities } from '../api/metadata.ts';
 import { ApiError, errorMessage } from '../api/client.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { abMetricValues, abModeValues, defaultMetricFor, isOneOf, type AbMetric, type AbMode } from '../../../src-main/contract/enums.ts';
@@ -9,6 +10,7 @@ import { armColor, metricChoices, modeChoices } from '../lib/abtest.ts';
 import { algorithmLabel } from '../lib/format.ts';
 import { statusLabel, statusRank } from '../lib/status.ts';
 import { useUserName } from '../lib/user.ts';
+import { BreakingConsent, ContractDiff, type Consent } from './ContractDiff.tsx';
 import { IconPlus } from './icons.tsx';
 import { ErrorState, Loading } from './QueryState.tsx';
 
@@ -50,6 +52,12 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
   const [metric, setMetric] = useState<AbMetric>(defaultMetricFor(own[0]?.task));
   const [mde, setMde] = useState<number | string>('');
   const [name, setName] = useState(user);
+  const [consent, setConsent] = useState<Consent>({ accepted: false, reason: '' });
+  // every arm answers clients: each is compared with what they send today before the test starts
+  const armIds = arms.map((a) => Number(a.algorithm)).filter((id) => id > 0);
+  const compared = useCompatibilities(endpoint?.id, armIds);
+  const notable = compared.flatMap((q, i) => (q.data && q.data.differences.some((d) => d.severity !== 'info') ? [{ id: armIds[i]!, result: q.data }] : []));
+  const breaking = notable.some((n) => !n.result.compatible);
 
   const chooseEndpoint = (value: string | null) => {
     setEndpointName(value);
@@ -69,14 +77,17 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
         arms: arms.map((a) => ({ algorithm_id: Number(a.algorithm), weight: Number(a.weight) || 1 })),
         mode,
         metric,
-        ...(Number(mde) > 0 ? { minimum_detectable_difference: Number(mde) } : {})
+        ...(Number(mde) > 0 ? { minimum_detectable_difference: Number(mde) } : {}),
+        ...(breaking && consent.accepted ? { allow_breaking_change: true, reason: consent.reason.trim() } : {})
       },
       { onSuccess: onCreated }
     );
   };
   const fieldError = (field: string) => (create.error instanceof ApiError && create.error.field === field ? create.error.message : undefined);
   const chosen = new Set(arms.map((a) => a.algorithm));
-  const invalid = !title.trim() || !name.trim() || arms.some((a) => !a.algorithm) || chosen.size !== arms.length;
+  const invalid =
+    !title.trim() || !name.trim() || arms.some((a) => !a.algorithm) || chosen.size !== arms.length ||
+    compared.some((q) => q.isPending) || (breaking && !(consent.accepted && consent.reason.trim()));
 
   return (
     <form onSubmit={submit} data-testid="create-abtest-modal">
@@ -137,6 +148,13 @@ function CreateForm({ onClose, onCreated }: { onClose: () => void; onCreated: (t
           <NumberInput label="Smallest difference worth detecting" description="Optional; sizes the sample (default 0.05 accuracy)" value={mde} onChange={setMde} min={0} step={0.01} decimalScale={4} />
           <TextInput label="Your name" value={name} onChange={(e) => setName(e.currentTarget.value)} required error={fieldError('created_by')} data-testid="abtest-user" />
         </SimpleGrid>
+        {notable.map(({ id, result }) => (
+          <Stack key={id} gap={4} data-testid={`abtest-contract-${id}`}>
+            <Text size="sm" fw={600}>{algorithmLabel(own.find((a) => a.id === id) ?? { name: `#${id}`, version: '' })} against what clients send today</Text>
+            <ContractDiff compatibility={result} algorithms={own} />
+          </Stack>
+        ))}
+        {breaking && <BreakingConsent value={consent} onChange={setConsent} reasonError={fieldError('reason')} />}
         {create.isError && !fieldError('title') && !fieldError('created_by') && <Alert color="red" data-testid="abtest-create-error">{errorMessage(create.error)}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>Cancel</Button>

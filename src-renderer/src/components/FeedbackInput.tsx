@@ -1,14 +1,20 @@
-import { ActionIcon, Autocomplete, Group, Tooltip } from '@mantine/core';
+import { ActionIcon, Autocomplete, Group, Select, Tooltip } from '@mantine/core';
 import { useRef, useState } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useFeedback } from '../api/requests.ts';
 import { IconCheck } from './icons.tsx';
 
-/** Ground truth for one prediction: type or pick the true label, Enter or the check button saves. */
-export function FeedbackInput({ requestId, initial, options, size = 'sm', label, testId = 'feedback' }: {
+/**
+ * Ground truth for one prediction. A classifier's feedback is one of its classes (the server
+ * refuses anything else unless the endpoint allows free text), so the classes are offered as a
+ * choice, saved when picked; otherwise type the true value, Enter or the check button saves.
+ */
+export function FeedbackInput({ requestId, initial, options, freeText = false, size = 'sm', label, testId = 'feedback' }: {
   requestId: number;
   initial: string | null;
   options?: (string | number)[] | null | undefined;
+  /** the endpoint allows free-text labels: classes are suggestions, not the only choices */
+  freeText?: boolean;
   size?: 'xs' | 'sm';
   label?: string;
   testId?: string;
@@ -18,6 +24,8 @@ export function FeedbackInput({ requestId, initial, options, size = 'sm', label,
   const latest = useRef(value);
   const feedback = useFeedback();
   const dirty = value !== saved;
+  const choices = (options ?? []).map(String);
+  const pickOnly = choices.length > 0 && !freeText;
 
   const change = (next: string) => {
     latest.current = next;
@@ -28,28 +36,45 @@ export function FeedbackInput({ requestId, initial, options, size = 'sm', label,
     if (next === saved) return;
     feedback.mutate({ id: requestId, feedback: next }, { onSuccess: (r) => setSaved(r.feedback ?? '') });
   };
+  const common = {
+    size,
+    label,
+    'aria-label': label ? undefined : `Feedback for request ${requestId}`,
+    error: feedback.isError ? errorMessage(feedback.error) : undefined,
+    style: { flex: 1, minWidth: 0 },
+    comboboxProps: { withinPortal: true },
+    'data-testid': `${testId}-input`
+  };
 
   return (
     <Group gap={6} wrap="nowrap" align={label ? 'flex-end' : 'center'}>
-      <Autocomplete
-        size={size}
-        label={label}
-        aria-label={label ? undefined : `Feedback for request ${requestId}`}
-        placeholder={options?.length ? 'true label' : 'true value'}
-        data={(options ?? []).map(String)}
-        value={value}
-        onChange={change}
-        onKeyDown={(e) => {
-          // Enter commits; when it picks a suggestion, the combobox updates the value after this
-          // handler runs, so save on the next tick with the latest value
-          if (e.key === 'Enter' && !e.nativeEvent.isComposing) setTimeout(save, 0);
-        }}
-        error={feedback.isError ? errorMessage(feedback.error) : undefined}
-        style={{ flex: 1 }}
-        comboboxProps={{ withinPortal: true }}
-        data-testid={`${testId}-input`}
-      />
-      <Tooltip label={dirty ? 'Save feedback' : saved ? 'Saved' : 'Nothing to save'}>
+      {pickOnly ? (
+        <Select
+          {...common}
+          placeholder="true class"
+          data={choices}
+          value={value || null}
+          onChange={(next) => {
+            change(next ?? '');
+            save();
+          }}
+          allowDeselect={false}
+        />
+      ) : (
+        <Autocomplete
+          {...common}
+          placeholder={choices.length ? 'true label' : 'true value'}
+          data={choices}
+          value={value}
+          onChange={change}
+          onKeyDown={(e) => {
+            // Enter commits; when it picks a suggestion, the combobox updates the value after this
+            // handler runs, so save on the next tick with the latest value
+            if (e.key === 'Enter' && !e.nativeEvent.isComposing) setTimeout(save, 0);
+          }}
+        />
+      )}
+      <Tooltip label={dirty ? 'Save feedback' : saved ? 'Saved' : pickOnly ? 'Pick the true class' : 'Nothing to save'}>
         <ActionIcon
           size={size === 'xs' ? 'md' : 'lg'}
           variant={dirty ? 'filled' : saved ? 'light' : 'default'}

@@ -6,6 +6,9 @@ import { FilePicker } from './FilePicker.tsx';
 import { ImportPlan } from './ImportPlan.tsx';
 import { TransferProgress, type Transfer } from './TransferProgress.tsx';
 
+/** added or renamed: what an import wrote of one kind */
+const added = (counts: { added: number; renamed: number }) => counts.added + counts.renamed;
+
 /** Issue #5: pick a .modeldesk bundle, see the dry-run plan, then apply it (all or nothing). */
 export function ImportRegistryModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   return (
@@ -75,10 +78,11 @@ function ImportForm({ onClose }: { onClose: () => void }) {
       {applied && apply.data && (
         <Alert color="teal" title={apply.data.applied ? 'Imported' : 'Nothing to import'} data-testid="import-done">
           {apply.data.applied
-            ? `${apply.data.algorithms.new.length} algorithm version(s) and ${apply.data.endpoints.new.length} endpoint(s) added.`
-            : 'This registry already has everything in the bundle: 0 algorithm version(s) added.'}
+            ? `${added(apply.data.counts.algorithms)} algorithm version(s), ${added(apply.data.counts.endpoints)} endpoint(s) and ${added(apply.data.counts.requests)} request row(s) added.`
+            : 'This registry already has everything in the bundle: 0 algorithm version(s) and 0 request row(s) added.'}
         </Alert>
       )}
+      {applied && apply.data && <ImportPlan plan={apply.data} />}
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>{applied ? 'Close' : 'Cancel'}</Button>
         {!applied && (

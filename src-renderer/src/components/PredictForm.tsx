@@ -1,29 +1,41 @@
-import { Alert, Button, Group, JsonInput, NumberInput, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 import type { Algorithm } from '../api/types.ts';
-import { buildRecord, exampleJson, exampleValues, fieldExample, formSpecOf, type FieldValues } from '../lib/record-form.ts';
+import { algorithmExample, buildRecord, exampleJson, exampleValues, formSpecOf, type FieldValues } from '../lib/record-form.ts';
 import { acceptsMissing, checkTensorText, inputExampleOf, recordJson, startValues, tensorJson } from '../lib/tensor-form.ts';
 import { IconPlayground } from './icons.tsx';
 import { TensorInputs } from './TensorInputs.tsx';
 
 type Errors = Record<string, string | undefined>;
 
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * The input form generated from the signature, prefilled with an example: one field per feature
- * or column, or one editor per tensor input; "JSON" edits the raw record instead. Reports the
- * current record upward so the snippets always match.
+ * The input form generated from the signature, prefilled with the algorithm's input example:
+ * one field per feature or column, or one editor per tensor input; "JSON" edits the raw record
+ * instead. Reports the current record upward so the snippets always match. The JSON editor is
+ * never reformatted on blur: that moved the Predict button under the pointer, and the first
+ * click after a paste was lost.
  */
-export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPredict }: {
-  endpoint: string;
+export function PredictForm({ algorithm, busy, error, onRecord, onPredict, onInvalid }: {
   algorithm: Algorithm | undefined;
   busy: boolean;
   error: unknown;
   onRecord: (record: unknown) => void;
   onPredict: (record: unknown) => void;
+  /** the JSON did not parse: the previous answer (or error) no longer describes this input */
+  onInvalid: () => void;
 }) {
   const spec = formSpecOf(algorithm);
-  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, fieldExample(algorithm, endpoint)));
+  const [{ keys, values: initialValues }] = useState(() => exampleValues(spec, algorithmExample(algorithm)));
   const [values, setValues] = useState<FieldValues>(initialValues);
   const [texts, setTexts] = useState<Record<string, string>>(() =>
     spec.kind === 'tensors' ? Object.fromEntries(Object.entries(startValues(spec.inputs, inputExampleOf(algorithm))).map(([k, v]) => [k, tensorJson(v)])) : {}
@@ -99,7 +111,8 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
       setJsonError(null);
       onPredict(body);
     } catch {
-      setJsonError('Not valid JSON');
+      setJsonError('Not valid JSON: fix it, then Predict again');
+      onInvalid();
     }
   };
 
@@ -118,9 +131,16 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
               ? spec.source === 'feature_names' ? 'One field per feature name' : 'One field per model input'
               : spec.kind === 'tensors' ? 'One tensor per model input, without the batch dimension' : `Send ${spec.hint}`}
           </Text>
-          {hasForm && (
-            <SegmentedControl size="xs" value={mode} onChange={switchMode} data={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} aria-label="Input mode" />
-          )}
+          <Group gap="xs">
+            {mode === 'json' && (
+              <Button size="compact-xs" variant="subtle" disabled={!isJson(json)} onClick={() => setJson(JSON.stringify(JSON.parse(json), null, 2))} data-testid="predict-json-format">
+                Format
+              </Button>
+            )}
+            {hasForm && (
+              <SegmentedControl size="xs" value={mode} onChange={switchMode} data={[{ value: 'form', label: 'Form' }, { value: 'json', label: 'JSON' }]} aria-label="Input mode" />
+            )}
+          </Group>
         </Group>
         {mode === 'form' && spec.kind === 'tensors' ? (
           <TensorInputs inputs={spec.inputs} texts={texts} errors={{ ...serverTensorErrors, ...tensorErrors }} onChange={updateTensor} />
@@ -154,27 +174,29 @@ export function PredictForm({ endpoint, algorithm, busy, error, onRecord, onPred
             </SimpleGrid>
           </ScrollArea.Autosize>
         ) : (
-          <JsonInput
-            label="Record (JSON)"
+          // a plain textarea: Mantine's JsonInput validates (and may reformat) on blur, which moved the button
+          <Textarea
+            label={spec.kind === 'json' && spec.hint.startsWith('a batch') ? 'Records (JSON)' : 'Record (JSON)'}
             value={json}
-            onChange={(v) => {
+            spellCheck={false}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 'var(--mantine-font-size-xs)' } }}
+            onChange={(event) => {
+              const v = event.currentTarget.value;
               setJson(v);
-              try {
+              // a fixed record clears the complaint at once, not at the next Predict
+              if (isJson(v)) {
+                setJsonError(null);
                 onRecord(JSON.parse(v));
-              } catch {
-                /* keep the last valid record for the snippets */
               }
             }}
             autosize
             minRows={6}
             maxRows={18}
-            formatOnBlur={spec.kind !== 'tensors'}
-            validationError="Not valid JSON"
             error={jsonError}
             data-testid="predict-json"
           />
         )}
-        {error !== null && error !== undefined && !shownInline && (
+        {error !== null && error !== undefined && !jsonError && !shownInline && (
           <Alert color="red" variant="light" title="Prediction failed" data-testid="predict-error">{errorMessage(error)}</Alert>
         )}
         <Group>

@@ -1,13 +1,17 @@
-import { Alert, Autocomplete, Button, Center, Collapse, Grid, Group, Loader, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core';
+import { Alert, Autocomplete, Button, Collapse, Grid, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
-import { useEndpoints, useInspect, useRegister, type RegisterFields } from '../api/registry.ts';
-import type { Algorithm, AlgorithmStatusValue, Inspection } from '../api/types.ts';
-import { formatBytes } from '../lib/format.ts';
+import { useAlgorithms, useEndpoints, useInspection, useRegister, type RegisterFields } from '../api/registry.ts';
+import type { Algorithm, AlgorithmStatusValue, Compatibility } from '../api/types.ts';
+import { parseFeatureNames } from '../lib/feature-names.ts';
 import { useUserName } from '../lib/user.ts';
+import { BreakingConsent, consentGiven, ContractDiff, type Consent } from './ContractDiff.tsx';
 import { FilePicker } from './FilePicker.tsx';
 import { IconChevronDown } from './icons.tsx';
-import { SignatureTable } from './SignatureTable.tsx';
+import { metricsOf, MetricsInput, type MetricRow } from './MetricsInput.tsx';
+import { ClassifierFields, MissingValuesField, type ChoiceProps } from './ClassifierFields.tsx';
+import { SignaturePreview } from './SignaturePreview.tsx';
 
 const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
   { value: 'testing', label: 'Testing (not serving)' },
@@ -15,11 +19,12 @@ const initialStatuses: { value: AlgorithmStatusValue; label: string }[] = [
   { value: 'production', label: 'Production (serves the endpoint)' }
 ];
 
-const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold', 'output_kind', 'handles_missing']);
+/** Fields with a place in the form: a server error about one of them is shown under it. */
+const fieldsShown = new Set(['file', 'endpoint', 'name', 'version', 'description', 'owner', 'code', 'status', 'feature_names', 'classes', 'positive_class', 'threshold', 'output_kind', 'handles_missing', 'metrics', 'reason']);
 
 interface Props { opened: boolean; defaultEndpoint?: string | undefined; onClose: () => void; onRegistered: (a: Algorithm) => void }
 
-/** Register: the file and its signature on the left, the metadata on the right; server errors in place. */
+/** Register: the file and its signature on the left, the metadata on the right; the contract's diff below; server errors in place. */
 export function RegisterModelModal(props: Props) {
   return (
     <Modal opened={props.opened} onClose={props.onClose} title="Register a model" size={1040}>
@@ -28,26 +33,43 @@ export function RegisterModelModal(props: Props) {
   );
 }
 
+const nameFromFile = (file: File) => file.name.replace(/\.onnx$/i, '').replace(/[_-]+/g, ' ').trim();
+
 function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'opened'>) {
   const [user] = useUserName();
   const endpoints = useEndpoints();
-  const inspect = useInspect();
+  const algorithms = useAlgorithms();
   const register = useRegister();
   const [file, setFile] = useState<File | null>(null);
+  const [fileId, setFileId] = useState(0);
+  // the Name follows the chosen file until the user types one
+  const [nameTyped, setNameTyped] = useState(false);
   const [advanced, setAdvanced] = useState(false);
+  const [metrics, setMetrics] = useState<MetricRow[]>([]);
+  const [consent, setConsent] = useState<Consent>({ accepted: false, reason: '' });
   const [fields, setFields] = useState<RegisterFields>({
     endpoint: defaultEndpoint ?? '', name: '', version: '1.0.0', description: '', owner: user, code: '',
-    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', output_kind: '', handles_missing: '', created_by: user
+    status: 'testing', feature_names: '', classes: '', positive_class: '', threshold: '', output_kind: '', handles_missing: '', created_by: user,
+    metrics: '', allow_breaking_change: '', reason: ''
   });
+
+  const parsedNames = parseFeatureNames(fields.feature_names);
+  const namesJson = parsedNames && 'names' in parsedNames ? JSON.stringify(parsedNames.names) : undefined;
+  const endpointName = fields.endpoint.trim();
+  const existing = endpoints.data?.some((e) => e.name === endpointName) ? endpointName : undefined;
+  const [debouncedNames] = useDebouncedValue(namesJson, 400);
+  const inspection = useInspection(file, fileId, existing, debouncedNames);
+
   const serverError = register.error instanceof ApiError ? register.error : null;
   const set = (key: keyof RegisterFields) => (value: string) => {
-    // editing the field the server complained about clears the complaint
-    if (serverError?.field === key) register.reset();
+    // editing a field the server complained about clears the complaint
+    if (serverError?.messageFor(key)) register.reset();
     setFields((f) => ({ ...f, [key]: value }));
   };
   const fieldError = (key: string): string | undefined => {
-    const error = register.error ?? (key === 'file' ? inspect.error : null);
-    return error instanceof ApiError && error.field === key ? error.message : undefined;
+    if (key === 'feature_names' && parsedNames && 'error' in parsedNames) return parsedNames.error;
+    const fromInspection = key === 'file' && inspection.error instanceof ApiError ? inspection.error.message : undefined;
+    return serverError?.messageFor(key) ?? fromInspection;
   };
   const choice = (key: keyof RegisterFields): ChoiceProps => ({
     value: fields[key],
@@ -63,25 +85,45 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
 
   const pick = (picked: File | null) => {
     setFile(picked);
+    setFileId((n) => n + 1);
     register.reset();
-    inspect.reset();
-    if (!picked) return;
-    if (!fields.name) set('name')(picked.name.replace(/\.onnx$/i, '').replace(/[_-]+/g, ' '));
-    inspect.mutate(picked);
+    setConsent({ accepted: false, reason: '' });
+    if (picked && !nameTyped) setFields((f) => ({ ...f, name: nameFromFile(picked) }));
   };
+  // the inspection's comparison; or the server's, when it refused the registration for breaking clients
+  const refused = register.error instanceof ApiError && register.error.differences.length > 0 ? register.error : null;
+  const compatibility: Compatibility | undefined =
+    inspection.data?.compatibility ??
+    (refused ? { endpoint: endpointName, contract: null, compatible: false, differences: refused.differences, summary: refused.message } : undefined);
+  const breaking = compatibility && !compatibility.compatible;
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     if (!file) return;
-    register.mutate({ file, fields: { ...fields, created_by: fields.created_by || fields.owner } }, { onSuccess: onRegistered });
+    const metricsMap = metricsOf(metrics);
+    register.mutate(
+      {
+        file,
+        fields: {
+          ...fields,
+          created_by: fields.created_by || fields.owner,
+          feature_names: namesJson ?? fields.feature_names,
+          metrics: Object.keys(metricsMap).length ? JSON.stringify(metricsMap) : '',
+          ...(breaking && consent.accepted ? { allow_breaking_change: 'true', reason: consent.reason } : {})
+        }
+      },
+      { onSuccess: onRegistered }
+    );
   };
 
-  const signature = inspect.data?.signature;
+  const signature = inspection.data?.signature;
   const input0 = signature?.inputs.length === 1 ? signature.inputs[0] : undefined;
   const wantsFeatureNames = input0?.shape?.length === 2 && input0.shape[1] !== 1;
   // a tensor model (PyTorch, Keras) whose output may be a classifier's scores: ask for classes up front
   const tensorClassifier = signature?.task !== 'classification' && !!signature?.outputKindHint;
-  const generalError = register.error && !(serverError?.field && fieldsShown.has(serverError.field));
-  const inspectError = inspect.error && !(inspect.error instanceof ApiError && inspect.error.field) ? errorMessage(inspect.error) : undefined;
+  const generalErrors = serverError ? serverError.errors.filter((e) => !fieldsShown.has(e.field)) : [];
+  const generalError = register.error && (!serverError || (serverError.errors.length === 0 && !serverError.differences.length) || generalErrors.length > 0);
+  const inspectError = inspection.error && !(inspection.error instanceof ApiError && inspection.error.field) ? errorMessage(inspection.error) : undefined;
+  const width = typeof input0?.shape?.[1] === 'number' ? input0.shape[1] : null;
 
   return (
     <form onSubmit={submit} noValidate data-testid="register-modal">
@@ -98,7 +140,7 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
               onPick={pick}
               error={fieldError('file') ?? inspectError}
             />
-            <SignaturePreview pending={inspect.isPending} inspection={inspect.data} />
+            <SignaturePreview pending={inspection.isPending && file !== null} inspection={inspection.data} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={7}>
@@ -116,128 +158,81 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
               />
               <TextInput label="Version" description="Unique per endpoint and name" required {...input('version')} data-testid="register-version" />
             </SimpleGrid>
-            <TextInput label="Name" required {...input('name')} data-testid="register-name" />
+            <TextInput
+              label="Name"
+              description={nameTyped ? undefined : 'Taken from the file until you type one'}
+              required
+              {...input('name')}
+              onChange={(e) => { setNameTyped(e.currentTarget.value !== ''); set('name')(e.currentTarget.value); }}
+              data-testid="register-name"
+            />
             <Textarea label="Description" autosize minRows={2} maxRows={4} {...input('description')} data-testid="register-description" />
             <SimpleGrid cols={2}>
               <TextInput label="Owner" {...input('owner')} data-testid="register-owner" />
               <Select label="Initial status" data={initialStatuses} value={fields.status} onChange={(v) => set('status')(v ?? 'testing')} allowDeselect={false} error={fieldError('status')} data-testid="register-status" />
             </SimpleGrid>
             {(wantsFeatureNames || fields.feature_names) && (
-              <TextInput
+              <Textarea
                 label="Feature names"
-                description="JSON array naming the columns of the single 2-D input, in order"
-                placeholder='["sepal length (cm)", "sepal width (cm)", …]'
+                description={
+                  parsedNames && 'names' in parsedNames
+                    ? `${parsedNames.names.length} names${width !== null ? ` for ${width} columns` : ''}: ${parsedNames.names.slice(0, 4).join(', ')}${parsedNames.names.length > 4 ? ', …' : ''}`
+                    : 'The columns of the single 2-D input, in order: paste the CSV header, one name per line, or a JSON array'
+                }
+                placeholder={'sepal length (cm),sepal width (cm),…'}
+                autosize
+                minRows={2}
+                maxRows={6}
                 {...input('feature_names')}
                 data-testid="register-feature-names"
               />
             )}
-            {tensorClassifier && (
-              <ClassifierFields input={input} choice={choice} suggested={signature!.outputKindHint!.kind} />
-            )}
+            {tensorClassifier && <ClassifierFields input={input} choice={choice} suggested={signature!.outputKindHint!.kind} />}
             <UnstyledButton onClick={() => setAdvanced((o) => !o)} aria-expanded={advanced} data-testid="register-advanced">
               <Group gap={4}>
                 <IconChevronDown size={14} style={{ transform: advanced ? 'rotate(180deg)' : undefined }} />
-                <Text size="sm" c="dimmed">Advanced: training notes, {tensorClassifier ? '' : 'classes, '}threshold, missing values</Text>
+                <Text size="sm" c="dimmed">Advanced: metrics, training notes, {tensorClassifier ? '' : 'classes, '}threshold, missing values</Text>
               </Group>
             </UnstyledButton>
             <Collapse expanded={advanced}>
               <Stack gap="sm">
+                <MetricsInput rows={metrics} onChange={setMetrics} error={fieldError('metrics')} />
                 <Textarea label="Training notes or code link" autosize minRows={2} {...input('code')} />
                 <SimpleGrid cols={3}>
                   {!tensorClassifier && <TextInput label="Classes" description="JSON array, if the model has none" {...input('classes')} />}
                   <TextInput label="Positive class" description="Binary classifiers" {...input('positive_class')} />
                   <TextInput label="Threshold" description="0 to 1, binary" {...input('threshold')} />
                 </SimpleGrid>
-                <Select
-                  label="Missing values (null in a record)"
-                  description={signature?.imputes ? 'The graph imputes them (it has an Imputer, IsNaN or trees that route them)' : 'The graph has no imputation: null is refused unless you say the model handles it'}
-                  data={[
-                    { value: '', label: signature ? `As the graph says (${signature.imputes ? 'handled' : 'refused'})` : 'As the graph says' },
-                    { value: 'true', label: 'The model handles them: pass null on as missing' },
-                    { value: 'false', label: 'Refuse null with a 400' }
-                  ]}
-                  {...choice('handles_missing')}
-                  data-testid="register-handles-missing"
-                />
+                <MissingValuesField signature={signature} choice={choice('handles_missing')} />
               </Stack>
             </Collapse>
           </Stack>
         </Grid.Col>
       </Grid>
-      {generalError && <Alert color="red" mt="md" data-testid="register-error">{errorMessage(register.error)}</Alert>}
+      {compatibility && (
+        <Stack gap="xs" mt="md" data-testid="register-contract">
+          <Text fw={600} size="sm">Against what clients of <span className="md-mono">{compatibility.endpoint}</span> send today</Text>
+          <ContractDiff compatibility={compatibility} algorithms={algorithms.data ?? []} />
+          {breaking && <BreakingConsent value={consent} onChange={setConsent} reasonError={fieldError('reason')} />}
+        </Stack>
+      )}
+      {generalError && (
+        <Alert color="red" mt="md" data-testid="register-error">
+          {generalErrors.length ? generalErrors.map((e) => e.message).join(' ') : errorMessage(register.error)}
+        </Alert>
+      )}
       <Group justify="flex-end" mt="lg">
         <Button variant="default" onClick={onClose}>Cancel</Button>
-        <Button type="submit" loading={register.isPending} disabled={!file || inspect.isPending} data-testid="register-submit">
-          Register
+        <Button
+          type="submit"
+          color={breaking ? 'red' : undefined}
+          loading={register.isPending}
+          disabled={!file || inspection.isFetching || !consentGiven(compatibility, consent)}
+          data-testid="register-submit"
+        >
+          {breaking ? 'Register, breaking clients' : 'Register'}
         </Button>
       </Group>
     </form>
-  );
-}
-
-/** What a Select of the form takes: its field's value ('' = not given) and the server's complaint about it. */
-interface ChoiceProps {
-  value: string;
-  onChange: (value: string | null) => void;
-  allowDeselect: false;
-  error: string | undefined;
-}
-
-const outputKinds = [
-  { value: 'probabilities', label: 'Probabilities' },
-  { value: 'logits', label: 'Logits (softmax / sigmoid applied)' },
-  { value: 'scores', label: 'Scores (label only)' }
-];
-
-const classesHelp = 'JSON array in score-column order; with classes the model answers labels and probabilities';
-
-/** Classes and output kind for a tensor model: with them it answers like any classifier (issue 12 §2). */
-function ClassifierFields({ input, choice, suggested }: {
-  input: (key: keyof RegisterFields) => { value: string; onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => void; error: string | undefined };
-  choice: (key: keyof RegisterFields) => ChoiceProps;
-  suggested: string;
-}) {
-  return (
-    <SimpleGrid cols={2}>
-      <TextInput label="Classes" description={classesHelp} placeholder='["cat", "dog", "bird"]' {...input('classes')} data-testid="register-classes" />
-      <Select
-        label="Output holds"
-        description={`Suggested from the graph: ${outputKinds.find((k) => k.value === suggested)?.label.toLowerCase() ?? suggested}`}
-        data={[{ value: '', label: `As suggested (${suggested})` }, ...outputKinds]}
-        {...choice('output_kind')}
-        data-testid="register-output-kind"
-      />
-    </SimpleGrid>
-  );
-}
-
-function SignaturePreview({ pending, inspection }: { pending: boolean; inspection: Inspection | undefined }) {
-  if (pending) {
-    return (
-      <Center mih={160}>
-        <Group gap="xs"><Loader size="xs" /><Text size="sm" c="dimmed">Reading the model's signature…</Text></Group>
-      </Center>
-    );
-  }
-  if (!inspection) {
-    return (
-      <Paper withBorder p="lg" mih={160} style={{ borderStyle: 'dashed' }}>
-        <Center mih={120}>
-          <Text size="sm" c="dimmed" ta="center">Choose a file to see its inputs and outputs, read from the model before anything is saved.</Text>
-        </Center>
-      </Paper>
-    );
-  }
-  return (
-    <Stack gap={6} data-testid="signature-preview">
-      <Text size="sm" fw={500}>Signature read from the file · {formatBytes(inspection.bytes)}</Text>
-      <SignatureTable signature={inspection.signature} />
-      {inspection.signature.outputKindHint && inspection.signature.task !== 'classification' && (
-        <Text size="xs" c="dimmed" data-testid="output-kind-hint">
-          Output <span className="md-mono">{inspection.signature.outputKindHint.output}</span> looks like{' '}
-          <b>{inspection.signature.outputKindHint.kind}</b>: {inspection.signature.outputKindHint.because}. Give classes to serve it as a classifier.
-        </Text>
-      )}
-    </Stack>
   );
 }

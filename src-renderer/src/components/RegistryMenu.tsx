@@ -1,11 +1,12 @@
 import { Button, Menu } from '@mantine/core';
-import { IconChevronDown, IconDownload, IconUpload } from './icons.tsx';
+import { IconChevronDown, IconDownload, IconExternal, IconUpload } from './icons.tsx';
 
 /**
  * Registry bundles (issue #5): Export / Import of the registry as one .modeldesk file
- * (src-main/contract/bundles.ts). The desktop File menu opens the same dialogs via ?export=1 / ?import=1.
+ * (src-main/contract/bundles.ts); and the export for Triton, KServe and Seldon (issue 19,
+ * src-main/contract/platforms.ts). The desktop File menu opens the same dialogs via ?export=1 / ?import=1.
  */
-export function RegistryMenu({ onExport, onImport }: { onExport: () => void; onImport: () => void }) {
+export function RegistryMenu({ onExport, onImport, onPlatformExport }: { onExport: () => void; onImport: () => void; onPlatformExport: () => void }) {
   return (
     <Menu position="bottom-end" withinPortal shadow="md" width={240}>
       <Menu.Target>
@@ -20,6 +21,11 @@ export function RegistryMenu({ onExport, onImport }: { onExport: () => void; onI
         </Menu.Item>
         <Menu.Item leftSection={<IconUpload size={16} />} onClick={onImport} data-testid="registry-import">
           Import registry…
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Label>Moving to a serving platform</Menu.Label>
+        <Menu.Item leftSection={<IconExternal size={16} />} onClick={onPlatformExport} data-testid="registry-platform-export">
+          Export for Triton / KServe…
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>

@@ -24,9 +24,10 @@ export function RequestDrawer({ id, endpoints, algorithms, onClose }: { id: numb
                   <Row label="Server latency">{formatUs(r.latency_us)}</Row>
                   {r.ab_test !== null && <Row label="A/B test">#{r.ab_test}{r.shadow ? ' (shadow arm, not returned)' : ''}</Row>}
                   {r.client_key && <Row label="Client key"><Code>{r.client_key}</Code></Row>}
+                  {r.client_request_id && <Row label="X-Request-Id"><Code>{r.client_request_id}</Code></Row>}
                   {r.feedback_at && <Row label="Feedback at">{formatDateTime(r.feedback_at)}</Row>}
                 </DataList>
-                <FeedbackInput key={`${r.id}:${r.feedback ?? ''}`} requestId={r.id} initial={r.feedback} options={a?.classes} label="Feedback (ground truth)" testId="drawer-feedback" />
+                <FeedbackInput key={`${r.id}:${r.feedback ?? ''}`} requestId={r.id} initial={r.feedback} options={a?.classes} freeText={endpoints.find((e) => e.id === r.endpoint)?.allow_free_text_feedback ?? false} label="Feedback (ground truth)" testId="drawer-feedback" />
                 <Block title="Input" text={r.input_data} testId="request-input" />
                 <Block title="Full response" text={r.full_response} testId="request-response" />
               </Stack>

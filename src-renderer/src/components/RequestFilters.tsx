@@ -11,10 +11,19 @@ export interface RequestFilterValues {
   feedback: string;
   from: string;
   to: string;
+  /** a preset relative to now (timeRanges), instead of from/to */
+  range: string;
   order: string;
 }
 
-export const filterKeys = ['endpoint', 'algorithm', 'status', 'feedback', 'from', 'to', 'order'] as const;
+export const filterKeys = ['endpoint', 'algorithm', 'status', 'feedback', 'from', 'to', 'range', 'order'] as const;
+
+/** The time presets: kept relative in the URL, so a bookmarked "last hour" stays the last hour. */
+export const timeRanges: Record<string, { label: string; ms: number }> = {
+  '1h': { label: 'Last hour', ms: 3600_000 },
+  '24h': { label: 'Last 24 h', ms: 24 * 3600_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 24 * 3600_000 }
+};
 
 /** Filters of the request log; every change goes into the URL so a filtered view is a link. */
 export function RequestFilters({ values, endpoints, algorithms, onChange, onRefresh, refreshing }: {
@@ -51,7 +60,7 @@ export function RequestFilters({ values, endpoints, algorithms, onChange, onRefr
       />
       <Segment label="Status" value={values.status} onChange={(v) => onChange('status', v)} data={[['', 'All'], ...requestStatusValues.map((s): [string, string] => [s, s])]} testId="filter-status" />
       <Segment label="Feedback" value={values.feedback} onChange={(v) => onChange('feedback', v)} data={[['', 'All'], ['true', 'With'], ['false', 'Without']]} testId="filter-feedback" />
-      <TimeRange from={values.from} to={values.to} onChange={onChange} />
+      <TimeRange from={values.from} to={values.to} range={values.range} onChange={onChange} />
       <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRefresh} loading={refreshing} ml="auto" style={{ alignSelf: 'flex-end' }} data-testid="requests-refresh">
         Refresh
       </Button>
@@ -59,9 +68,19 @@ export function RequestFilters({ values, endpoints, algorithms, onChange, onRefr
   );
 }
 
-function TimeRange({ from, to, onChange }: { from: string; to: string; onChange: (key: 'from' | 'to', value: string | null) => void }) {
+function TimeRange({ from, to, range, onChange }: { from: string; to: string; range: string; onChange: (key: 'from' | 'to' | 'range', value: string | null) => void }) {
   const local = (v: string) => v.replace('T', ' ');
-  const label = from || to ? `${from ? local(from) : '…'} → ${to ? local(to) : 'now'}` : 'Any time';
+  const preset = timeRanges[range];
+  const label = preset ? preset.label : from || to ? `${from ? local(from) : '…'} → ${to ? local(to) : 'now'}` : 'Any time';
+  const choose = (key: string) => {
+    onChange('from', null);
+    onChange('to', null);
+    onChange('range', key);
+  };
+  const setBound = (key: 'from' | 'to', value: string | null) => {
+    onChange('range', null);
+    onChange(key, value);
+  };
   return (
     <Input.Wrapper label="Time" labelElement="div">
       <Popover position="bottom-start" shadow="md" trapFocus withinPortal>
@@ -70,9 +89,14 @@ function TimeRange({ from, to, onChange }: { from: string; to: string; onChange:
         </Popover.Target>
         <Popover.Dropdown>
           <Stack gap="sm">
-            <TextInput label="From" type="datetime-local" value={from} onChange={(e) => onChange('from', e.currentTarget.value || null)} data-testid="filter-from" />
-            <TextInput label="To" type="datetime-local" value={to} onChange={(e) => onChange('to', e.currentTarget.value || null)} data-testid="filter-to" />
-            <Button variant="subtle" size="xs" onClick={() => { onChange('from', null); onChange('to', null); }} disabled={!from && !to}>Any time</Button>
+            <Group gap={6} data-testid="filter-time-presets">
+              {Object.entries(timeRanges).map(([key, r]) => (
+                <Button key={key} size="xs" variant={range === key ? 'filled' : 'default'} onClick={() => choose(key)} data-testid={`filter-range-${key}`}>{r.label}</Button>
+              ))}
+            </Group>
+            <TextInput label="From" type="datetime-local" value={from} onChange={(e) => setBound('from', e.currentTarget.value || null)} data-testid="filter-from" />
+            <TextInput label="To" type="datetime-local" value={to} onChange={(e) => setBound('to', e.currentTarget.value || null)} data-testid="filter-to" />
+            <Button variant="subtle" size="xs" onClick={() => { onChange('from', null); onChange('to', null); onChange('range', null); }} disabled={!from && !to && !range}>Any time</Button>
           </Stack>
         </Popover.Dropdown>
       </Popover>

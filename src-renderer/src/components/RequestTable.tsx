@@ -13,24 +13,25 @@ export function RequestTable({ rows, endpoints, algorithms, onOpen, order, onOrd
   onOrder: (order: 'asc' | 'desc') => void;
 }) {
   const endpointName = new Map(endpoints.map((e) => [e.id, e.name]));
+  const freeText = new Set(endpoints.filter((e) => e.allow_free_text_feedback).map((e) => e.id));
   const algorithm = new Map(algorithms.map((a) => [a.id, a]));
   return (
-    <Table.ScrollContainer minWidth={900}>
+    // fits a 1024 px window without scrolling: the endpoint sits under the algorithm, latency shows from 1200 px
+    <Table.ScrollContainer minWidth={680}>
       <Table highlightOnHover verticalSpacing={6} data-testid="request-table">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={70}>ID</Table.Th>
+            <Table.Th w={64}>ID</Table.Th>
             <Table.Th aria-sort={order === 'asc' ? 'ascending' : 'descending'}>
               <UnstyledButton fz="sm" fw={700} onClick={() => onOrder(order === 'asc' ? 'desc' : 'asc')} data-testid="sort-time">
                 Time {order === 'asc' ? '↑' : '↓'}
               </UnstyledButton>
             </Table.Th>
-            <Table.Th>Endpoint</Table.Th>
             <Table.Th>Algorithm</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th>Response</Table.Th>
-            <Table.Th>Latency</Table.Th>
-            <Table.Th w={230}>Feedback</Table.Th>
+            <Table.Th visibleFrom="lg">Latency</Table.Th>
+            <Table.Th w={200}>Feedback</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -51,22 +52,23 @@ export function RequestTable({ rows, endpoints, algorithms, onOpen, order, onOrd
                   </UnstyledButton>
                 </Table.Td>
                 <Table.Td><Text size="sm" style={{ whiteSpace: 'nowrap' }} title={r.created_at}>{formatLogTime(r.created_at)}</Text></Table.Td>
-                <Table.Td><Text size="sm" className="md-mono">{endpointName.get(r.endpoint) ?? r.endpoint}</Text></Table.Td>
                 <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{a ? algorithmLabel(a) : `#${r.parent_mlalgorithm}`}</Text>
+                  <Text size="sm" className="md-truncate" maw={220} title={a ? algorithmLabel(a) : undefined}>{a ? algorithmLabel(a) : `#${r.parent_mlalgorithm}`}</Text>
+                  <Text size="xs" c="dimmed" className="md-mono">{endpointName.get(r.endpoint) ?? r.endpoint}</Text>
                   {r.ab_test !== null && <Badge size="xs" variant="light" color="grape">A/B #{r.ab_test}{r.shadow ? ' shadow' : ''}</Badge>}
                 </Table.Td>
                 <Table.Td>
                   <Badge size="sm" variant="light" color={r.status === 'OK' ? 'teal' : 'red'}>{r.status}</Badge>
                 </Table.Td>
-                <Table.Td><Text size="sm" className="md-truncate" maw={160} title={r.response}>{shortValue(r.response) || '—'}</Text></Table.Td>
-                <Table.Td><Text size="sm">{formatUs(r.latency_us)}</Text></Table.Td>
+                <Table.Td><Text size="sm" className="md-truncate" maw={120} title={r.response}>{shortValue(r.response) || '—'}</Text></Table.Td>
+                <Table.Td visibleFrom="lg"><Text size="sm">{formatUs(r.latency_us)}</Text></Table.Td>
                 <Table.Td onClick={(e) => e.stopPropagation()} data-testid="request-feedback-cell">
                   <FeedbackInput
                     key={`${r.id}:${r.feedback ?? ''}`}
                     requestId={r.id}
                     initial={r.feedback}
                     options={a?.classes}
+                    freeText={freeText.has(r.endpoint)}
                     size="xs"
                     testId={`request-feedback-${r.id}`}
                   />

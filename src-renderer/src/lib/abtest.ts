@@ -1,5 +1,5 @@
 import { abMetricValues, abModeValues, metricTask, type AbMetric, type AbMode } from '../../../src-main/contract/enums.ts';
-import type { AbTest, AbTestResults } from '../api/types.ts';
+import type { AbTestResults } from '../api/types.ts';
 import { formatNumber } from './format.ts';
 
 export const armColors = ['indigo', 'orange', 'teal', 'grape', 'cyan', 'pink', 'lime', 'red', 'yellow', 'blue'];
@@ -26,19 +26,6 @@ export const armTitle = (arm: { name: string; version: string }): string =>
   arm.name.endsWith(` ${arm.version}`) ? arm.name.slice(0, -(arm.version.length + 1)) : arm.name;
 
 export const armName = (arm: ArmResult): string => `${arm.arm}: ${armTitle(arm)} v${arm.version}`;
-
-/** What stopping would do now, in words, following DESIGN §5 (promote only a better arm). */
-export function stopPlan(test: AbTest): { promote: ArmResult | null; why: string } {
-  const results = test.results;
-  if (!results) return { promote: null, why: 'No results yet: production stays as it is.' };
-  const { verdict } = results;
-  const winner = results.arms.find((a) => a.algorithm_id === verdict.winner_algorithm_id) ?? null;
-  if (verdict.code === 'better' && winner) {
-    return { promote: winner, why: `${armName(winner)} is better according to the ${verdict.decided_by}. It becomes production; the other arms go back to testing.` };
-  }
-  const reason = verdict.code === 'not_enough_data' ? 'there is not enough feedback to decide' : 'no arm is significantly better';
-  return { promote: null, why: `Nothing is promoted because ${reason}: production stays, the arms go back to testing.` };
-}
 
 export const verdictColor = (code: string | undefined): string =>
   code === 'better' ? 'teal' : code === 'no_significant_difference' ? 'gray' : 'yellow';

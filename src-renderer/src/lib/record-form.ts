@@ -1,4 +1,3 @@
-import { tutorialRecord } from '../../../src-main/contract/examples.ts';
 import type { Algorithm } from '../api/types.ts';
 import { keyFinder } from '../../../src-main/contract/record-keys.ts';
 import { recordLayout } from '../../../src-main/contract/record-layout.ts';
@@ -7,17 +6,16 @@ import { inputExampleOf, startValues, tensorInputsOf, type TensorInputSpec } fro
 
 export type ExampleRecord = Record<string, string | number>;
 
-/** The Playground's example record per endpoint: the tutorial's for the income classifier. */
-const examples: Record<string, ExampleRecord> = { income_classifier: tutorialRecord };
+const isRecord = (value: unknown): value is ExampleRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The record the Playground starts from on an endpoint, when it knows one. */
-export const endpointExample = (endpoint: string): ExampleRecord => examples[endpoint] ?? {};
-
-/** The algorithm's own input example when it is a record of fields, else the endpoint's. */
-export function fieldExample(algorithm: Algorithm | undefined, endpoint: string): ExampleRecord {
-  const own = inputExampleOf(algorithm);
-  return own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as ExampleRecord) : endpointExample(endpoint);
-}
+/**
+ * The record of fields the Playground's form starts from: the algorithm's input example (set at
+ * registration or edited on the Models page; the seeded income models carry the tutorial's).
+ */
+export const algorithmExample = (algorithm: Algorithm | undefined): ExampleRecord => {
+  const example = inputExampleOf(algorithm);
+  return isRecord(example) ? example : {};
+};
 
 export interface FieldSpec {
   /** the record key sent to the server */
@@ -55,13 +53,13 @@ export function formSpecOf(algorithm: Algorithm | undefined): FormSpec {
 
 /**
  * The first record to show for an algorithm (the Server page's and the Playground's snippets):
- * its input example, the endpoint's known example, or zeros, in the shape its records take.
+ * its input example, or zeros, in the shape its records take.
  */
-export function firstRecord(algorithm: Algorithm | undefined, endpoint: string): unknown {
+export function firstRecord(algorithm: Algorithm | undefined): unknown {
   const spec = formSpecOf(algorithm);
   if (spec.kind === 'tensors') return startValues(spec.inputs, inputExampleOf(algorithm));
   if (spec.kind === 'json') return spec.example;
-  const { keys, values } = exampleValues(spec, fieldExample(algorithm, endpoint));
+  const { keys, values } = exampleValues(spec, algorithmExample(algorithm));
   return buildRecord(spec, keys, values);
 }
 

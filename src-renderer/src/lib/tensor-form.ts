@@ -30,11 +30,10 @@ export function tensorInputsOf(algorithm: Algorithm): TensorInputSpec[] {
 
 /**
  * The algorithm's input example, when it has one (a record: an object keyed by input or field
- * names, or an array for a single input). Read loosely: the field arrives with issue 12 §5.
+ * names, or an array for a single input), set at registration or on the Models page.
  */
 export function inputExampleOf(algorithm: Algorithm | undefined): unknown {
-  const example = (algorithm as (Algorithm & { input_example?: unknown }) | undefined)?.input_example;
-  return example ?? null;
+  return algorithm?.input_example ?? null;
 }
 
 /** Each input's starting value: the example's, else zeros (empty strings) of the input's shape. */

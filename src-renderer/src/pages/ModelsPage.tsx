@@ -1,19 +1,19 @@
-import { Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Grid, Paper, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useAlgorithms, useEndpoints, useStatuses } from '../api/registry.ts';
 import { AlgorithmDetail } from '../components/AlgorithmDetail.tsx';
-import { AlgorithmTable } from '../components/AlgorithmTable.tsx';
+import { EditMetadataModal, type EditSubject } from '../components/EditMetadataModal.tsx';
 import { EndpointList } from '../components/EndpointList.tsx';
+import { EndpointPanel } from '../components/EndpointPanel.tsx';
 import { ExportRegistryModal } from '../components/ExportRegistryModal.tsx';
 import { ImportRegistryModal } from '../components/ImportRegistryModal.tsx';
 import { IconPlus } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PlatformExportModal } from '../components/PlatformExportModal.tsx';
 import { Empty, ErrorState, Loading, QueryState } from '../components/QueryState.tsx';
 import { RegisterModelModal } from '../components/RegisterModelModal.tsx';
 import { RegistryMenu } from '../components/RegistryMenu.tsx';
-import { RollbackButton } from '../components/RollbackButton.tsx';
 import { StatusChangeModal, type StatusChange } from '../components/StatusChangeModal.tsx';
-import { formatDateTime } from '../lib/format.ts';
 import { useSetParam, type Route } from '../lib/router.ts';
 
 /** Endpoints and their algorithm versions: status, signature, history, register, promote, roll back. */
@@ -23,6 +23,7 @@ export function ModelsPage({ route }: { route: Route }) {
   const algorithms = useAlgorithms();
   const statuses = useStatuses();
   const [change, setChange] = useState<StatusChange | null>(null);
+  const [editing, setEditing] = useState<EditSubject | null>(null);
   const registering = route.params.get('register') === '1';
   const selectedName = route.params.get('endpoint') ?? endpoints.data?.[0]?.name;
   const selectedAlgorithm = Number(route.params.get('algorithm')) || undefined;
@@ -33,7 +34,7 @@ export function ModelsPage({ route }: { route: Route }) {
       description="Endpoints, the algorithm versions behind them, and who moved what into production."
       actions={
         <>
-          <RegistryMenu onExport={() => setParam('export', '1')} onImport={() => setParam('import', '1')} />
+          <RegistryMenu onExport={() => setParam('export', '1')} onImport={() => setParam('import', '1')} onPlatformExport={() => setParam('platforms', '1')} />
           <Button leftSection={<IconPlus size={16} />} onClick={() => setParam('register', '1')} data-testid="register-open">
             Register model
           </Button>
@@ -46,6 +47,7 @@ export function ModelsPage({ route }: { route: Route }) {
     <>
       <ExportRegistryModal opened={route.params.get('export') === '1'} onClose={() => setParam('export', null)} />
       <ImportRegistryModal opened={route.params.get('import') === '1'} onClose={() => setParam('import', null)} />
+      <PlatformExportModal opened={route.params.get('platforms') === '1'} onClose={() => setParam('platforms', null)} />
       <RegisterModelModal
         opened={registering}
         defaultEndpoint={selectedName}
@@ -95,23 +97,8 @@ export function ModelsPage({ route }: { route: Route }) {
               </Grid.Col>
               <Grid.Col span={9}>
                 <Stack gap="lg">
-                  <Paper withBorder p="lg" data-testid="endpoint-panel">
-                    <Group justify="space-between" align="flex-start" mb="sm">
-                      <Stack gap={2}>
-                        <Title order={2} fz={20} className="md-mono" data-testid="endpoint-name">{endpoint.name}</Title>
-                        <Text size="sm" c="dimmed">
-                          {endpoint.description || 'No description'} · owner {endpoint.owner || '—'} · created {formatDateTime(endpoint.created_at)}
-                        </Text>
-                      </Stack>
-                      <RollbackButton endpointId={endpoint.id} algorithms={all} statuses={history} onChange={setChange} />
-                    </Group>
-                    {own.length === 0 ? (
-                      <Empty title="No algorithms" description="Register a model into this endpoint." />
-                    ) : (
-                      <AlgorithmTable algorithms={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} />
-                    )}
-                  </Paper>
-                  {current && <AlgorithmDetail algorithm={current} production={production} statuses={history} onChange={setChange} />}
+                  <EndpointPanel endpoint={endpoint} own={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} onEdit={setEditing} />
+                  {current && <AlgorithmDetail algorithm={current} production={production} statuses={history} onChange={setChange} onEdit={setEditing} onDeleted={() => setParam('algorithm', null)} />}
                 </Stack>
               </Grid.Col>
             </Grid>
@@ -120,6 +107,7 @@ export function ModelsPage({ route }: { route: Route }) {
       </QueryState>
       {modal}
       <StatusChangeModal change={change} onClose={() => setChange(null)} />
+      <EditMetadataModal subject={editing} onClose={() => setEditing(null)} />
     </>
   );
 }

@@ -82,10 +82,10 @@ export function PlaygroundPage({ route }: { route: Route }) {
               <Title order={3} fz="lg" mb="sm">Input</Title>
               <PredictForm
                 key={formKey}
-                endpoint={endpoint.name}
                 algorithm={shapeSource}
                 busy={predict.isPending}
                 error={predict.error}
+                onInvalid={() => predict.reset()}
                 onRecord={setRecord}
                 onPredict={(body) => predict.mutate({ endpoint: endpoint.name, record: body, algorithmId: pinned?.id ?? null })}
               />
@@ -105,7 +105,7 @@ export function PlaygroundPage({ route }: { route: Route }) {
           <Paper withBorder p="lg" pos="sticky" top={16}>
             <Title order={3} fz="lg" mb="sm">Result</Title>
             {predict.data ? (
-              <PredictionResult result={predict.data} algorithms={algorithms.data} />
+              <PredictionResult result={predict.data} algorithms={algorithms.data} freeTextFeedback={endpoint.allow_free_text_feedback} />
             ) : (
               <Empty title="No prediction yet" description="Fill in the record and press Predict (or Enter in any field)." testId="result-empty" />
             )}

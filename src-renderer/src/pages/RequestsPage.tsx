@@ -1,12 +1,13 @@
 import { Group, Pagination, Paper, Text } from '@mantine/core';
 import { isOneOf, requestStatusValues } from '../../../src-main/contract/enums.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
-import { useRequestLog } from '../api/requests.ts';
+import { useRefusals, useRequestLog } from '../api/requests.ts';
 import type { RequestQuery } from '../api/types.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Empty, QueryState } from '../components/QueryState.tsx';
+import { RefusalSummary } from '../components/RefusalSummary.tsx';
 import { RequestDrawer } from '../components/RequestDrawer.tsx';
-import { filterKeys, RequestFilters, type RequestFilterValues } from '../components/RequestFilters.tsx';
+import { filterKeys, RequestFilters, timeRanges, type RequestFilterValues } from '../components/RequestFilters.tsx';
 import { RequestTable } from '../components/RequestTable.tsx';
 import { useSetParam, type Route } from '../lib/router.ts';
 
@@ -27,6 +28,9 @@ export function RequestsPage({ route }: { route: Route }) {
   const page = Math.max(1, Number(route.params.get('page')) || 1);
   const openId = Number(route.params.get('id')) || null;
 
+  // a preset counts back from now, to the minute (a query key that changes each minute, not each render)
+  const preset = timeRanges[values.range];
+  const since = preset ? new Date(Math.floor((Date.now() - preset.ms) / 60_000) * 60_000).toISOString() : undefined;
   const query: RequestQuery = {
     page,
     page_size: pageSize,
@@ -35,10 +39,16 @@ export function RequestsPage({ route }: { route: Route }) {
     ...(values.algorithm ? { algorithm: Number(values.algorithm) } : {}),
     ...(isOneOf(requestStatusValues, values.status) ? { status: values.status } : {}),
     ...(values.feedback ? { feedback: values.feedback === 'true' } : {}),
-    ...(isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
+    ...(since ? { from: since } : isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
     ...(isoOf(values.to) ? { to: isoOf(values.to)! } : {})
   };
   const log = useRequestLog(query);
+  const refusals = useRefusals({
+    ...(query.endpoint ? { endpoint: query.endpoint } : {}),
+    ...(query.algorithm ? { algorithm: query.algorithm } : {}),
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {})
+  });
   const filtered = filterKeys.some((k) => k !== 'order' && values[k]);
 
   return (
@@ -50,9 +60,12 @@ export function RequestsPage({ route }: { route: Route }) {
           endpoints={endpoints.data ?? []}
           algorithms={algorithms.data ?? []}
           onChange={(key, value) => { setParam('page', null); setParam(key, value); }}
-          onRefresh={() => void log.refetch()}
+          onRefresh={() => { void log.refetch(); void refusals.refetch(); }}
           refreshing={log.isFetching}
         />
+      </Paper>
+      <Paper withBorder p="sm" mb="md">
+        <RefusalSummary summary={refusals.data} />
       </Paper>
       <Paper withBorder>
         <QueryState

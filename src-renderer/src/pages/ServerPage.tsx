@@ -24,7 +24,7 @@ export function ServerPage() {
   const endpoint = endpoints.data?.find((e) => e.name === chosen) ?? endpoints.data?.[0];
   const algorithm = algorithms.data?.find((a) => a.parent_endpoint === endpoint?.id && a.current_status === 'production');
   // the record shape the endpoint's production model takes: fields, or one tensor per input
-  const record = endpoint ? firstRecord(algorithm, endpoint.name) : {};
+  const record = endpoint ? firstRecord(algorithm) : {};
   const adminCurl = `curl ${origin}/api/v1/mlrequests?page_size=10 \\\n  -H "Authorization: Bearer $MODELDESK_TOKEN"`;
 
   return (

@@ -14,6 +14,7 @@ import { invalidInput, notFound } from '../../errors.ts';
 import type { Algorithm, Endpoint } from '../../registry/types.ts';
 import type { LoggedRequest, RequestFilter, Page } from '../../requests/request-log.ts';
 import { batchingFor, type BatchingOptions, type BatchingSettings } from '../../serving/batcher.ts';
+import { algorithmInputExample } from './input-example.ts';
 import { kserveFiles, type PlannedFile } from './kserve.ts';
 import { modelFiles, prepareModel, type PreparedModel, type RepositoryFile } from './models.ts';
 import { tritonModelNames } from './naming.ts';
@@ -50,7 +51,10 @@ export interface PlatformExportOptions {
   storageUri: string;
   /** metadata.namespace of every manifest; none when absent */
   namespace?: string;
-  /** the algorithm's input example, answered by ModelDesk and by the exported graph; undefined = none */
+  /**
+   * the algorithm's input example, answered by ModelDesk and by the exported graph; undefined = none.
+   * Default: algorithmInputExample (input-example.ts), the one place the registry's example plugs in.
+   */
   inputExample?: (algorithm: Algorithm) => unknown;
   /** how many of each algorithm's last logged requests the parity check replays (default 100, at most 1000) */
   parityRequests?: number;
@@ -206,7 +210,7 @@ export async function exportPlatforms(sources: PlatformExportSources, options: P
     intraOpThreads: sources.intraOpThreads,
     loggedRequests: (algorithmId) =>
       parityRequests === 0 ? [] : sources.requests.list({ algorithmId, status: 'OK', order: 'desc' }, 1, parityRequests).results,
-    inputExample: options.inputExample,
+    inputExample: options.inputExample ?? algorithmInputExample,
     tolerance
   });
 
