@@ -37,7 +37,7 @@ describe('POST /api/v1/registry/export/platforms', () => {
       ['income_classifier__logistic_regression__0.0.1', 'testing', 64, true, false]
     ]);
     expect(body.manifests).toEqual(['kubernetes/kserve/income_classifier.yaml', 'kubernetes/seldon/income_classifier.yaml']);
-    expect(body.parity).toContainEqual({ model: 'income_classifier__random_forest__0.0.1', algorithm_id: 1, input_example: false, requests: 8, largest_difference: 0 });
+    expect(body.parity).toContainEqual({ model: 'income_classifier__random_forest__0.0.1', algorithm_id: 1, input_example: true, requests: 8, largest_difference: 0 });
     expect(readdirSync(join(body.out_dir, 'triton')).sort()).toEqual(body.models.map((m: any) => m.name).sort());
 
     // the folder as a ZIP, through the one-time link (no Authorization header), once
