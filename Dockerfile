@@ -5,8 +5,16 @@
 # data (SQLite database, model files, serving.json, exports/) in the /data volume.
 #
 #   docker build -t modeldesk .
-#   docker run -d --name modeldesk -p 127.0.0.1:8765:8765 -v modeldesk-data:/data \
-#     -e MODELDESK_ADMIN_TOKEN="$(openssl rand -base64 24)" modeldesk
+#   docker run -d --name modeldesk -p 8765:8765 -v modeldesk-data:/data \
+#     -e MODELDESK_ADMIN_TOKEN="$(openssl rand -base64 24)" modeldesk \
+#     serve --host 0.0.0.0 --port 8765 --data /data --allow-host "$(hostname)"
+#
+# Bound to 0.0.0.0, ModelDesk serves the LAN (issue 17): HTTPS with a certificate from its own
+# local CA (made once in /data/tls/; clients trust /data/tls/ca.pem, also served at
+# /api/v1/access/ca.pem), and an API key or the admin token on every route but health.
+# `--allow-host NAME` adds the name clients dial (the Docker host's) to the certificate and the
+# Host check. Behind a proxy that terminates TLS, run with `--insecure-http` instead and make the
+# HEALTHCHECK below use http:// (README, "Container image").
 #
 # Verified without a container engine (README, "Container image"): the start command below,
 # run outside a container by src-main/cli/built-server.test.ts; the file checked with
@@ -47,14 +55,14 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8765
-# the first check runs 30 s after the start, long after the models have loaded (a few seconds)
+# the first check runs 30 s after the start, long after the models have loaded (a few seconds);
+# /healthz needs no credential, and the check trusts the local CA the server made in /data/tls
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8765/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["env", "NODE_EXTRA_CA_CERTS=/data/tls/ca.pem", "node", "-e", "fetch('https://127.0.0.1:8765/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/server/main.js"]
-# --host 0.0.0.0: the container's port must be reachable from outside it. Today any interface but
-# loopback makes ModelDesk require the admin token on every route but /healthz. When LAN mode
-# (issue 17) lands, binding 0.0.0.0 also requires API keys and TLS: put a certificate in /data
-# (see its README section), or add --insecure-http here when a TLS-terminating proxy sits in front;
-# the HEALTHCHECK above then needs https:// or stays on http:// accordingly.
-# Open Inference v2 over gRPC is off; add "--grpc-port", "8081" (and publish it) to serve it.
+# --host 0.0.0.0: the container's port must be reachable from outside it, which is LAN mode:
+# HTTPS with the local CA's certificate (or your own: --tls-cert/--tls-key, files in /data), and
+# a credential on every route but /healthz. Add --allow-host <the name clients dial>.
+# Open Inference v2 over gRPC is off; add "--grpc-port", "8081" (and publish it) to serve it:
+# it takes the same credentials, over TLS with the same certificate.
 CMD ["serve", "--host", "0.0.0.0", "--port", "8765", "--data", "/data"]

@@ -116,6 +116,8 @@ export interface ModelDeskStart {
   workerThreads?: boolean;
   /** keep the data directory (the durability check reads it after kill -9) */
   keepData?: boolean;
+  /** false: --no-monitoring (bench/monitoring.bench.ts compares both) */
+  monitoring?: boolean;
 }
 
 export async function startModelDesk(options: ModelDeskStart = {}): Promise<ServerProcess> {
@@ -125,6 +127,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
   if (options.workerThreads) args.push('--worker-threads');
+  if (options.monitoring === false) args.push('--no-monitoring');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
 }
 

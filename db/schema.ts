@@ -9,6 +9,7 @@ import {
   requestStatusValues,
   taskValues
 } from '../src-main/contract/enums.ts';
+import { keyScopeValues } from '../src-main/contract/access.ts';
 
 /** ISO-8601 UTC timestamps as text, set by the app (DESIGN §2). */
 const createdAt = () => text('created_at').notNull();
@@ -164,6 +165,8 @@ export const requests = sqliteTable(
     status: text('status', { enum: requestStatusValues }).notNull(),
     latencyUs: integer('latency_us').notNull(),
     clientKey: text('client_key'),
+    /** the API key that made the prediction (null: the admin token, or no credential on loopback) */
+    apiKeyId: integer('api_key_id').references(() => apiKeys.id),
     /** the call's X-Request-Id (the client's, or generated): a client finds its rows by it; not indexed (filtered by scan) */
     clientRequestId: text('client_request_id'),
     feedback: text('feedback'),
@@ -182,18 +185,37 @@ export const requests = sqliteTable(
   ]
 );
 
-export const apiKeys = sqliteTable('api_keys', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull(),
-  prefix: text('prefix').notNull().unique(),
-  secretHash: text('secret_hash').notNull(),
-  scope: text('scope', { enum: ['predict', 'admin'] }).notNull(),
-  createdAt: createdAt(),
-  lastUsedAt: text('last_used_at'),
-  revokedAt: text('revoked_at')
-});
+/**
+ * API keys (issue 17): only the SHA-256 of a secret is kept; `prefix` (the secret's first
+ * characters) finds the row, then the hashes are compared in constant time. Keys are never
+ * deleted, only revoked, so the request log and the audit log can keep pointing at them.
+ */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull().unique(),
+    secretHash: text('secret_hash').notNull(),
+    scope: text('scope', { enum: keyScopeValues }).notNull(),
+    /** predict keys: the endpoint names they may call; null = all */
+    endpoints: text('endpoints', { mode: 'json' }).$type<string[]>(),
+    /** the credential that created it: owner, a key's name, cli */
+    createdBy: text('created_by').notNull().default(''),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at'),
+    /** requests per second; null = unlimited */
+    rateLimit: real('rate_limit'),
+    lastUsedAt: text('last_used_at'),
+    lastUsedAddress: text('last_used_address'),
+    revokedAt: text('revoked_at')
+  },
+  (t) => [uniqueIndex('api_keys_active_name').on(t.name).where(sql`revoked_at is null`)]
+);
 
+export * from './schema/audit.ts';
 export * from './schema/bundles.ts';
 export * from './schema/refusals.ts';
 export * from './schema/metadata.ts';
+export * from './schema/monitoring.ts';
 export * from './schema/request-log.ts';

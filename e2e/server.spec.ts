@@ -64,7 +64,7 @@ test('serving settings: batching per model is shown, changed, saved to serving.j
   await Promise.all(
     Array.from({ length: 4 }, () => fetch(`${server.url}/api/v1/income_classifier/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tutorialRecord) }))
   );
-  const settings = (await (await fetch(`${server.url}/api/v1/serving`)).json()) as { models: { algorithm_id: number; max_batch_size: number }[] };
+  const settings = (await (await fetch(`${server.url}/api/v1/serving`, { headers: shell.authHeaders() })).json()) as { models: { algorithm_id: number; max_batch_size: number }[] };
   expect(settings.models.find((m) => m.algorithm_id === 1)?.max_batch_size).toBe(1);
 
   await shell.page.reload();

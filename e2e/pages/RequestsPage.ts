@@ -19,6 +19,11 @@ export class RequestsPage {
     await this.page.getByRole('option', { name, exact: true }).click();
   }
 
+  async filterKey(label: RegExp): Promise<void> {
+    await this.page.getByTestId('filter-key').click();
+    await this.page.getByRole('option', { name: label }).click();
+  }
+
   async filterFeedback(which: 'All' | 'With' | 'Without'): Promise<void> {
     await this.page.getByTestId('filter-feedback').getByText(which, { exact: true }).click();
   }

@@ -1,12 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
+import { adultRows, repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
+import { startTestServer } from '../../test/helpers/server.ts';
 
 const run = promisify(execFile);
 
@@ -24,7 +25,9 @@ function dockerfileArray(text: string, instruction: 'ENTRYPOINT' | 'CMD' | 'HEAL
  * the repository laid out as the image's /app, answers its health check and a prediction. Two
  * arguments change, and only these: the port (0, a free one) and the data dir (a temp folder);
  * and the bind address, 127.0.0.1 instead of the image's 0.0.0.0, because tests here bind
- * loopback only (the image needs 0.0.0.0 to be reachable through the container's port).
+ * loopback only (the image needs 0.0.0.0 to be reachable through the container's port). Bound to
+ * 0.0.0.0 the image serves the LAN (issue 17: HTTPS with the local CA, keys): its HEALTHCHECK is
+ * also run, as the image runs it, against a server in LAN mode.
  */
 describe('the container image start command, outside a container', { timeout: 180_000 }, () => {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
@@ -87,10 +90,27 @@ describe('the container image start command, outside a container', { timeout: 18
   it('answers the image\'s HEALTHCHECK command', async () => {
     const check = dockerfileArray(dockerfile, 'HEALTHCHECK');
     const cmdAt = check.indexOf('node');
-    const [program, ...args] = check.slice(cmdAt).map((a) => a.replace('http://127.0.0.1:8765', url));
+    const [program, ...args] = check.slice(cmdAt).map((a) => a.replace(/https?:\/\/127\.0\.0\.1:8765/, url));
     expect(args.join(' ')).toContain(`${url}/healthz`);
     await expect(run(program!, args)).resolves.toBeDefined(); // exit 0
     expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', endpoints: 1 });
+  });
+
+  it('passes the HEALTHCHECK over the HTTPS the image serves on 0.0.0.0 (LAN mode), trusting only the local CA', async () => {
+    const check = dockerfileArray(dockerfile, 'HEALTHCHECK');
+    expect(check.slice(0, check.indexOf('node'))).toEqual(['env', 'NODE_EXTRA_CA_CERTS=/data/tls/ca.pem']);
+    const lan = await startTestServer({ lan: true, seed: false });
+    try {
+      const caFile = join(lan.dataDir, 'tls', 'ca.pem');
+      expect(lan.tls?.ca?.file).toBe(caFile);
+      const [program, ...args] = check.slice(check.indexOf('node')).map((a) => a.replace('https://127.0.0.1:8765', lan.url));
+      expect(args.join(' ')).toContain(`${lan.url}/healthz`);
+      await expect(run(program!, args, { env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } })).resolves.toBeDefined(); // exit 0
+      // the certificate is verified: without the CA the same check fails
+      await expect(run(program!, args, { env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } })).rejects.toMatchObject({ code: 1 });
+    } finally {
+      await lan.stop();
+    }
   });
 
   it('predicts with the seeded model, migrations and models found from the built file', async () => {
@@ -105,6 +125,24 @@ describe('the container image start command, outside a container', { timeout: 18
     expect(existsSync(join(dataDir, 'modeldesk.db'))).toBe(true);
     const v2 = await fetch(`${url}/v2`);
     expect(await v2.json()).toMatchObject({ name: 'modeldesk', version: expect.any(String) });
+  });
+
+  it('runs the monitoring commands from the built file on the directory the server serves, and the server reads what they set', async () => {
+    const rows = adultRows(300);
+    const columns = Object.keys(rows[0]!.record);
+    const csv = join(mkdtempSync(join(tmpdir(), 'modeldesk-built-ref-')), 'train.csv');
+    writeFileSync(csv, [columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n'));
+    try {
+      const reference = await run('node', ['dist/server/main.js', 'reference', csv, '--algorithm', '1', '--created-by', 'ops', '--data', dataDir], { cwd: repoRoot });
+      expect(reference.stdout).toMatch(/^Reference profile 1 set for algorithm 1: train\.csv \(300 rows/);
+      const drift = await run('node', ['dist/server/main.js', 'drift', '--endpoint', 'income_classifier', '--json', '--data', dataDir], { cwd: repoRoot });
+      expect(JSON.parse(drift.stdout)).toMatchObject({ algorithm: { id: 1, name: 'random forest' }, reference: { id: 1, created_by: 'ops' } });
+      const served = await fetch(`${url}/api/v1/monitoring/references?algorithm=1`, { headers: { authorization: 'Bearer built-server-token' } });
+      expect(served.status).toBe(200);
+      expect(await served.json()).toEqual([expect.objectContaining({ id: 1, active: true, source: 'file', rows: 300 })]);
+    } finally {
+      rmSync(join(csv, '..'), { recursive: true, force: true });
+    }
   });
 
   it('serves Open Inference v2 over gRPC from the built file when asked (--grpc-port; off in the image)', async () => {

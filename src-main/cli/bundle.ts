@@ -1,9 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { createCore, type Core } from '../core/index.ts';
 import type { ImportResult, OnConflict } from '../core/bundle/index.ts';
+import { dataOption, withCore } from './data-dir.ts';
 import { defaultStorageUri } from '../contract/platforms.ts';
 import { describePlan } from './plan-text.ts';
 import { integerFlag, numberFlag, runPlatformExport, type PlatformExportFlags } from './platform-export.ts';
@@ -13,19 +12,6 @@ import { integerFlag, numberFlag, runPlatformExport, type PlatformExportFlags } 
  * directly, no server needed. A progress bar is drawn only on a terminal, so scripts and
  * CI logs stay clean.
  */
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dataOption = () => new Option('--data <dir>', 'data directory (SQLite database and model files)').default('./.modeldesk');
-
-async function withCore<T>(data: string, run: (core: Core) => Promise<T>): Promise<T> {
-  // no modelsDir: importing into a fresh directory must not seed the example models first
-  const core = await createCore({ dataDir: resolve(data), migrationsDir: join(repoRoot, 'db', 'migrations') });
-  try {
-    return await run(core);
-  } finally {
-    await core.close();
-  }
-}
 
 function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
   if (!process.stdout.isTTY) return { update: () => undefined, stop: () => undefined };

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
 import { addBundleCommands } from './bundle.ts';
+import { addKeyCommands } from './keys.ts';
+import { addMonitoringCommands } from './monitoring.ts';
 import { addServeCommand } from './serve.ts';
 
 /**
- * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import.
+ * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import,
+ * keys, reference, drift.
  * The CLI is an entry point: it may use core, server, contract and db; nothing imports it.
  */
 const program = new Command()
@@ -13,6 +16,8 @@ const program = new Command()
 
 addServeCommand(program);
 addBundleCommands(program);
+addKeyCommands(program);
+addMonitoringCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`modeldesk: ${err instanceof Error ? err.message : String(err)}`);

@@ -8,7 +8,8 @@ const kinds: { kind: PlanKindName; title: string }[] = [
   { kind: 'algorithms', title: 'Algorithms' },
   { kind: 'statuses', title: 'Statuses (rows)' },
   { kind: 'ab_tests', title: 'A/B tests' },
-  { kind: 'requests', title: 'Requests (rows)' }
+  { kind: 'requests', title: 'Requests (rows)' },
+  { kind: 'reference_profiles', title: 'Drift references' }
 ];
 const marks: Record<PlanOutcome, string> = { added: '+', identical: '=', skipped: '-', renamed: '~' };
 

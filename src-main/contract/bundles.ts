@@ -99,6 +99,11 @@ export const ImportStatusItem = {
   active: Type.Union([Type.String(), Type.Null()], { description: 'the active status here after the import' })
 };
 export const ImportAbTestItem = { ...TestKey, state: Type.Union([Type.String(), Type.Null()], { description: 'running or stopped here; null when not imported' }) };
+export const ImportReferenceProfileItem = {
+  ...AlgorithmKey,
+  local_version: localVersion,
+  source: Type.String({ description: 'how the profile was made where it was exported: file, requests, json or bundle' })
+};
 export const ImportRequestItem = {
   ...AlgorithmKey,
   local_version: localVersion,
@@ -125,8 +130,12 @@ export const ImportResultBody = Type.Object({
     ImportRequestItem,
     'request log rows, per algorithm and outcome: rows of an identical algorithm are merged unless already here (same origin)'
   ),
+  reference_profiles: planKind(
+    ImportReferenceProfileItem,
+    'drift reference profiles (issue 15), one per algorithm: an algorithm the import creates gets the bundle\'s; one already here keeps its own'
+  ),
   counts: Type.Object(
-    { endpoints: KindCounts, algorithms: KindCounts, statuses: KindCounts, ab_tests: KindCounts, requests: KindCounts },
+    { endpoints: KindCounts, algorithms: KindCounts, statuses: KindCounts, ab_tests: KindCounts, requests: KindCounts, reference_profiles: KindCounts },
     { description: 'the lists above, counted (statuses and requests in rows)' }
   ),
   artifacts: Type.Object({ new: Type.Integer(), bytes: Type.Integer() }),
@@ -143,7 +152,7 @@ export type ImportQuery = Static<typeof ImportQuery>;
 export type OnConflict = Static<typeof OnConflictValue>;
 export type ImportConflict = Static<typeof ImportConflict>;
 export type ImportResult = Static<typeof ImportResultBody>;
-export type PlanKindName = 'endpoints' | 'algorithms' | 'statuses' | 'ab_tests' | 'requests';
+export type PlanKindName = 'endpoints' | 'algorithms' | 'statuses' | 'ab_tests' | 'requests' | 'reference_profiles';
 export type PlanOutcome = 'added' | 'identical' | 'skipped' | 'renamed';
 export const planOutcomes: readonly PlanOutcome[] = ['added', 'identical', 'skipped', 'renamed'];
 export type ImportEndpointEntry = ImportResult['endpoints']['added'][number];
@@ -151,6 +160,7 @@ export type ImportAlgorithmEntry = ImportResult['algorithms']['added'][number];
 export type ImportStatusEntry = ImportResult['statuses']['added'][number];
 export type ImportAbTestEntry = ImportResult['ab_tests']['added'][number];
 export type ImportRequestEntry = ImportResult['requests']['added'][number];
+export type ImportReferenceProfileEntry = ImportResult['reference_profiles']['added'][number];
 export type PlanKind<T> = Record<PlanOutcome, T[]>;
 export type PlanCounts = ImportResult['counts'];
 
@@ -164,6 +174,7 @@ export function countPlan(plan: Pick<ImportResult, PlanKindName>): PlanCounts {
     algorithms: count(plan.algorithms),
     statuses: count(plan.statuses),
     ab_tests: count(plan.ab_tests),
-    requests: count(plan.requests)
+    requests: count(plan.requests),
+    reference_profiles: count(plan.reference_profiles)
   };
 }

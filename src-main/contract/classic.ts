@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { AlgorithmStatusSchema, OutputKindSchema, RequestStatusSchema, TaskSchema } from './enums.ts';
 import { BreakingChangeFields, CompatibilityBody, ContractDifference, InputContractBody } from './input-contract.ts';
 
@@ -160,17 +160,22 @@ export const MLRequestBody = Type.Object({
   status: RequestStatusSchema,
   latency_us: Type.Integer(),
   client_key: Type.Union([Type.String(), Type.Null()]),
+  api_key: Type.Union([Type.Integer(), Type.Null()], { description: 'id of the API key that made the prediction (GET /api/v1/keys); null: the admin token or none' }),
   feedback_at: Type.Union([Type.String(), Type.Null()]),
   shadow: Type.Boolean(),
   client_request_id: Type.Union([Type.String(), Type.Null()], { description: 'the X-Request-Id of the call (the client\'s, or generated and answered in that header)' })
 });
 
-export const MLRequestPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(MLRequestBody)
-});
+/** A page in Django REST framework's shape, as the tutorial's request log (and the audit log) answer. */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: Type.Union([Type.String(), Type.Null()]),
+    previous: Type.Union([Type.String(), Type.Null()]),
+    results: Type.Array(item)
+  });
+
+export const MLRequestPage = PageOf(MLRequestBody);
 
 export const MLRequestQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
@@ -179,6 +184,7 @@ export const MLRequestQuery = Type.Object({
   algorithm: Type.Optional(Type.Integer()),
   ab_test: Type.Optional(Type.Integer()),
   status: Type.Optional(RequestStatusSchema),
+  api_key: Type.Optional(Type.Integer({ description: 'only predictions made with this API key (its id)' })),
   client_request_id: Type.Optional(Type.String({ maxLength: 200, description: 'the X-Request-Id a prediction was sent (or answered) with' })),
   feedback: Type.Optional(Type.Boolean({ description: 'true: only with feedback; false: only without' })),
   from: Type.Optional(Type.String({ format: 'date-time' })),

@@ -40,7 +40,18 @@ describe('the core announces what changed', () => {
   let server: TestServer;
   let heard: Heard[];
   let alsoHeard: CoreEventName[];
-  const names: CoreEventName[] = ['registry.changed', 'status.changed', 'experiment.started', 'experiment.stopped', 'settings.changed', 'requests.logged', 'feedback.recorded', 'model.ran'];
+  const names: CoreEventName[] = [
+    'registry.changed',
+    'status.changed',
+    'experiment.started',
+    'experiment.stopped',
+    'settings.changed',
+    'requests.logged',
+    'feedback.recorded',
+    'feedback.cleared',
+    'model.ran',
+    'reference.changed'
+  ];
   const take = () => heard.splice(0);
 
   // seeded: the forest (1) in production, the logistic regression (2) in testing
@@ -104,6 +115,17 @@ describe('the core announces what changed', () => {
     ]);
     await server.json(`/api/v1/mlrequests/${body.request_id}`, { method: 'PUT', json: { feedback: '>50K' } });
     expect(take()).toEqual([{ event: 'feedback.recorded', payload: { request: expect.objectContaining({ id: body.request_id, feedback: '>50K' }) } }]);
+    await server.json(`/api/v1/mlrequests/${body.request_id}`, { method: 'PUT', json: { feedback: '' } });
+    expect(take()).toEqual([{ event: 'feedback.cleared', payload: { request: expect.objectContaining({ id: body.request_id, feedback: '' }) } }]);
+  });
+
+  it('a reference profile: the version and the profile\'s summary', async () => {
+    const { body } = await server.json('/api/v1/income_classifier/predict', { method: 'POST', json: Array.from({ length: 3 }, () => tutorialRecord) });
+    take();
+    const res = await server.json('/api/v1/monitoring/references/from-requests', { method: 'POST', admin: true, json: { algorithm: 1, window: '1h' } });
+    expect(res.status).toBe(201);
+    expect(body.predictions).toHaveLength(3);
+    expect(take()).toEqual([{ event: 'reference.changed', payload: { algorithmId: 1, reference: expect.objectContaining({ id: res.body.id, source: 'requests', rows: 3 }) } }]);
   });
 
   it('an A/B test: its arms\' statuses, then its start; at its stop, the statuses and the outcome', async () => {

@@ -1,3 +1,6 @@
+import type { AccessSettings } from './access/access-settings.ts';
+import type { ApiKeyRecord } from './access/api-keys.ts';
+import type { ReferenceSummary } from '../contract/monitoring.ts';
 import type { ImportResult } from './bundle/import.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
 import type { MetadataChange } from './registry/metadata.ts';
@@ -41,10 +44,22 @@ export interface CoreEventMap {
   'experiment.stopped': { test: AbTest; outcome: StopOutcome };
   /** serving settings were saved; `settings` are those in effect now */
   'settings.changed': { settings: EffectiveServingSettings };
+  /** the access switches were saved (access.json); `changed` names those that changed */
+  'access.changed': { settings: AccessSettings; changed: (keyof AccessSettings)[] };
+  /** an API key was created (its record; the secret is never announced) */
+  'key.created': { key: ApiKeyRecord };
+  /** an API key was revoked: refused from the next request on */
+  'key.revoked': { key: ApiKeyRecord };
+  /** a request presented a valid API key (per request: metrics count them by key name) */
+  'key.used': { key: ApiKeyRecord };
   /** one call's request-log rows committed, with their ids (shadow rows arrive as their own event) */
   'requests.logged': { rows: readonly RequestRow[]; ids: readonly number[] };
   /** ground truth stored for a logged request (not when it is cleared) */
   'feedback.recorded': { request: LoggedRequest };
+  /** a logged request's ground truth was cleared */
+  'feedback.cleared': { request: LoggedRequest };
+  /** an algorithm version got a new reference profile (the previous one, if any, retired) */
+  'reference.changed': { algorithmId: number; reference: ReferenceSummary };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
   /**

@@ -2,12 +2,17 @@ import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open.ts';
+import { AccessSettingsService } from './access/access-settings.ts';
+import { ApiKeys } from './access/api-keys.ts';
+import { auditChanges } from './access/audit-events.ts';
+import { AuditLog } from './access/audit-log.ts';
 import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { Metrics } from './monitoring/metrics.ts';
+import { Monitoring, type MonitoringOptions } from './monitoring/monitoring.ts';
 import { ArtifactStore } from './registry/artifact-store.ts';
 import { Registry } from './registry/registry.ts';
 import { ensureRegistryId } from './registry/identity.ts';
@@ -38,6 +43,9 @@ import { WriteGate } from './storage/write-gate.ts';
 export type { CoreEventMap, CoreEventName, CoreEventSource } from './events.ts';
 export type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
 export type { InferInput, InferOptions, InferResult } from './serving/infer.ts';
+export type { Actor } from './access/actor.ts';
+export type { ApiKeyRecord } from './access/api-keys.ts';
+export type { AuditRecord } from './access/audit-log.ts';
 export type { Refusal, RefusalCount, RefusalFilter } from './requests/refusals.ts';
 export type { PredictionAnswer } from './serving/answers.ts';
 export type { HealthReport, Readiness } from './serving/server-health.ts';
@@ -60,6 +68,10 @@ export interface CoreConfig {
    * API field, serving.json key or environment variable sets it (requests/discarding-writer.ts).
    */
   benchDiscardRequestLog?: boolean;
+  /** `serve --strict`: requests without a credential reach only health, whatever access.json says */
+  strict?: boolean;
+  /** serving health, quality and drift aggregates (on unless `enabled: false`) */
+  monitoring?: MonitoringOptions;
   /** how long a write waits, without blocking, for another connection's lock before 503 (default 2000 ms) */
   lockWaitMs?: number;
   /** strings the log must never contain (the admin token); keys shaped like `mdk_…` are always removed */
@@ -89,6 +101,14 @@ export interface Core {
   /** onnxruntime threads and batching: read, saved to serving.json, applied while serving */
   readonly serving: ServingSettingsService;
   readonly metrics: Metrics;
+  /** API keys: created, listed, revoked, checked on each request that presents one */
+  readonly keys: ApiKeys;
+  /** every change, who made it and from where (written from the event bus: access/audit-events.ts) */
+  readonly audit: AuditLog;
+  /** the access switches (access.json): LAN mode at the next start, strict at once */
+  readonly access: AccessSettingsService;
+  /** serving health and quality over time, reference profiles and drift (monitoring/monitoring.ts) */
+  readonly monitoring: Monitoring;
   /** the structured log: <dataDir>/logs/modeldesk.log (JSON lines), warnings and errors also on stderr */
   readonly log: Logger;
   /** storage faults still present, and whether each model can serve (health and readiness) */
@@ -182,6 +202,42 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
     inFlight: () => inference.inFlight.entries()
   });
+  const keys = new ApiKeys(database.db, writes, events, (name) => registry.findEndpointByName(name) !== undefined, (err) =>
+    log.warn({ err }, 'the last use of an API key was not written')
+  );
+  const audit = new AuditLog(database.db, writes);
+  const access = new AccessSettingsService(config.dataDir, config.strict ?? false, events);
+  const monitoring = new Monitoring(
+    {
+      db: database.db,
+      sqlite: database.sqlite,
+      codec,
+      writes,
+      registry,
+      events,
+      metrics,
+      flushRefusals: () => {
+        try {
+          refusals.flush();
+        } catch {
+          // the database is busy: the counts stay in memory for the next flush, the series shows those stored
+        }
+      },
+      log,
+      // reference files are scored by the version's own session, outside the batcher (no serving metrics)
+      lease: (algorithm) => {
+        const session = pool.acquire(algorithm);
+        return {
+          model: session.model,
+          release: () => {
+            session.release();
+            if (algorithm.currentStatus === 'archived') void pool.retire(algorithm.id);
+          }
+        };
+      }
+    },
+    config.monitoring
+  );
 
   // Every subscriber of the core's own, in one place (later features add theirs through core.events).
   events.on('registry.changed', (change) => {
@@ -208,6 +264,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('feedback.recorded', ({ request }) => metrics.recordFeedback(request.endpointId));
   events.on('model.ran', ({ algorithm, rows }) => metrics.recordBatch(algorithm, rows));
   events.on('request.answered', (call) => metrics.recordAnswered(call));
+  events.on('key.used', ({ key }) => metrics.recordKeyRequest(key.name));
+  auditChanges(events, audit, {
+    endpointName: endpointNames(registry),
+    algorithmLabel: (id) => {
+      const a = registry.getAlgorithm(id);
+      return `${a.name} ${a.version} (#${a.id})`;
+    },
+    failed: (err, entry) => log.error({ err, action: entry.action }, `the audit log entry "${entry.action}" was not written: ${entry.summary}`)
+  });
 
   const core: Core = {
     config,
@@ -221,6 +286,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     bundles,
     serving,
     metrics,
+    keys,
+    audit,
+    access,
+    monitoring,
     log,
     health,
     writes,
@@ -235,6 +304,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await pool.closeAll();
       await retention.close();
       await writer.close();
+      await keys.flush();
+      await monitoring.close();
       refusals.close();
       await checkpointer.close();
       database.close();

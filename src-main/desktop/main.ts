@@ -1,4 +1,5 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startServer, type RunningServer } from '../server/start.ts';
@@ -35,6 +36,7 @@ export function runDesktop(): void {
       uiDir: join(import.meta.dirname, '..', 'renderer'),
       sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
     });
+    trustOwnCertificate(server);
     registerBridge(server, () => window);
     askWhereToSaveDownloads(() => window);
     window = createWindow(server);
@@ -85,6 +87,31 @@ function createWindow(server: RunningServer): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${server.url}/`);
   return window;
+}
+
+/**
+ * Serving the LAN (the Server page's switch, saved in access.json), the embedded server speaks
+ * HTTPS with a certificate from its own local CA, which Chromium does not know. The window trusts
+ * exactly that certificate on exactly this server's address, nothing else: every other
+ * certificate error stays an error.
+ */
+function trustOwnCertificate(server: RunningServer): void {
+  if (!server.tls) return;
+  const own = server.tls.fingerprint256;
+  const host = new URL(server.url).host;
+  // compared from the certificate itself (PEM in `data`), not from Electron's fingerprint string
+  const fingerprintOf = (pem: string) => {
+    try {
+      return new X509Certificate(pem).fingerprint256;
+    } catch {
+      return null;
+    }
+  };
+  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
+    const ours = new URL(url).host === host && fingerprintOf(certificate.data) === own;
+    if (ours) event.preventDefault();
+    callback(ours);
+  });
 }
 
 /**
@@ -171,7 +198,9 @@ function buildMenu(server: RunningServer, currentWindow: () => BrowserWindow | u
         { label: 'Playground', accelerator: 'CmdOrCtrl+2', click: go('#/playground') },
         { label: 'Requests', accelerator: 'CmdOrCtrl+3', click: go('#/requests') },
         { label: 'A/B Tests', accelerator: 'CmdOrCtrl+4', click: go('#/abtests') },
+        { label: 'Monitoring', accelerator: 'CmdOrCtrl+6', click: go('#/monitoring') },
         { label: 'Server', accelerator: 'CmdOrCtrl+5', click: go('#/server') },
+        { label: 'Audit Log', accelerator: 'CmdOrCtrl+6', click: go('#/audit') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -137,7 +137,7 @@ describe('A/B testing with honest statistics', () => {
     expect(body.results.comparison.sequential_test).toMatch(/mSPRT/);
     expect(body.results.comparison.p_value).toBeGreaterThan(0);
     expect(body.results.verdict.decided_by).toMatch(/mSPRT/);
-    const timeline = await server.json(`/api/v1/abtests/${id}/timeline`);
+    const timeline = await server.json(`/api/v1/abtests/${id}/timeline`, { admin: true });
     expect(timeline.body.points.length).toBeGreaterThan(5);
 
     const stopped = await stop(id);

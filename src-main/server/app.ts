@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -21,6 +21,10 @@ import { abTestRoutes } from './routes/abtest-routes.ts';
 import { bundleRoutes } from './routes/bundle-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oipRoutes } from './routes/oip-routes.ts';
+import { accessRoutes, type ServerIdentity } from './routes/access-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { keyRoutes } from './routes/key-routes.ts';
+import { monitoringRoutes } from './routes/monitoring-routes.ts';
 import { DownloadTickets } from './download-tickets.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
@@ -34,6 +38,8 @@ export interface ServerOptions extends SecurityOptions {
   uploadLimitBytes?: number;
   /** the built web UI, served at / (absent in tests of the API alone) */
   uiDir?: string;
+  /** HTTPS, the LAN switch and the addresses clients use (start.ts); absent: plain HTTP on loopback */
+  identity?: ServerIdentity;
 }
 
 /**
@@ -41,8 +47,10 @@ export interface ServerOptions extends SecurityOptions {
  * listen(), tests too (on port 0), so all of them serve exactly the same routes.
  */
 export async function buildServer(core: Core, options: ServerOptions): Promise<FastifyInstance> {
+  const identity: ServerIdentity = options.identity ?? { lan: options.lan === true, followsSavedLan: false, tls: null, urls: () => [] };
+  const tls = identity.tls;
   const bodyLimit = options.bodyLimitBytes ?? 16 * 1024 * 1024;
-  const app = Fastify({
+  const fastifyOptions: FastifyServerOptions = {
     // errors and storage faults go to the core's log (<data>/logs/modeldesk.log); one line per
     // request would cost every prediction a write, so requests themselves are not logged
     loggerInstance: core.log as FastifyBaseLogger,
@@ -50,7 +58,9 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
     bodyLimit,
     ...requestIdOptions,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } }
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // Fastify's types tie HTTPS to another server type; the routes never touch the raw server
+  const app = Fastify({ ...fastifyOptions, ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}) } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
   // no answer may be sniffed into another type (a JSON message read as HTML)
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -64,7 +74,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   installHttpConventions(app, (request, reply, status, message) => sendError(request, reply, status, message));
   installPredictionAccounting(app, core);
   const tickets = new DownloadTickets();
-  installSecurity(app, options, tickets);
+  installSecurity(app, core, options, tickets);
   await app.register(formbody);
   await app.register(multipart, {
     limits: { fileSize: options.uploadLimitBytes ?? 2 * 1024 * 1024 * 1024, files: 1, fields: 32 }
@@ -76,7 +86,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   await app.register(
     async (api) => {
       api.get('/', { schema: { hide: true } }, async (request) => {
-        const base = `http://${request.headers.host ?? '127.0.0.1'}/api/v1`;
+        const base = `${request.protocol}://${request.headers.host ?? '127.0.0.1'}/api/v1`;
         const names = ['endpoints', 'mlalgorithms', 'mlalgorithmstatuses', 'mlrequests', 'abtests'];
         return Object.fromEntries(names.map((n) => [n, `${base}/${n}`]));
       });
@@ -87,8 +97,12 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(abTestRoutes(core));
       await api.register(bundleRoutes(core, tickets));
       await api.register(servingRoutes(core));
+      await api.register(keyRoutes(core));
+      await api.register(auditRoutes(core));
+      await api.register(accessRoutes(core, identity));
       await api.register(refusalRoutes(core));
       await api.register(platformExportRoutes(core, tickets));
+      await api.register(monitoringRoutes(core));
       await api.register(logStorageRoutes(core));
       await api.register(predictRoute(core));
     },

@@ -42,7 +42,8 @@ describe('importing the request log of identical algorithms', () => {
       algorithms: { added: 0, identical: 2, skipped: 0, renamed: 0 },
       statuses: { added: 0, identical: 2, skipped: 0, renamed: 0 },
       ab_tests: { added: 0, identical: 0, skipped: 0, renamed: 0 },
-      requests: { added: 33, identical: 0, skipped: 0, renamed: 0 }
+      requests: { added: 33, identical: 0, skipped: 0, renamed: 0 },
+      reference_profiles: { added: 0, identical: 0, skipped: 0, renamed: 0 }
     });
     expect(body.requests.added).toEqual([
       { endpoint: 'income_classifier', name: 'random forest', version: '0.0.1', local_version: '0.0.1', rows: 30, reason: 'merged: the same model file, name and version are here, and these rows are not' },

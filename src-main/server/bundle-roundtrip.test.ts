@@ -132,7 +132,8 @@ describe('registry bundle round trip between two servers', () => {
       algorithms: { added: 5, identical: 0, skipped: 0, renamed: 0 },
       statuses: { added: 8, identical: 0, skipped: 0, renamed: 0 },
       ab_tests: { added: 2, identical: 0, skipped: 0, renamed: 0 },
-      requests: { added: 9, identical: 0, skipped: 0, renamed: 0 }
+      requests: { added: 9, identical: 0, skipped: 0, renamed: 0 },
+      reference_profiles: { added: 0, identical: 0, skipped: 0, renamed: 0 }
     });
     expect(body.endpoints.added.map((e: any) => e.name).sort()).toEqual(['diabetes', 'income_classifier', 'iris']);
     expect(body.requests.added).toContainEqual(
@@ -191,7 +192,8 @@ describe('registry bundle round trip between two servers', () => {
       algorithms: { added: 0, identical: 5, skipped: 0, renamed: 0 },
       statuses: { added: 0, identical: 8, skipped: 0, renamed: 0 },
       ab_tests: { added: 0, identical: 2, skipped: 0, renamed: 0 },
-      requests: { added: 0, identical: 9, skipped: 0, renamed: 0 }
+      requests: { added: 0, identical: 9, skipped: 0, renamed: 0 },
+      reference_profiles: { added: 0, identical: 0, skipped: 0, renamed: 0 }
     });
     expect({ listing: await registryListing(b), requests: requestListing(b), files: filesOf(b) }).toEqual(before);
     expect(abTestListing(b)).toEqual(abTestListing(a));

@@ -71,7 +71,7 @@ describe('downloading a registry bundle with a one-time ticket (GET /registry/ex
 
     const again = await server.json(url);
     expect(again.status).toBe(401);
-    expect(again.body.message).toMatch(/admin token required/);
+    expect(again.body.message).toMatch(/needs a credential/);
   });
 
   it('opens nothing else: not another export, not another admin route, not a made-up ticket', async () => {

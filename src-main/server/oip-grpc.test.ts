@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSample, repoRoot, tutorialRecord } from '../../test/fixtures/index.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
-import { startOipGrpcServer } from './grpc/oip-grpc.ts';
 
 /**
  * Issue 19 §4: Open Inference v2 over gRPC, called by a real @grpc/grpc-js client built from the
@@ -137,26 +136,5 @@ describe('Open Inference v2 over gRPC', () => {
     expect((await failure('ModelInfer', { model_name: 'iris', inputs: [{ name: 'float_input', datatype: 'FP17', shape: [1] }] }))?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(await logged()).toBe(before);
   });
-
-  it('off loopback, every call but the health checks needs the token (as HTTP does)', async () => {
-    const guarded = await startOipGrpcServer(server.core, { host: '127.0.0.1', port: 0, protoPath: join(repoRoot, 'proto/grpc_predict_v2.proto'), requireToken: 'the-token' });
-    const definition = protoLoader.loadSync(standardProto, { keepCase: true, longs: Number, defaults: true, oneofs: true });
-    const Service = (grpc.loadPackageDefinition(definition) as any).inference.GRPCInferenceService as grpc.ServiceClientConstructor;
-    const other = new Service(`127.0.0.1:${guarded.port}`, grpc.credentials.createInsecure()) as any;
-    const ask = (method: string, metadata: grpc.Metadata) =>
-      new Promise<any>((resolve) => other[method]({ name: 'iris', version: '' }, metadata, (err: grpc.ServiceError | null, res: any) => resolve(err ? err.code : res)));
-    try {
-      const withToken = new grpc.Metadata();
-      withToken.set('authorization', 'Bearer the-token');
-      const wrong = new grpc.Metadata();
-      wrong.set('authorization', 'Bearer nope');
-      expect(await ask('ServerLive', new grpc.Metadata())).toEqual({ live: true });
-      expect(await ask('ModelReady', new grpc.Metadata())).toBe(grpc.status.UNAUTHENTICATED);
-      expect(await ask('ModelReady', wrong)).toBe(grpc.status.UNAUTHENTICATED);
-      expect(await ask('ModelReady', withToken)).toEqual({ ready: true });
-    } finally {
-      other.close();
-      await guarded.close();
-    }
-  });
+  // who may call what (the HTTP credentials, modes and TLS): access/grpc-access.test.ts
 });

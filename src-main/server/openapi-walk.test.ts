@@ -1,7 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
+import { adultRows, fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 import { answerProblems, declarationProblem, operationFor, operationsOf, type Answer, type OpenApiDocument, type Operation } from '../../test/helpers/openapi-walk.ts';
+import { rawRequest } from '../../test/helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 
 /**
@@ -18,6 +19,8 @@ interface Step {
   path: string;
   init?: RequestInit & { admin?: boolean; json?: unknown };
   status: number;
+  /** sent to a second server, serving as on the LAN (HTTPS with the local CA) */
+  lan?: boolean;
 }
 
 const irisForm = (fields: Record<string, string>) => {
@@ -32,6 +35,14 @@ const incomeTensors = () => {
 };
 const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 const { age: _age, ...withoutAge } = tutorialRecord as Record<string, unknown>;
+/** a training file for the income models (monitoring reference) */
+const trainingForm = () => {
+  const rows = adultRows(300);
+  const columns = Object.keys(rows[0]!.record);
+  const form = new FormData();
+  form.set('file', new Blob([[columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n')]), 'train.csv');
+  return form;
+};
 
 /** Valid requests first for each operation, then invalid ones; in order (later steps use what earlier ones made). */
 interface WalkContext {
@@ -41,6 +52,11 @@ interface WalkContext {
   bundle: Buffer;
   /** a platform export's folder name */
   platformExport: string;
+  /** API keys made by the walk: a predict key limited to one endpoint and one request a minute */
+  predictKey: { id: number; key: string };
+  /** a reference profile (monitoring) and its document */
+  referenceId: number;
+  profile: unknown;
 }
 
 function steps(ctx: WalkContext): (() => Step)[] {
@@ -72,9 +88,9 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'GET /api/v1/endpoints/{id}', path: '/api/v1/endpoints/999', init: { admin }, status: 404 }),
     () => ({ op: 'PATCH /api/v1/endpoints/{id}', path: '/api/v1/endpoints/1', init: { method: 'PATCH', admin, json: { created_by: 'walk', notes: 'walked', tags: ['walk'] } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/endpoints/{id}', path: '/api/v1/endpoints/1', init: { method: 'PATCH', admin, json: { created_by: 'walk', tags: 'walk' } }, status: 400 }),
-    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility?algorithm=2', status: 200 }),
-    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility', status: 400 }),
-    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/999/compatibility?algorithm=1', status: 404 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility?algorithm=2', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/1/compatibility', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/endpoints/{id}/compatibility', path: '/api/v1/endpoints/999/compatibility?algorithm=1', init: { admin }, status: 404 }),
     () => ({ op: 'GET /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', status: 200 }),
     () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ endpoint: 'iris', name: 'lr', version: '1', feature_names: JSON.stringify(fixtureSample('iris_lr').featureNames) }) }, status: 201 }),
     () => ({ op: 'POST /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { method: 'POST', admin, body: irisForm({ endpoint: 'iris', name: 'lr', version: '1' }) }, status: 409 }),
@@ -87,8 +103,8 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'POST /api/v1/mlalgorithms/inspect', path: '/api/v1/mlalgorithms/inspect', init: { method: 'POST', admin, body: irisForm({ endpoint: 'income_classifier' }) }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'PATCH', admin, json: { created_by: 'walk', metrics: { accuracy: 0.97 }, input_example: [5.1, 3.5, 1.4, 0.2] } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'PATCH', admin, json: { created_by: 'walk', metrics: { accuracy: 'high' } } }, status: 400 }),
-    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=1', status: 200 }),
-    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=one', status: 400 }),
+    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=1', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/metadatahistory', path: '/api/v1/metadatahistory?endpoint=one', init: { admin }, status: 400 }),
     () => ({ op: 'GET /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', status: 200 }),
     () => ({ op: 'POST /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', init: { method: 'POST', admin, json: { status: 'staging', created_by: 'walk', parent_mlalgorithm: ctx.algorithmId } }, status: 201 }),
     () => ({ op: 'POST /api/v1/mlalgorithmstatuses', path: '/api/v1/mlalgorithmstatuses', init: { method: 'POST', admin, json: { status: 'famous', created_by: 'walk', parent_mlalgorithm: ctx.algorithmId } }, status: 400 }),
@@ -104,6 +120,26 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'PATCH /api/v1/mlrequests/{id}', path: `/api/v1/mlrequests/${ctx.requestId}`, init: { method: 'PATCH', ...form({ feedback: '>50K' }) }, status: 200 }),
     () => ({ op: 'GET /api/v1/refusals', path: '/api/v1/refusals?endpoint=income_classifier', init: { admin }, status: 200 }),
     () => ({ op: 'GET /api/v1/refusals', path: '/api/v1/refusals?from=yesterday', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?endpoint=income_classifier&window=1h', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?window=1h', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/series', path: '/api/v1/monitoring/series?endpoint=nope', init: { admin }, status: 404 }),
+    () => ({ op: 'GET /api/v1/monitoring/status', path: '/api/v1/monitoring/status', init: { admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=1&created_by=walk', init: { method: 'POST', admin, body: trainingForm() }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=one', init: { method: 'POST', admin, body: trainingForm() }, status: 400 }),
+    () => ({ op: 'POST /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=999', init: { method: 'POST', admin, body: trainingForm() }, status: 404 }),
+    () => ({ op: 'GET /api/v1/monitoring/references', path: '/api/v1/monitoring/references?algorithm=1', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/references', path: '/api/v1/monitoring/references', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/references/{id}', path: `/api/v1/monitoring/references/${ctx.referenceId}`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/references/{id}', path: '/api/v1/monitoring/references/999', init: { admin }, status: 404 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-requests', path: '/api/v1/monitoring/references/from-requests', init: { method: 'POST', admin, json: { algorithm: 1, window: '1h', created_by: 'walk' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-requests', path: '/api/v1/monitoring/references/from-requests', init: { method: 'POST', admin, json: { algorithm: 1, window: 'soon' } }, status: 400 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-profile', path: '/api/v1/monitoring/references/from-profile', init: { method: 'POST', admin, json: { algorithm: 1, profile: ctx.profile } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/monitoring/references/from-profile', path: '/api/v1/monitoring/references/from-profile', init: { method: 'POST', admin, json: { algorithm: 1, profile: { profile_version: 1 } } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/drift', path: '/api/v1/monitoring/drift?endpoint=income_classifier&window=24h', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/drift', path: '/api/v1/monitoring/drift?endpoint=income_classifier&window=often', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: '/api/v1/monitoring/histogram?algorithm=1&column=age', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: '/api/v1/monitoring/histogram?algorithm=1&column=shoe_size', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/monitoring/histogram', path: `/api/v1/monitoring/histogram?algorithm=${ctx.algorithmId}&column=age`, init: { admin }, status: 404 }),
     () => ({ op: 'GET /api/v1/abtests', path: '/api/v1/abtests', status: 200 }),
     () => ({ op: 'POST /api/v1/abtests', path: '/api/v1/abtests', init: { method: 'POST', admin, json: { title: 'walk', created_by: 'walk', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 } }, status: 201 }),
     () => ({ op: 'POST /api/v1/abtests', path: '/api/v1/abtests', init: { method: 'POST', admin, json: { title: 'again', created_by: 'walk', parent_mlalgorithm_1: 1, parent_mlalgorithm_2: 2 } }, status: 409 }),
@@ -112,7 +148,7 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'GET /api/v1/abtests/{id}', path: '/api/v1/abtests/999', status: 404 }),
     () => ({ op: 'PUT /api/v1/abtests/{id}', path: `/api/v1/abtests/${ctx.testId}`, init: { method: 'PUT', admin, json: { title: 'walked' } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/abtests/{id}', path: `/api/v1/abtests/${ctx.testId}`, init: { method: 'PATCH', admin, json: { created_by: 'walker' } }, status: 200 }),
-    () => ({ op: 'GET /api/v1/abtests/{id}/timeline', path: `/api/v1/abtests/${ctx.testId}/timeline`, status: 200 }),
+    () => ({ op: 'GET /api/v1/abtests/{id}/timeline', path: `/api/v1/abtests/${ctx.testId}/timeline`, init: { admin }, status: 200 }),
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}?dry_run=true`, init: { method: 'POST', admin, json: { keep_production: true } }, status: 200 }),
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}?dry_run=true`, init: { method: 'POST', admin, json: { keep_production: true, force_winner: 1 } }, status: 400 }),
     () => ({ op: 'POST /api/v1/stop_ab_test/{id}', path: `/api/v1/stop_ab_test/${ctx.testId}`, init: { method: 'POST', admin, json: { force_winner: 1, reason: 'the walk', created_by: 'walk' } }, status: 200 }),
@@ -132,12 +168,33 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'POST /api/v1/registry/export/platforms/{name}/tickets', path: `/api/v1/registry/export/platforms/${ctx.platformExport}/tickets`, init: { method: 'POST', admin }, status: 201 }),
     () => ({ op: 'POST /api/v1/registry/import', path: '/api/v1/registry/import?dry_run=true', init: { method: 'POST', admin, body: new Uint8Array(ctx.bundle), headers: { 'content-type': 'application/zip' } }, status: 200 }),
     () => ({ op: 'POST /api/v1/registry/import', path: '/api/v1/registry/import?dry_run=true', init: { method: 'POST', admin, body: 'not a zip', headers: { 'content-type': 'application/zip' } }, status: 400 }),
-    () => ({ op: 'GET /api/v1/serving', path: '/api/v1/serving', status: 200 }),
+    () => ({ op: 'GET /api/v1/serving', path: '/api/v1/serving', init: { admin }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 32 } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 0 } }, status: 400 }),
     () => ({ op: 'PUT /api/v1/serving', path: '/api/v1/serving', init: { method: 'PUT', admin, json: {} }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { log_retention_days: -1 } }, status: 400 }),
     () => ({ op: 'GET /api/v1/request-log/storage', path: '/api/v1/request-log/storage', init: { admin }, status: 200 }),
+    // access control (issue 17): keys, the audit log, the access switches, the local CA
+    () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'predict', endpoints: ['income_classifier'], rate_limit: 1 / 60 } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'read' } }, status: 409 }),
+    () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk 2', scope: 'owner' } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/keys', path: '/api/v1/keys', init: { admin }, status: 200 }),
+    // a predict key: another endpoint is 403, its second request within its rate limit 429 (both counted as refusals)
+    () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/iris/predict', init: { method: 'POST', json: {}, headers: { authorization: `Bearer ${ctx.predictKey.key}` } }, status: 403 }),
+    () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', json: tutorialRecord, headers: { authorization: `Bearer ${ctx.predictKey.key}` } }, status: 200 }),
+    () => ({ op: 'POST /api/v1/{endpoint_name}/predict', path: '/api/v1/income_classifier/predict', init: { method: 'POST', json: tutorialRecord, headers: { authorization: `Bearer ${ctx.predictKey.key}` } }, status: 429 }),
+    () => ({ op: 'GET /api/v1/mlalgorithms', path: '/api/v1/mlalgorithms', init: { headers: { authorization: `Bearer ${ctx.predictKey.key}` } }, status: 403 }),
+    () => ({ op: 'DELETE /api/v1/keys/{id}', path: `/api/v1/keys/${ctx.predictKey.id}`, init: { method: 'DELETE', admin }, status: 200 }),
+    () => ({ op: 'DELETE /api/v1/keys/{id}', path: '/api/v1/keys/999', init: { method: 'DELETE', admin }, status: 404 }),
+    () => ({ op: 'GET /api/v1/audit', path: '/api/v1/audit?action=key.&page_size=5', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/audit', path: '/api/v1/audit?from=yesterday', init: { admin }, status: 400 }),
+    () => ({ op: 'GET /api/v1/audit/facets', path: '/api/v1/audit/facets', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/access', path: '/api/v1/access', init: { admin }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/access', path: '/api/v1/access', init: { method: 'PATCH', admin, json: { strict: false } }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/access', path: '/api/v1/access', init: { method: 'PATCH', admin, json: { strict: 'yes' } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/access/ca.pem', path: '/api/v1/access/ca.pem', status: 404 }),
+    () => ({ op: 'GET /api/v1/access/ca.pem', path: '/api/v1/access/ca.pem', status: 200, lan: true }),
+    () => ({ op: 'GET /api/v1/endpoints', path: '/api/v1/endpoints', status: 401, lan: true }),
     // last: the iris version never served, so it may be deleted; a version that served may not
     () => ({ op: 'DELETE /api/v1/mlalgorithms/{id}', path: `/api/v1/mlalgorithms/${ctx.algorithmId}`, init: { method: 'DELETE', admin }, status: 200 }),
     () => ({ op: 'DELETE /api/v1/mlalgorithms/{id}', path: '/api/v1/mlalgorithms/1', init: { method: 'DELETE', admin }, status: 409 })
@@ -146,16 +203,28 @@ function steps(ctx: WalkContext): (() => Step)[] {
 
 describe('the OpenAPI document', () => {
   let server: TestServer;
+  let lan: TestServer;
   let document: OpenApiDocument;
   let operations: Operation[];
   const read = async (res: Response): Promise<Answer> => ({ status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) });
+  /** a request to the LAN server, over HTTPS verified against its CA (fetch would not take the CA) */
+  const readLan = async (step: Step): Promise<Answer> => {
+    const res = await rawRequest({ port: lan.port, path: step.path, method: step.init?.method ?? 'GET', ca: lan.tls!.ca!.pem });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+    return { status: res.status, headers, body: Buffer.from(res.body) };
+  };
   beforeAll(async () => {
     server = await startTestServer();
+    lan = await startTestServer({ lan: true, seed: false });
     const served = (await (await server.request('/openapi.json')).json()) as Parameters<typeof SwaggerParser.dereference>[0];
     document = (await SwaggerParser.dereference(structuredClone(served))) as unknown as OpenApiDocument;
     operations = operationsOf(document);
   });
-  afterAll(() => server.stop());
+  afterAll(async () => {
+    await server.stop();
+    await lan.stop();
+  });
 
   it('is valid OpenAPI 3.0 by @apidevtools/swagger-parser', async () => {
     const served = (await (await server.request('/openapi.json')).json()) as Parameters<typeof SwaggerParser.validate>[0] & { openapi: string };
@@ -168,7 +237,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('answers every step as it declares: a valid request and cheap invalid ones per operation', async () => {
-    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '' };
+    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '', predictKey: { id: 0, key: '' }, referenceId: 0, profile: null };
     const problems: string[] = [];
     for (const make of steps(ctx)) {
       const step = make();
@@ -177,7 +246,7 @@ describe('the OpenAPI document', () => {
         problems.push(`${step.op}: the document has no such operation (the request hit ${op?.key ?? 'nothing'})`);
         continue;
       }
-      const answer = await read(await server.request(step.path, step.init));
+      const answer = step.lan ? await readLan(step) : await read(await server.request(step.path, step.init));
       if (answer.status !== step.status) problems.push(`${step.op} ${step.path}: expected ${step.status}, got ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
       problems.push(...answerProblems(op, answer));
       const json = answer.headers.get('content-type') === 'application/json' ? JSON.parse(answer.body.toString()) : null;
@@ -186,6 +255,9 @@ describe('the OpenAPI document', () => {
       if (step.op === 'POST /api/v1/abtests' && answer.status === 201) ctx.testId = json.id;
       if (step.op === 'GET /api/v1/registry/export') ctx.bundle = answer.body;
       if (step.op === 'POST /api/v1/registry/export/platforms' && answer.status === 201) ctx.platformExport = json.name;
+      if (step.op === 'POST /api/v1/keys' && answer.status === 201) ctx.predictKey = { id: json.id, key: json.key };
+      if (step.op === 'POST /api/v1/monitoring/references' && answer.status === 201) ctx.referenceId = json.id;
+      if (step.op === 'GET /api/v1/monitoring/references/{id}' && answer.status === 200) ctx.profile = json.profile;
     }
     expect(problems).toEqual([]);
   });
@@ -194,7 +266,10 @@ describe('the OpenAPI document', () => {
     const problems: string[] = [];
     for (const op of operations.filter((o) => o.operation.security?.some((s) => 'bearer' in s))) {
       const path = op.template.replace(/\{[^}]+\}/g, '1');
-      for (const authorization of [undefined, 'Bearer wrong']) {
+      // a credential is optional where the document also lists the empty requirement (the open
+      // routes, on loopback): there only a wrong one is refused
+      const optional = op.operation.security!.some((s) => Object.keys(s).length === 0);
+      for (const authorization of optional ? ['Bearer wrong'] : [undefined, 'Bearer wrong']) {
         const res = await server.request(path, { method: op.method, ...(authorization ? { headers: { authorization } } : {}) });
         const answer = await read(res);
         if (answer.status !== 401) problems.push(`${op.key} without a valid token: ${answer.status}`);
@@ -206,7 +281,12 @@ describe('the OpenAPI document', () => {
   });
 
   it('has a valid example in the walk for every operation (a route added without one is named here)', () => {
-    const walked = new Set(steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x' }).map((make) => make()).filter((s) => s.status < 300).map((s) => s.op));
+    const walked = new Set(
+      steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x', predictKey: { id: 1, key: 'x' }, referenceId: 1, profile: {} })
+        .map((make) => make())
+        .filter((s) => s.status < 300)
+        .map((s) => s.op)
+    );
     expect(operations.map((o) => o.key).filter((key) => !walked.has(key))).toEqual([]);
   });
 

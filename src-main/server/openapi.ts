@@ -25,7 +25,9 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'Serve ONNX models on your own machine. Compatible with the classic "my_ml_service" tutorial API and the Open Inference Protocol v2 ' +
-          '(KServe, Triton, MLServer clients). Admin routes need "Authorization: Bearer <token>". Errors are {"status":"Error","message":…} ' +
+          '(KServe, Triton, MLServer clients). On loopback, predictions, feedback, the tutorial\'s registry reads, /metrics and the docs need no ' +
+          'credential; every other route (and, in strict or LAN mode, every route but health) needs "Authorization: Bearer <admin token or API key>" ' +
+          'with the scope the route names: predict, read or admin (README "Access control"). Errors are {"status":"Error","message":…} ' +
           'on /api/v1 and {"error":…} on /v2. A known path asked with another method answers 405 with Allow; OPTIONS answers 204 with Allow.'
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }

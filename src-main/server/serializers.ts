@@ -78,6 +78,7 @@ export const requestBody = (r: LoggedRequest): MLRequest => ({
   status: r.status,
   latency_us: r.latencyUs,
   client_key: r.clientKey,
+  api_key: r.apiKeyId,
   feedback_at: r.feedbackAt,
   shadow: r.shadow,
   client_request_id: r.clientRequestId

@@ -35,7 +35,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
 
   it('shows the defaults, and each loaded model with how its batching has gone', async () => {
     await predictConcurrently(server, 8);
-    const { status, body } = await server.json('/api/v1/serving');
+    const { status, body } = await server.json('/api/v1/serving', { admin: true });
     expect(status).toBe(200);
     expect(body).toMatchObject({
       intra_op_threads: 1,
@@ -75,7 +75,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     const anonymous = await server.json('/api/v1/serving', { method: 'PUT', json: { max_batch_size: 1 } });
     expect(anonymous.status).toBe(401);
     expect(existsSync(file())).toBe(false);
-    expect((await server.json('/api/v1/serving')).body.max_batch_size).toBe(64);
+    expect((await server.json('/api/v1/serving', { admin: true })).body.max_batch_size).toBe(64);
   });
 
   it('saves to serving.json and applies batching limits to the loaded model at once', async () => {
@@ -97,9 +97,9 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
     expect(modelOf(res.body, 1).max_batch_size).toBe(1);
 
     // batching off: concurrent requests now each get a run of their own
-    const before = modelOf((await server.json('/api/v1/serving')).body, 1);
+    const before = modelOf((await server.json('/api/v1/serving', { admin: true })).body, 1);
     await predictConcurrently(server, 8);
-    const after = modelOf((await server.json('/api/v1/serving')).body, 1);
+    const after = modelOf((await server.json('/api/v1/serving', { admin: true })).body, 1);
     expect(after.requests - before.requests).toBe(8);
     expect(after.runs - before.runs).toBe(8);
   });
@@ -154,7 +154,7 @@ describe('serving settings over HTTP (PUT /api/v1/serving)', () => {
 
     await server.stop();
     server = await startTestServer({ dataDir });
-    const restarted = (await server.json('/api/v1/serving')).body;
+    const restarted = (await server.json('/api/v1/serving', { admin: true })).body;
     expect(restarted).toMatchObject({ worker_threads: true, restart_needed: false, max_batch_size: 16, intra_op_threads: 1 });
   });
 });

@@ -21,7 +21,7 @@ describe('/api/v1/serving follows the settings table', () => {
   const put = (json: unknown) => server.json('/api/v1/serving', { method: 'PUT', admin: true, json });
 
   it('reports every setting, with the table default in effect and under defaults', async () => {
-    const { body } = await server.json('/api/v1/serving');
+    const { body } = await server.json('/api/v1/serving', { admin: true });
     expect(body.defaults).toEqual(servingDefaults);
     for (const name of servingSettingNames) expect(body[name], name).toBe(servingDefaults[name]);
   });
@@ -46,7 +46,7 @@ describe('/api/v1/serving follows the settings table', () => {
       expect(res.status, `algorithms.1.${name} is not an override`).toBe(400);
       expect(res.body.field).toBe(`algorithms.1.${name}`);
     }
-    expect((await server.json('/api/v1/serving')).body.saved).toEqual({});
+    expect((await server.json('/api/v1/serving', { admin: true })).body.saved).toEqual({});
   });
 
   it('takes each setting at both ends of its range', async () => {
@@ -74,7 +74,7 @@ describe('serving.json in the former names (camelCase, batching nested)', () => 
     writeFileSync(file(), JSON.stringify({ intraOpThreads: 2, workerThreads: false, batching: { maxBatchSize: 16, maxWaitUs: 100 }, algorithms: { '2': { maxBatchSize: 1 } } }));
     const server = await startTestServer({ dataDir });
     try {
-      const { body } = await server.json('/api/v1/serving');
+      const { body } = await server.json('/api/v1/serving', { admin: true });
       expect(body).toMatchObject({ intra_op_threads: 2, worker_threads: false, max_batch_size: 16, max_wait_us: 100, algorithms: { '2': { max_batch_size: 1 } } });
       expect(body.saved).toEqual({ intra_op_threads: 2, worker_threads: false, max_batch_size: 16, max_wait_us: 100, algorithms: { '2': { max_batch_size: 1 } } });
       // the file stays as it was until something is saved

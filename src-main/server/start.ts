@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { AccessMode } from '../contract/access.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
+import { readAccessFile } from '../core/access/access-settings.ts';
 import { createCore, type Core } from '../core/index.ts';
+import { isLoopback, machineNames, urlHost } from './access/hosts.ts';
+import { CredentialReader } from './access/credentials.ts';
+import type { MonitoringOptions } from '../core/monitoring/monitoring.ts';
 import { buildServer } from './app.ts';
 import { startOipGrpcServer, type OipGrpcServer } from './grpc/oip-grpc.ts';
+import type { ServerIdentity } from './routes/access-routes.ts';
+import { localCertificate, ownCertificate, type TlsSetup } from './tls/certificates.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -16,7 +24,21 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface StartServerOptions {
   port: number;
   data: string;
+  /**
+   * the interface to bind; absent: as the saved LAN switch says (access.json: every interface,
+   * else 127.0.0.1). Anything but loopback serves the LAN.
+   */
   host?: string;
+  /** serve as on the LAN (keys everywhere but health, HTTPS) whatever the bind address; default: host is not loopback */
+  lan?: boolean;
+  /** the user's own certificate and key (PEM files); default when serving the LAN: the local CA's */
+  tls?: { certFile: string; keyFile: string };
+  /** serve the LAN over plain HTTP (a warning is printed): credentials then cross the network readable */
+  insecureHttp?: boolean;
+  /** requests without a credential reach only health, also on loopback (`serve --strict`) */
+  strict?: boolean;
+  /** more names this machine is reached by (certificate and Host check), beside its own */
+  allowHosts?: string[];
   seed?: boolean;
   /** defaults to MODELDESK_ADMIN_TOKEN, else a random token per start */
   adminToken?: string;
@@ -30,7 +52,12 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
-  /** Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when absent */
+  /**
+   * Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when
+   * absent. It takes the HTTP server's credentials and mode, and its certificate when it has one.
+   */
+  /** monitoring aggregates (`serve --no-monitoring`: enabled false) */
+  monitoring?: MonitoringOptions;
   grpcPort?: number;
   /** how long a write waits for another connection's lock before 503 (CoreConfig.lockWaitMs) */
   lockWaitMs?: number;
@@ -38,11 +65,20 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   core: Core;
+  /** where this machine reaches the server: http(s)://127.0.0.1:<port> (or the bound address) */
   url: string;
   port: number;
   token: string;
   dataDir: string;
   endpoints: number;
+  /** how requests without a credential are treated now */
+  mode: AccessMode;
+  /** the certificate served, null over plain HTTP */
+  tls: TlsSetup | null;
+  /** addresses for clients on other machines (serving the LAN) */
+  lanUrls: string[];
+  /** things the person starting the server must read (plain HTTP on the LAN…) */
+  warnings: string[];
   /** the gRPC port (grpc/oip-grpc.ts), or null when gRPC is off */
   grpcPort: number | null;
   close(): Promise<void>;
@@ -62,27 +98,48 @@ async function listenWithFallback(app: FastifyInstance, host: string, port: numb
   }
 }
 
-const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+const everyInterface = new Set(['0.0.0.0', '::']);
 
-/** The core and its HTTP server, bound to the requested interface. */
+/** The core and its HTTP(S) server, bound to the requested interface. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1';
-  const token = options.adminToken ?? (process.env.MODELDESK_ADMIN_TOKEN || randomBytes(24).toString('base64url'));
   const dataDir = resolve(options.data);
+  const followsSavedLan = options.host === undefined;
+  const host = options.host ?? (readAccessFile(dataDir).lan ? '0.0.0.0' : '127.0.0.1');
+  const lan = options.lan ?? !isLoopback(host);
+  const token = options.adminToken ?? (process.env.MODELDESK_ADMIN_TOKEN || randomBytes(24).toString('base64url'));
+  const extraNames = options.allowHosts ?? [];
+  const warnings: string[] = [];
+  const tls = certificateFor({ lan, host, dataDir, extraNames, ...options });
+  if (lan && !tls) {
+    warnings.push(
+      'WARNING: serving the LAN over plain HTTP (--insecure-http): API keys, the admin token, inputs and predictions ' +
+        'cross the network readable by anyone on it. Drop --insecure-http to serve HTTPS.'
+    );
+  }
+
   const core = await createCore({
     dataDir,
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
     ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+    // never in the log: the admin token (API key secrets, `mdk_…`, are removed by their pattern)
     secrets: [token],
     ...(options.seed === false ? {} : { modelsDir: options.modelsDir ?? join(repoRoot, 'models') })
   });
-  const exposed = !loopback.has(host);
+  const scheme = tls ? 'https' : 'http';
+  let port = options.port;
+  const lanUrls = () => (lan ? lanHosts(host).map((h) => `${scheme}://${urlHost(h)}:${port}`) : []);
+  const identity: ServerIdentity = { lan, followsSavedLan, tls, urls: lanUrls };
   const app = await buildServer(core, {
     adminToken: token,
     uiDir: options.uiDir ?? join(repoRoot, 'out', 'renderer'),
-    ...(exposed ? { extraHosts: [host], protectPredict: true } : {})
+    lan,
+    bound: host,
+    hostNames: [...(tls?.names ?? []), ...extraNames],
+    identity
   });
   try {
     await listenWithFallback(app, host, options.port, options.portFallback ? 20 : 1);
@@ -98,7 +155,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         host,
         port: options.grpcPort,
         protoPath: join(repoRoot, 'proto', 'grpc_predict_v2.proto'),
-        ...(exposed ? { requireToken: token } : {})
+        access: { credentials: new CredentialReader(token, core), mode: () => app.accessMode() },
+        tls
       });
     } catch (err) {
       await app.close();
@@ -107,15 +165,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  port = typeof address === 'object' && address ? address.port : options.port;
+  // on every interface, this machine reaches the server on loopback (a name the certificate holds)
+  const shownHost = everyInterface.has(host) ? '127.0.0.1' : host;
   return {
     core,
-    url: `http://${shownHost}:${port}`,
+    url: `${scheme}://${urlHost(shownHost)}:${port}`,
     port,
     token,
     dataDir,
     endpoints: core.registry.listEndpoints().length,
+    mode: app.accessMode(),
+    tls,
+    lanUrls: lanUrls(),
+    warnings,
     grpcPort: grpc?.port ?? null,
     async close() {
       await grpc?.close();
@@ -123,4 +186,25 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await core.close();
     }
   };
+}
+
+/**
+ * The certificate to serve: the user's own when given; when serving the LAN (unless
+ * --insecure-http), the local CA's for this machine's names and addresses; else none.
+ */
+function certificateFor(o: { lan: boolean; host: string; dataDir: string; extraNames: string[] } & StartServerOptions): TlsSetup | null {
+  if (o.tls) return ownCertificate(o.tls.certFile, o.tls.keyFile);
+  if (!o.lan || o.insecureHttp) return null;
+  const own = machineNames();
+  const dns = [...own.dns, ...o.extraNames.filter((n) => isIP(n) === 0)];
+  const ips = [...own.ips, ...o.extraNames.filter((n) => isIP(n) !== 0)];
+  if (!everyInterface.has(o.host)) (isIP(o.host) ? ips : dns).push(o.host);
+  return localCertificate(o.dataDir, { dns: [...new Set(dns.map((n) => n.toLowerCase()))], ips: [...new Set(ips)] });
+}
+
+/** the names a colleague can use: the bound address, or on every interface this machine's own */
+function lanHosts(host: string): string[] {
+  if (!everyInterface.has(host)) return [host];
+  const own = machineNames();
+  return [own.dns[0]!, ...own.ips.filter((ip) => !isLoopback(ip))];
 }

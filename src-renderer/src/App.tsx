@@ -13,7 +13,9 @@ const routes: Record<PageKey, React.ComponentType<{ route: Route }>> = {
   playground: lazy(() => import('./pages/PlaygroundPage.tsx').then((m) => ({ default: m.PlaygroundPage }))),
   requests: lazy(() => import('./pages/RequestsPage.tsx').then((m) => ({ default: m.RequestsPage }))),
   abtests: lazy(() => import('./pages/AbTestsPage.tsx').then((m) => ({ default: m.AbTestsPage }))),
-  server: lazy(() => import('./pages/ServerPage.tsx').then((m) => ({ default: m.ServerPage })))
+  monitoring: lazy(() => import('./pages/MonitoringPage.tsx').then((m) => ({ default: m.MonitoringPage }))),
+  server: lazy(() => import('./pages/ServerPage.tsx').then((m) => ({ default: m.ServerPage }))),
+  audit: lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))
 };
 
 const pageLoading = (

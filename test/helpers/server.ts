@@ -16,18 +16,12 @@ export interface TestServer extends RunningServer {
 
 /** A real ModelDesk on 127.0.0.1:0 with its own temporary data directory. */
 export async function startTestServer(
-  options: { seed?: boolean; dataDir?: string; serving?: StartServerOptions['serving']; grpcPort?: number; lockWaitMs?: number } = {}
+  options: { dataDir?: string } & Partial<Omit<StartServerOptions, 'port' | 'data'>> = {}
 ): Promise<TestServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
-  const server = await startServer({
-    port: 0,
-    data: dataDir,
-    seed: options.seed ?? true,
-    adminToken: testToken,
-    ...(options.serving ? { serving: options.serving } : {}),
-    ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort }),
-    ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs })
-  });
+  const { dataDir: given, ...start } = options;
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'modeldesk-test-'));
+  // on 127.0.0.1 (tests never bind another interface); `lan: true` serves as on the LAN there
+  const server = await startServer({ port: 0, data: dataDir, seed: true, adminToken: testToken, host: '127.0.0.1', ...start });
   const request: TestServer['request'] = (path, init = {}) => {
     const { admin, json, ...rest } = init;
     const headers = new Headers(rest.headers);

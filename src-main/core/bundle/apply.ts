@@ -8,6 +8,7 @@ import type { ImportRequestEntry, PlanKind } from '../../contract/bundles.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
 import { emptyKind, type Decisions, type TargetState } from './plan.ts';
 import type { ProvenSignatures } from './model-proof.ts';
+import { importProfiles } from './reference-profiles.ts';
 import { originText, type RequestPlanner } from './request-merge.ts';
 import { abTestKey, refKey } from './validate.ts';
 
@@ -74,6 +75,8 @@ export function applyDecisions(
   findIdenticalAlgorithms(tx, decisions, ids);
   replayStatusHistory(tx, m, decisions, ids, now);
   insertAbTests(tx, decisions, ids);
+  // before the request rows: the profiles count the rows this import brings (reference-profiles.ts)
+  importProfiles(tx, m, new Map([...decisions.inserts.keys()].map((k) => [k, ids.algorithms.get(k)!])), now);
   if (!requests) return emptyKind();
   insertRequests(tx, requests, ids, codec);
   return requests.planner.report();

@@ -8,6 +8,7 @@ import {
   RequestStatusSchema,
   TaskSchema
 } from '../../contract/enums.ts';
+import { ReferenceProfile } from '../monitoring/drift/profile-schema.ts';
 
 /**
  * The bundle manifest (docs/BUNDLE.md). This TypeBox module is the source of truth; the
@@ -175,6 +176,31 @@ export const ManifestRequests = Type.Object(
   { additionalProperties: false, description: 'the request log, one JSON object per line in requests.jsonl' }
 );
 
+/** One audit log entry (issue 17 §4): carried for the record; an import does not replay it. */
+export const ManifestAuditEntry = Type.Object(
+  {
+    created_at: timestamp,
+    actor: Type.String(),
+    client_address: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    endpoint: Type.Union([endpointName, Type.Null()]),
+    summary: Type.String()
+  },
+  { additionalProperties: false }
+);
+
+export const ManifestReferenceProfile = Type.Object(
+  {
+    algorithm: AlgorithmRef,
+    source: Type.String(),
+    description: text,
+    created_by: text,
+    created_at: timestamp,
+    profile: ReferenceProfile
+  },
+  { additionalProperties: false, description: 'an algorithm\'s active reference profile for drift (issue 15)' }
+);
+
 export const Manifest = Type.Object(
   {
     format_version: Type.Integer({ minimum: 1 }),
@@ -187,7 +213,12 @@ export const Manifest = Type.Object(
     ab_tests: Type.Array(ManifestAbTest),
     requests: Type.Union([ManifestRequests, Type.Null()]),
     /** the metadata history (issue 12 §5); optional so bundles written before it still read */
-    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange))
+    metadata_changes: Type.Optional(Type.Array(ManifestMetadataChange)),
+    audit: Type.Optional(
+      Type.Array(ManifestAuditEntry, { description: 'the audit log at export (of the exported endpoints when some were chosen), oldest first' })
+    ),
+    /** optional: bundles of ModelDesk versions before monitoring have none */
+    reference_profiles: Type.Optional(Type.Array(ManifestReferenceProfile))
   },
   { additionalProperties: false }
 );
@@ -233,6 +264,8 @@ export type ManifestStatus = Static<typeof ManifestStatus>;
 export type ManifestAbTest = Static<typeof ManifestAbTest>;
 export type ManifestRequests = Static<typeof ManifestRequests>;
 export type ManifestMetadataChange = Static<typeof ManifestMetadataChange>;
+export type ManifestAuditEntry = Static<typeof ManifestAuditEntry>;
+export type ManifestReferenceProfile = Static<typeof ManifestReferenceProfile>;
 export type RequestLine = Static<typeof RequestLine>;
 export type RequestOrigin = NonNullable<RequestLine['origin']>;
 

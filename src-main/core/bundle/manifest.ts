@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
 import type { Db } from '../../../db/open.ts';
-import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
+import { abTestArms, abTests, algorithms, algorithmStatuses, auditLog, endpoints, requests } from '../../../db/schema.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { notFound } from '../errors.ts';
 import { readMetadata } from './metadata.ts';
@@ -14,6 +14,7 @@ import {
   type ManifestAbTest,
   type RequestLine
 } from './manifest-schema.ts';
+import { exportProfiles } from './reference-profiles.ts';
 
 export const appVersion: string = packageJson.version;
 
@@ -54,6 +55,12 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
       : [];
     const lastRequestId = tx.select({ id: max(requests.id) }).from(requests).get()?.id ?? 0;
     const metadata = readMetadata(tx, endpointIds, refOf, endpointName);
+    const auditRows = tx
+      .select()
+      .from(auditLog)
+      .where(only?.length ? inArray(auditLog.endpoint, chosen.map((e) => e.name)) : undefined)
+      .orderBy(asc(auditLog.id))
+      .all();
 
     const abTestsOut: ManifestAbTest[] = testRows.map((t) => ({
       endpoint: endpointName.get(t.endpointId)!,
@@ -107,7 +114,16 @@ export function buildSnapshot(db: Db, only: string[] | undefined, createdAt: str
           created_at: s.createdAt
         })),
         ab_tests: abTestsOut,
-        metadata_changes: metadata.changes
+        metadata_changes: metadata.changes,
+        audit: auditRows.map((r) => ({
+          created_at: r.createdAt,
+          actor: r.actor,
+          client_address: r.clientAddress,
+          action: r.action,
+          endpoint: r.endpoint,
+          summary: r.summary
+        })),
+        reference_profiles: exportProfiles(tx, refOf)
       }
     };
   });

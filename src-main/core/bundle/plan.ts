@@ -3,10 +3,12 @@ import type {
   ImportAlgorithmEntry,
   ImportConflict,
   ImportEndpointEntry,
+  ImportReferenceProfileEntry,
   ImportStatusEntry,
   PlanKind
 } from '../../contract/bundles.ts';
 import type { AlgorithmRef, Manifest, ManifestAbTest, ManifestAlgorithm } from './manifest-schema.ts';
+import { planProfiles } from './reference-profiles.ts';
 import { abTestKey, refKey } from './validate.ts';
 
 /**
@@ -42,6 +44,7 @@ export interface ImportReport {
   algorithms: PlanKind<ImportAlgorithmEntry> & { conflicts: Conflict[] };
   statuses: PlanKind<ImportStatusEntry>;
   ab_tests: PlanKind<ImportAbTestEntry>;
+  reference_profiles: PlanKind<ImportReferenceProfileEntry>;
   notes: string[];
 }
 
@@ -80,6 +83,7 @@ export function planImport(m: Manifest, target: TargetState, options: PlanOption
     algorithms: { ...emptyKind(), conflicts: [] },
     statuses: emptyKind(),
     ab_tests: emptyKind(),
+    reference_profiles: emptyKind(),
     notes: []
   };
   const decisions: Decisions = { newEndpoints: [], inserts: new Map(), existing: new Map(), notImported: new Map(), tests: [], conflictsRefused: [] };
@@ -96,6 +100,7 @@ export function planImport(m: Manifest, target: TargetState, options: PlanOption
   planAlgorithms(m, target, options, decisions, report);
   planStatuses(m, target, decisions, report);
   planTests(m, target, options, decisions, report);
+  report.reference_profiles = planProfiles(m, decisions);
   return { decisions, report };
 }
 

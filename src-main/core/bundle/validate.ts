@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { invalidInput } from '../errors.ts';
 import { bundleFormatVersion, Manifest, originsSinceFormat, RequestLine, type AlgorithmRef } from './manifest-schema.ts';
+import { checkProfiles } from './reference-profiles.ts';
 
 // ajv-formats is CommonJS: its default export arrives as module.exports or as .default depending on the loader.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -44,6 +45,7 @@ export function parseManifest(bytes: Buffer): Manifest {
   }
   if (!manifestValidator(doc)) throw bad(schemaMessage(manifestValidator.errors));
   checkReferences(doc);
+  checkProfiles(doc);
   return doc;
 }
 

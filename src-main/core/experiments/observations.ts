@@ -67,7 +67,7 @@ export function observe(
 }
 
 /** Regression labels are stored as the JSON of the prediction: a number, or an array of them. */
-function firstNumber(label: string): number | null {
+export function firstNumber(label: string): number | null {
   try {
     const value: unknown = JSON.parse(label);
     const n = Array.isArray(value) ? value[0] : value;

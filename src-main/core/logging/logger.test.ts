@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { newSecret } from '../access/key-secret.ts';
 import { createLogger, logFileName } from './logger.ts';
 
 const dirs: string[] = [];
@@ -25,20 +26,24 @@ describe('the structured log (issue 20, item 6)', () => {
       { err: new Error(`request to http://127.0.0.1:8765/?token=${token} failed`), key: 'mdk_live_8Hq2xZ0pLm4Tn7' },
       `a client sent Authorization: Bearer ${token} and mdk_abcdef123456`
     );
+    // a secret exactly as access control issues it (core/access/key-secret.ts)
+    const issued = newSecret().secret;
+    logger.warn({ authorization: `Bearer ${issued}` }, `key ${issued} was refused`);
     close();
 
     const lines = readFileSync(join(dir, logFileName), 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(2);
-    const [info, error] = lines.map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    const [info, error, refused] = lines.map((l) => JSON.parse(l));
+    expect(refused).toMatchObject({ authorization: 'Bearer [redacted]', msg: 'key [redacted] was refused' });
+    expect(lines.join('\n')).not.toContain(issued);
     expect(info).toMatchObject({ level: 30, area: 'database', msg: 'storage recovered', time: expect.any(String) });
     expect(error).toMatchObject({ level: 50, key: '[redacted]', msg: 'a client sent Authorization: Bearer [redacted] and [redacted]' });
     expect(error.err.message).toBe('request to http://127.0.0.1:8765/?token=[redacted] failed');
     const written = lines.join('\n') + stderr.join('');
     expect(written).not.toContain(token);
     expect(written).not.toMatch(/mdk_[a-z0-9]/i);
-    // only the error reached stderr
-    expect(stderr).toHaveLength(1);
-    expect(JSON.parse(stderr[0]!).level).toBe(50);
+    // only the error and the warning reached stderr
+    expect(stderr.map((line) => JSON.parse(line).level)).toEqual([50, 40]);
   });
 
   it('never fails the caller when the log file cannot be written; stderr still gets the line', () => {

@@ -54,6 +54,7 @@ export class Metrics {
   private readonly batchSize: Histogram<ModelLabel>;
   private readonly feedback: Counter<'endpoint'>;
   private readonly abRequests: Counter<ModelLabel | 'ab_test' | 'shadow'>;
+  private readonly keyRequests: Counter<'key'>;
   private readonly http: Counter<'method' | 'route' | 'status_code'>;
   private readonly labelsById = new Map<number, Labels>();
 
@@ -103,6 +104,12 @@ export class Metrics {
       labelNames: ['ab_test', ...modelLabels, 'shadow'],
       registers
     });
+    this.keyRequests = new Counter({
+      name: 'modeldesk_api_key_requests_total',
+      help: 'Requests that presented a valid API key, by key name (any route; refused for scope or rate included)',
+      labelNames: ['key'],
+      registers
+    });
     this.http = new Counter({
       name: 'modeldesk_http_requests_total',
       help: 'HTTP requests answered, by method, route pattern ("unmatched" for no route) and status code',
@@ -131,6 +138,11 @@ export class Metrics {
         for (const a of sources.liveAlgorithms()) this.set(labelsOf(a), loaded.has(a.id) ? 1 : 0);
       }
     });
+  }
+
+  /** One request that presented a valid API key (core event key.used). */
+  recordKeyRequest(keyName: string): void {
+    this.keyRequests.inc({ key: keyName });
   }
 
   /** endpoint, algorithm name and version of an algorithm (cached: they never change) */

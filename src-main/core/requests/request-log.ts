@@ -5,6 +5,7 @@ import type { RequestStatus } from '../../contract/enums.ts';
 import { nowIso } from '../clock.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
+import { checkPage } from '../paging.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
 import { checkFeedback, type FeedbackContext } from './feedback-rule.ts';
 import type { RowCodec } from './row-codec.ts';
@@ -20,6 +21,8 @@ export interface RequestFilter {
   algorithmId?: number;
   abTestId?: number;
   status?: RequestStatus;
+  /** only the calls made with this API key (no index: it scans what the other filters leave) */
+  apiKeyId?: number;
   /** true: only requests with feedback; false: only those without */
   hasFeedback?: boolean;
   /** the X-Request-Id the call was made with (the client's, or the one the server answered with) */
@@ -51,10 +54,7 @@ export class RequestLog {
   ) {}
 
   list(filter: RequestFilter, page: number, pageSize: number): Page<LoggedRequest> {
-    if (!Number.isInteger(page) || page < 1) throw invalidInput('page must be a positive integer', 'page');
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
-      throw invalidInput(`page_size must be an integer from 1 to ${maxPageSize}`, 'page_size');
-    }
+    checkPage(page, pageSize, maxPageSize);
     const where = whereOf(filter);
     const total = this.db.select({ n: count() }).from(requests).where(where).get()?.n ?? 0;
     const results = this.db
@@ -94,6 +94,7 @@ export class RequestLog {
     if (!updated) throw notFound(`request ${id} not found`);
     const request = this.decoded(updated);
     if (feedback) this.events.emit('feedback.recorded', { request });
+    else this.events.emit('feedback.cleared', { request });
     return request;
   }
 
@@ -116,6 +117,7 @@ function whereOf(f: RequestFilter): SQL | undefined {
     c.push(eq(requests.abTestId, f.abTestId));
   }
   if (f.status !== undefined) c.push(eq(requests.status, f.status));
+  if (f.apiKeyId !== undefined) c.push(eq(requests.apiKeyId, f.apiKeyId));
   if (f.clientRequestId !== undefined) c.push(eq(requests.clientRequestId, f.clientRequestId));
   if (f.hasFeedback === true) c.push(and(isNotNull(requests.feedback), ne(requests.feedback, '')));
   if (f.hasFeedback === false) c.push(or(isNull(requests.feedback), eq(requests.feedback, '')));

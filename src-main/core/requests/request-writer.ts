@@ -27,6 +27,8 @@ export interface RequestRow {
   status: 'OK' | 'Error';
   latencyUs: number;
   clientKey: string | null;
+  /** the API key that made the call (null: the admin token, or none on loopback) */
+  apiKeyId?: number | null;
   /** the call's X-Request-Id (the client's own, or one the server made) */
   clientRequestId?: string | null;
   createdAt: string;
@@ -73,8 +75,8 @@ export const largeCommitRows = 256;
 const workerIdleMs = 10_000;
 
 const columns = `(endpoint_id, algorithm_id, ab_test_id, shadow, primary_request_id, input, response,
-   label, status, latency_us, client_key, client_request_id, feedback, created_at)`;
-const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
+   label, status, latency_us, client_key, api_key_id, client_request_id, feedback, created_at)`;
+const rowValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)";
 const insertSql = `insert into requests ${columns} values ${rowValues}`;
 
 /**
@@ -179,6 +181,7 @@ export class RequestWriter implements RequestSink {
       r.status,
       r.latencyUs,
       r.clientKey,
+      r.apiKeyId ?? null,
       r.clientRequestId ?? null,
       r.createdAt
     ];

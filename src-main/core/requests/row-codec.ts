@@ -9,7 +9,8 @@ import { RowLayouts } from './row-layouts.ts';
  * THE format of `requests.input` and `requests.response` (issue #18). Every reader and writer of
  * those two columns goes through this module: the request writer (encode), RequestLog and with
  * it the API, the Requests page and the platform export's parity check (decode), bundle export
- * (decode) and import (encodeTexts).
+ * (decode) and import (encodeTexts), monitoring's log path, backfill and reference profiles
+ * (record, answer: values without the text; monitoring/stored-rows.ts).
  *
  * A row is stored lean, as a BLOB, when decoding gives back exactly the JSON that was answered:
  *
@@ -121,6 +122,23 @@ export class RowCodec {
     return { input: this.decodeInput(row.input), response: this.decodeResponse(row, row.status, row.response) };
   }
 
+  /**
+   * The record of a stored row as a value, for readers that count rather than show (monitoring):
+   * parsed from its JSON text (older rows, odd records, `$truncated` markers), or built from a lean
+   * row's layout and values without writing the text first. Keys are own properties, as
+   * JSON.parse makes them ("__proto__" stays a key).
+   */
+  record(stored: string | Buffer): unknown {
+    if (typeof stored === 'string') return JSON.parse(stored);
+    const { names, values } = this.leanRecord(stored);
+    return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+  }
+
+  /** The answer of a stored row as a value (without request_id): parsed from its JSON text, or rebuilt from a lean row's outputs without writing the text. */
+  answer(row: RowKeys & { status: 'OK' | 'Error'; response: string | Buffer }): Omit<PredictionAnswer, 'request_id'> {
+    return typeof row.response === 'string' ? (JSON.parse(row.response) as PredictionAnswer) : this.leanAnswer(row, row.status, row.response);
+  }
+
   /** Forgets what a rolled-back transaction may have left in memory (layouts, algorithms): after a bundle import. */
   reload(): void {
     this.layouts.reload();
@@ -155,12 +173,16 @@ export class RowCodec {
 
   private decodeInput(stored: string | Buffer): string {
     if (typeof stored === 'string') return stored;
+    const { names, values } = this.leanRecord(stored);
+    // built as text: a key such as "__proto__" must come back as a key, not set a prototype
+    return `{${names.map((name, i) => `${JSON.stringify(name)}:${JSON.stringify(values[i])}`).join(',')}}`;
+  }
+
+  private leanRecord(stored: Buffer): { names: readonly string[]; values: unknown[] } {
     const reader = new ByteReader(stored);
     if (reader.byte() !== Tag.Lean) throw new Error('request-log input in an unknown format');
     const names = this.layouts.namesOf(reader.varint());
-    const values = JSON.parse(reader.text()) as unknown[];
-    // built as text: a key such as "__proto__" must come back as a key, not set a prototype
-    return `{${names.map((name, i) => `${JSON.stringify(name)}:${JSON.stringify(values[i])}`).join(',')}}`;
+    return { names, values: JSON.parse(reader.text()) as unknown[] };
   }
 
   private encodeAnswer(answer: PredictionAnswer): Buffer | null {
@@ -177,18 +199,21 @@ export class RowCodec {
   }
 
   private decodeResponse(keys: RowKeys, status: 'OK' | 'Error', stored: string | Buffer): string {
-    if (typeof stored === 'string') return stored;
+    return typeof stored === 'string' ? stored : loggedJson(this.leanAnswer(keys, status, stored));
+  }
+
+  private leanAnswer(keys: RowKeys, status: 'OK' | 'Error', stored: Buffer): PredictionAnswer {
     const algorithm = this.algorithm(keys.algorithmId);
     const reader = new ByteReader(stored);
     const tag = reader.byte();
-    if (tag === Tag.Error && status === 'Error') return loggedJson(errorAnswer(reader.text(), algorithm, keys.abTestId));
+    if (tag === Tag.Error && status === 'Error') return errorAnswer(reader.text(), algorithm, keys.abTestId);
     if (tag !== Tag.Lean || status !== 'OK' || !algorithm.decode) throw new Error('request-log response in an unknown format');
     const results: Record<string, RawOutput> = {};
     for (const name of this.layouts.namesOf(reader.varint())) {
       const tensor = readTensor(reader);
       results[name] = { type: tensor.type, data: tensor.data, dims: [1, ...tensor.dims] };
     }
-    return loggedJson(answerOf(decodePredictions(results, 1, algorithm.decode), 0, algorithm, keys.abTestId));
+    return answerOf(decodePredictions(results, 1, algorithm.decode), 0, algorithm, keys.abTestId);
   }
 
   private algorithm(id: number): AlgorithmFacts & { id: number } {

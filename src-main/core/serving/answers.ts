@@ -14,6 +14,7 @@ export type PredictionAnswer = Static<typeof PredictionResponse>;
 export interface CallFacts {
   selection: Selection;
   clientKey: string | null;
+  apiKeyId: number | null;
   clientRequestId: string | null;
   createdAt: string;
   /** a record larger than this is logged as a marker (the `max_logged_record_bytes` setting) */
@@ -71,6 +72,7 @@ export function rowOf(call: CallFacts, algorithm: Algorithm, record: unknown, an
     status: ok ? 'OK' : 'Error',
     latencyUs,
     clientKey: call.clientKey,
+    apiKeyId: call.apiKeyId,
     clientRequestId: call.clientRequestId,
     createdAt: call.createdAt
   };

@@ -22,9 +22,12 @@ export type InferInput =
   | { kind: 'decode'; decode: (algorithm: Algorithm) => unknown[] };
 
 /** How a call is chosen (SelectOptions) and what its log rows carry besides. */
+/** A call's options: how its algorithm is chosen, and who makes it (the request log records the key). */
 export interface InferOptions extends SelectOptions {
   /** the call's X-Request-Id, written to each of its log rows */
   clientRequestId?: string | null;
+  /** the API key that made the call, recorded on each of its rows; null or absent = none */
+  apiKeyId?: number | null;
   /** told the selection as soon as it is made, before anything can refuse the call (refusal counts name the algorithm) */
   onSelected?: (selection: Selection) => void;
 }
@@ -87,7 +90,14 @@ export class Inference {
 
       // A large call runs in parts: while the model computes one part (on the inference worker,
       // run-placement.ts), this thread turns the previous part's predictions into answers and rows.
-      const call: CallFacts = { selection, clientKey: options.clientKey ?? null, clientRequestId: options.clientRequestId ?? null, createdAt: nowIso(), maxLoggedRecordBytes: this.maxLoggedRecordBytes() };
+      const call: CallFacts = {
+        selection,
+        clientKey: options.clientKey ?? null,
+        apiKeyId: options.apiKeyId ?? null,
+        clientRequestId: options.clientRequestId ?? null,
+        createdAt: nowIso(),
+        maxLoggedRecordBytes: this.maxLoggedRecordBytes()
+      };
       const answers: PredictionAnswer[] = new Array(records.length);
       const rows: RequestRow[] = new Array(records.length);
       const modelStarted = performance.now();

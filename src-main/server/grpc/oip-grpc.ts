@@ -1,8 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { timingSafeEqual } from 'node:crypto';
 import { isModelDeskError, type ErrorKind } from '../../core/errors.ts';
 import type { Core } from '../../core/index.ts';
+import type { AccessMode } from '../../contract/access.ts';
+import { authorize } from '../access/authorize.ts';
+import type { CredentialReader } from '../access/credentials.ts';
+import { ruleOf, type RouteRule } from '../access/route-table.ts';
 import { oipV2 } from '../oip/v2-service.ts';
 import { grpcFromInferAnswer, inferBodyFromGrpc, type GrpcInferRequest } from './grpc-tensors.ts';
 
@@ -20,8 +23,13 @@ export interface OipGrpcOptions {
   port: number;
   /** path of grpc_predict_v2.proto */
   protoPath: string;
-  /** when set, every call but the health checks must send `authorization: Bearer <token>` (as HTTP does off loopback) */
-  requireToken?: string;
+  /**
+   * Who may call what: the HTTP server's credentials (admin token, API keys) and its protection
+   * mode, applied through the same route table (each method is its HTTP route's twin, below)
+   */
+  access: { credentials: CredentialReader; mode: () => AccessMode };
+  /** the HTTP server's certificate when it serves HTTPS (LAN mode): gRPC is then TLS too */
+  tls?: { key: string; cert: string } | null;
   /** largest request accepted, bytes (default 16 MiB, as the HTTP body limit) */
   maxMessageBytes?: number;
 }
@@ -49,30 +57,68 @@ function asServiceError(err: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.INTERNAL, details: 'Internal Server Error' };
 }
 
-type Handler<Req, Res> = (request: Req, metadata: grpc.Metadata) => Res | Promise<Res>;
+type Handler<Req, Res> = (request: Req, metadata: grpc.Metadata, credential: { apiKeyId: number | null }) => Res | Promise<Res>;
+
+/**
+ * Each method of the service is the twin of an Open Inference v2 HTTP route, whose rule in the
+ * access table it takes (so a credential reaches the same calls over both), with the endpoint
+ * the call names for predict keys limited to some endpoints.
+ */
+const httpTwins: Record<string, { route: string; endpoint?: (request: Record<string, unknown>) => unknown }> = {
+  ServerLive: { route: 'GET /v2/health/live' },
+  ServerReady: { route: 'GET /v2/health/ready' },
+  ServerMetadata: { route: 'GET /v2' },
+  ModelReady: { route: 'GET /v2/models/:name/ready', endpoint: (r) => r.name },
+  ModelMetadata: { route: 'GET /v2/models/:name', endpoint: (r) => r.name },
+  ModelInfer: { route: 'POST /v2/models/:name/infer', endpoint: (r) => r.model_name }
+};
+
+/** A method without a twin takes the table's rule for an unknown route: admin only (deny by default). */
+function ruleOfMethod(method: string): RouteRule {
+  const twin = httpTwins[method]?.route ?? `POST /grpc/${method}`;
+  const [verb, url] = twin.split(' ') as [string, string];
+  return ruleOf(verb, url);
+}
+
+/** An HTTP refusal's gRPC status. */
+const refusalCodes = { 401: grpc.status.UNAUTHENTICATED, 403: grpc.status.PERMISSION_DENIED, 429: grpc.status.RESOURCE_EXHAUSTED } as const;
+
+/** `ipv4:1.2.3.4:5678`, `ipv6:[::1]:5678` or `1.2.3.4:5678` → the address (a key's last use) */
+function peerAddress(peer: string): string | null {
+  const bare = peer.replace(/^ipv[46]:/, '');
+  const match = /^\[?([^\]]+?)\]?:\d+$/.exec(bare);
+  return match?.[1] ?? (bare || null);
+}
 
 export async function startOipGrpcServer(core: Core, options: OipGrpcOptions): Promise<OipGrpcServer> {
   const definition = protoLoader.loadSync(options.protoPath, { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
   const service = (grpc.loadPackageDefinition(definition) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } }).inference
     .GRPCInferenceService.service;
   const v2 = oipV2(core);
-  const expected = options.requireToken === undefined ? null : Buffer.from(options.requireToken);
+  const { credentials, mode } = options.access;
 
-  const authorized = (metadata: grpc.Metadata): boolean => {
-    if (!expected) return true;
-    const match = /^Bearer\s+(.+)$/i.exec(String(metadata.get('authorization')[0] ?? ''));
-    const given = Buffer.from(match?.[1]?.trim() ?? '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
   const unary =
-    <Req, Res>(handler: Handler<Req, Res>, open = false): grpc.handleUnaryCall<Req, Res> =>
+    <Req, Res>(method: string, handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> =>
     (call, callback) => {
-      if (!open && !authorized(call.metadata)) {
-        callback({ code: grpc.status.UNAUTHENTICATED, details: 'admin token required: send metadata "authorization: Bearer <token>"' });
+      const rule = ruleOfMethod(method);
+      const authorization = call.metadata.get('authorization')[0];
+      const decision = authorize(core, {
+        rule,
+        mode: mode(),
+        presented: rule.class === 'public' ? { kind: 'none' } : credentials.check(authorization === undefined ? undefined : String(authorization), peerAddress(call.getPeer())),
+        endpoint: () => {
+          const name = httpTwins[method]?.endpoint?.(call.request as Record<string, unknown>);
+          return typeof name === 'string' ? name : undefined;
+        }
+      });
+      if (!decision.allowed) {
+        const retry = decision.retryAfter === undefined ? '' : ` (retry after ${decision.retryAfter} s)`;
+        callback({ code: refusalCodes[decision.status], details: `${decision.message.replace('"Authorization: Bearer', 'metadata "authorization: Bearer')}${retry}` });
         return;
       }
+      const credential = { apiKeyId: decision.credential?.keyId ?? null };
       Promise.resolve()
-        .then(() => handler(call.request, call.metadata))
+        .then(() => handler(call.request, call.metadata, credential))
         .then((response) => callback(null, response), (err: unknown) => callback(asServiceError(err)));
     };
   const clientKey = (metadata: grpc.Metadata) => {
@@ -86,21 +132,22 @@ export async function startOipGrpcServer(core: Core, options: OipGrpcOptions): P
     'grpc.max_send_message_length': -1
   });
   server.addService(service, {
-    ServerLive: unary(() => ({ live: true }), true),
-    ServerReady: unary(() => ({ ready: true }), true),
-    ModelReady: unary((r: { name: string; version: string }) => ({ ready: core.health.model(v2.servingAlgorithm(r.name, version(r.version), null)).ready })),
+    ServerLive: unary('ServerLive', () => ({ live: true })),
+    ServerReady: unary('ServerReady', () => ({ ready: true })),
+    ModelReady: unary('ModelReady', (r: { name: string; version: string }) => ({ ready: core.health.model(v2.servingAlgorithm(r.name, version(r.version), null)).ready })),
     // binary_tensor_data is an HTTP extension: over gRPC, raw contents are the protocol's own
-    ServerMetadata: unary(() => ({ ...v2.serverMetadata(), extensions: [] })),
-    ModelMetadata: unary((r: { name: string; version: string }, metadata) => v2.modelMetadata(r.name, version(r.version), clientKey(metadata))),
-    ModelInfer: unary(async (r: GrpcInferRequest, metadata) => {
-      const answer = await v2.infer(r.model_name, version(r.model_version), inferBodyFromGrpc(r), { clientKey: clientKey(metadata) });
+    ServerMetadata: unary('ServerMetadata', () => ({ ...v2.serverMetadata(), extensions: [] })),
+    ModelMetadata: unary('ModelMetadata', (r: { name: string; version: string }, metadata) => v2.modelMetadata(r.name, version(r.version), clientKey(metadata))),
+    ModelInfer: unary('ModelInfer', async (r: GrpcInferRequest, metadata, credential) => {
+      const answer = await v2.infer(r.model_name, version(r.model_version), inferBodyFromGrpc(r), { clientKey: clientKey(metadata), apiKeyId: credential.apiKeyId });
       return grpcFromInferAnswer(answer, (r.raw_input_contents ?? []).length > 0);
     })
   });
 
   const port = await new Promise<number>((resolve, reject) => {
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    server.bindAsync(`${host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    const tls = options.tls ? grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(options.tls.key), cert_chain: Buffer.from(options.tls.cert) }], false) : null;
+    server.bindAsync(`${host}:${options.port}`, tls ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
   });
   return {
     port,

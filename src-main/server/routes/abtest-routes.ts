@@ -48,7 +48,6 @@ export const abTestRoutes =
     app.post(
       '/abtests',
       {
-        config: { admin: true },
         schema: {
           tags: ['abtests'],
           security: [{ bearer: [] }],
@@ -88,7 +87,6 @@ export const abTestRoutes =
       app.route({
         method,
         url: '/abtests/:id',
-        config: { admin: true },
         schema: {
           tags: ['abtests'],
           security: [{ bearer: [] }],
@@ -121,7 +119,6 @@ export const abTestRoutes =
     app.post(
       '/stop_ab_test/:id',
       {
-        config: { admin: true },
         // the tutorial stops a test with an empty POST
         preValidation: async (request) => {
           request.body ??= {};

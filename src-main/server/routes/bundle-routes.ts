@@ -28,7 +28,6 @@ export const bundleRoutes =
     app.get(
       '/registry/export',
       {
-        config: { admin: true, ticket: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -69,7 +68,6 @@ export const bundleRoutes =
     app.post(
       '/registry/export/tickets',
       {
-        config: { admin: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -95,7 +93,6 @@ export const bundleRoutes =
     app.post(
       '/registry/import',
       {
-        config: { admin: true },
         validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : queryValidator(schema)),
         schema: {
           tags: ['bundles'],

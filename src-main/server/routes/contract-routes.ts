@@ -43,7 +43,6 @@ export const contractRoutes =
     app.post(
       '/endpoints/:id/rollback',
       {
-        config: { admin: true },
         // a dry run may be an empty POST
         preValidation: async (request) => {
           request.body ??= {};

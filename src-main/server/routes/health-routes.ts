@@ -45,8 +45,10 @@ export const healthRoutes =
           tags: ['operations'],
           description:
             'Prometheus text format (checked by promtool): prediction requests by outcome, failures by reason (refusals included), latency split into queue, compute and log commit, in flight, batch sizes, loaded models, HTTP requests by route and status, feedback, A/B arm counters. Names and their Triton/MLServer equivalents: README, "Metrics".',
-          produces: ['text/plain'],
-          response: { 200: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) }
+          // the metrics are text; its refusals (401 with a wrong credential, or any without one in strict and LAN mode) are JSON
+          response: {
+            200: Type.Unsafe({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
+          }
         }
       },
       async (_request, reply) => reply.type(core.metrics.contentType).send(await core.metrics.text())

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody } from '../../contract/classic.ts';
 import { LogStorageBody } from '../../contract/log-storage.ts';
 import type { Core } from '../../core/index.ts';
 
@@ -10,14 +9,12 @@ export const logStorageRoutes =
     app.get(
       '/request-log/storage',
       {
-        config: { admin: true },
         schema: {
           tags: ['operations'],
-          security: [{ bearer: [] }],
           description:
             'What the request log takes on disk, what retention (log_retention_days, log_retention_mb in /api/v1/serving) ' +
             'deleted last, and how much room the disk holding the data folder has left.',
-          response: { 200: LogStorageBody, 401: ErrorBody }
+          response: { 200: LogStorageBody }
         }
       },
       async () => core.logStorage()

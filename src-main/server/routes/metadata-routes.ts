@@ -9,7 +9,6 @@ import { algorithmBody, endpointBody, metadataChangeBody } from '../serializers.
 
 const IdParams = Type.Object({ id: Type.String() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody };
-const admin = { config: { admin: true } } as const;
 
 /** Who made an edit and why, as the core takes them. */
 const authorOf = ({ created_by, reason }: { created_by: string; reason?: string | undefined }) => ({ createdBy: created_by, ...(reason === undefined ? {} : { reason }) });
@@ -24,7 +23,6 @@ export const metadataRoutes =
     app.patch(
       '/endpoints/:id',
       {
-        ...admin,
         schema: {
           tags: ['registry'],
           security: [{ bearer: [] }],
@@ -44,7 +42,6 @@ export const metadataRoutes =
     app.patch(
       '/mlalgorithms/:id',
       {
-        ...admin,
         schema: {
           tags: ['registry'],
           security: [{ bearer: [] }],
@@ -66,7 +63,6 @@ export const metadataRoutes =
     app.delete(
       '/mlalgorithms/:id',
       {
-        ...admin,
         schema: {
           tags: ['registry'],
           security: [{ bearer: [] }],

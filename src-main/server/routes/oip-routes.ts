@@ -68,6 +68,7 @@ export const oipRoutes =
       const answer = await v2.infer(name, version, body, {
         clientKey: clientKeyOf(request as FastifyRequest<{ Headers: { 'x-client-key'?: string } }>),
         clientRequestId: request.id,
+        apiKeyId: request.credential?.keyId ?? null,
         onSelected: selectionObserver(request),
         ...(raw ? { inputsFor: (algorithm: Algorithm) => decodeRawBinaryRequest(raw, onlyInput(algorithm)).inputs as InputTensor[] } : {}),
         asBinary,
@@ -100,10 +101,10 @@ export const oipRoutes =
         ...errors(404, 500)
       }
     });
-    app.post('/v2/models/:name/infer', { config: { open: true, prediction: true }, schema: inferSchema(ModelParams) }, async (request, reply) =>
+    app.post('/v2/models/:name/infer', { config: { prediction: true }, schema: inferSchema(ModelParams) }, async (request, reply) =>
       infer(request, reply, request.params.name, undefined)
     );
-    app.post('/v2/models/:name/versions/:version/infer', { config: { open: true, prediction: true }, schema: inferSchema(VersionParams) }, async (request, reply) =>
+    app.post('/v2/models/:name/versions/:version/infer', { config: { prediction: true }, schema: inferSchema(VersionParams) }, async (request, reply) =>
       infer(request, reply, request.params.name, request.params.version)
     );
   };

@@ -29,7 +29,6 @@ export const platformExportRoutes =
     app.post(
       '/registry/export/platforms',
       {
-        config: { admin: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -67,7 +66,6 @@ export const platformExportRoutes =
     app.post(
       '/registry/export/platforms/:name/tickets',
       {
-        config: { admin: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],
@@ -87,7 +85,6 @@ export const platformExportRoutes =
     app.get(
       '/registry/export/platforms/:name',
       {
-        config: { admin: true, ticket: true },
         schema: {
           tags: ['bundles'],
           security: [{ bearer: [] }],

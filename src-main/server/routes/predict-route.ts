@@ -12,7 +12,7 @@ export const predictRoute =
     app.post(
       '/:endpoint_name/predict',
       {
-        config: { open: true, prediction: true },
+        config: { prediction: true },
         schema: {
           tags: ['predict'],
           consumes: ['application/json', 'application/x-www-form-urlencoded'],
@@ -40,6 +40,7 @@ export const predictRoute =
           ...(q.version === undefined ? {} : { version: q.version }),
           ...(q.algorithm_id === undefined ? {} : { algorithmId: q.algorithm_id }),
           clientKey: request.headers['x-client-key'] ?? q.client_key ?? null,
+          apiKeyId: request.credential?.keyId ?? null,
           clientRequestId: request.id,
           onSelected: selectionObserver(request)
         });

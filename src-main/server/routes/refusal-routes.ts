@@ -11,7 +11,6 @@ export const refusalRoutes =
     app.get(
       '/refusals',
       {
-        config: { admin: true },
         schema: {
           tags: ['requests'],
           description:

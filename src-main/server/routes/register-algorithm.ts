@@ -137,7 +137,6 @@ export const registerAlgorithmRoute =
  */
 function uploadRoute(schema: { description: string; body: object; response: Record<number, unknown> }) {
   return {
-    config: { admin: true },
     validatorCompiler: () => () => true,
     schema: { tags: ['registry'], security: [{ bearer: [] }], consumes: ['multipart/form-data'], ...schema }
   };

@@ -90,7 +90,6 @@ export const registryRoutes =
     app.post(
       '/mlalgorithmstatuses',
       {
-        config: { admin: true },
         schema: {
           tags: ['registry'],
           description:

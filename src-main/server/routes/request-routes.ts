@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorBody, FeedbackRequest, MLRequestBody, MLRequestPage, MLRequestQuery } from '../../contract/classic.ts';
 import type { Core } from '../../core/index.ts';
 import type { RequestFilter } from '../../core/requests/request-log.ts';
+import { drfPage } from '../pagination.ts';
 import { storageErrorResponses } from '../error-handler.ts';
 import { endpointIdOf, idParam } from '../params.ts';
 import { requestBody } from '../serializers.ts';
@@ -16,7 +17,6 @@ export const requestRoutes =
     app.get(
       '/mlrequests',
       {
-        config: { admin: true },
         schema: {
           tags: ['requests'],
           security: [{ bearer: [] }],
@@ -34,6 +34,7 @@ export const requestRoutes =
           ...(q.algorithm === undefined ? {} : { algorithmId: q.algorithm }),
           ...(q.ab_test === undefined ? {} : { abTestId: q.ab_test }),
           ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.api_key === undefined ? {} : { apiKeyId: q.api_key }),
           ...(q.client_request_id === undefined ? {} : { clientRequestId: q.client_request_id }),
           ...(q.feedback === undefined ? {} : { hasFeedback: q.feedback }),
           ...(q.from === undefined ? {} : { from: q.from }),
@@ -41,24 +42,13 @@ export const requestRoutes =
           ...(q.order === undefined ? {} : { order: q.order })
         };
         const result = core.requests.list(filter, page, pageSize);
-        const link = (p: number) => {
-          const url = new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`);
-          url.searchParams.set('page', String(p));
-          return url.toString();
-        };
-        return {
-          count: result.count,
-          next: page * pageSize < result.count ? link(page + 1) : null,
-          previous: page > 1 ? link(page - 1) : null,
-          results: result.results.map(requestBody)
-        };
+        return drfPage(request, page, pageSize, result.count, result.results.map(requestBody));
       }
     );
 
     app.get(
       '/mlrequests/:id',
       {
-        config: { admin: true },
         schema: {
           tags: ['requests'],
           security: [{ bearer: [] }],
@@ -73,7 +63,6 @@ export const requestRoutes =
       app.route({
         method,
         url: '/mlrequests/:id',
-        config: { open: true },
         schema: {
           tags: ['requests'],
           description: 'Stores the ground truth for a prediction: {"feedback": "…"} as JSON or form-encoded.',

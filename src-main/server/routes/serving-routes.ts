@@ -22,7 +22,6 @@ export const servingRoutes =
   (core: Core): FastifyPluginAsyncTypebox =>
   async (app) => {
     const change = (description: string) => ({
-      config: { admin: true },
       schema: {
         tags: ['operations'],
         security: [{ bearer: [] }],

@@ -28,6 +28,7 @@ export type {
   StopAbTestResponse
 } from '../../../src-main/contract/abtests.ts';
 
+export type { ApiKey } from '../../../src-main/contract/access.ts';
 export type {
   Compatibility,
   ContractDifferenceBody as ContractDifference,

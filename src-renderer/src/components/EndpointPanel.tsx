@@ -1,5 +1,6 @@
 import { Accordion, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useEndpointDetail, useMetadataHistory } from '../api/metadata.ts';
+import type { AlgorithmHealthBody } from '../api/monitoring.ts';
 import type { Algorithm, Endpoint } from '../api/types.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { AlgorithmTable } from './AlgorithmTable.tsx';
@@ -11,12 +12,14 @@ import { Empty } from './QueryState.tsx';
 import { RollbackButton } from './RollbackButton.tsx';
 
 /** One endpoint: what it is, its versions, the contract its clients follow, metrics by version, edits. */
-export function EndpointPanel({ endpoint, own, selected, onSelect, onEdit }: {
+export function EndpointPanel({ endpoint, own, selected, onSelect, onEdit, health }: {
   endpoint: Endpoint;
   own: Algorithm[];
   selected: number | undefined;
   onSelect: (id: number) => void;
   onEdit: (subject: EditSubject) => void;
+  /** monitoring per version, for the production version's badge */
+  health?: Map<number, AlgorithmHealthBody>;
 }) {
   const detail = useEndpointDetail(endpoint.id);
   const history = useMetadataHistory(endpoint.id);
@@ -45,7 +48,7 @@ export function EndpointPanel({ endpoint, own, selected, onSelect, onEdit }: {
       {own.length === 0 ? (
         <Empty title="No algorithms" description="Register a model into this endpoint." />
       ) : (
-        <AlgorithmTable algorithms={own} selected={selected} onSelect={onSelect} />
+        <AlgorithmTable algorithms={own} selected={selected} onSelect={onSelect} health={health} />
       )}
       <Accordion multiple variant="separated" mt="md" chevronPosition="left" data-testid="endpoint-sections">
         <Accordion.Item value="contract">

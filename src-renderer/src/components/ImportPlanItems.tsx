@@ -1,16 +1,17 @@
 import { Badge, Table, Text } from '@mantine/core';
 import type { ImportResult } from '../api/bundles.ts';
 
-export type PlanKindName = 'endpoints' | 'algorithms' | 'statuses' | 'ab_tests' | 'requests';
+export type PlanKindName = 'endpoints' | 'algorithms' | 'statuses' | 'ab_tests' | 'requests' | 'reference_profiles';
 type Outcome = 'added' | 'identical' | 'skipped' | 'renamed';
 
-export const planKinds: PlanKindName[] = ['endpoints', 'algorithms', 'statuses', 'ab_tests', 'requests'];
+export const planKinds: PlanKindName[] = ['endpoints', 'algorithms', 'statuses', 'ab_tests', 'requests', 'reference_profiles'];
 export const kindTitles: Record<PlanKindName, string> = {
   endpoints: 'Endpoints',
   algorithms: 'Algorithm versions',
   statuses: 'Status history (rows)',
   ab_tests: 'A/B tests',
-  requests: 'Request log (rows)'
+  requests: 'Request log (rows)',
+  reference_profiles: 'Drift reference profiles'
 };
 export const outcomeLabels: Record<Outcome, string> = { added: 'Added', identical: 'Already here', skipped: 'Skipped', renamed: 'Renamed' };
 const outcomeColors: Record<Outcome, string> = { added: 'teal', identical: 'gray', skipped: 'orange', renamed: 'violet' };

@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../api/client.ts';
 import { useAlgorithms, useEndpoints, useInspection, useRegister, type RegisterFields } from '../api/registry.ts';
 import type { Algorithm, AlgorithmStatusValue, Compatibility } from '../api/types.ts';
 import { parseFeatureNames } from '../lib/feature-names.ts';
+import { useUploadReference } from '../api/monitoring.ts';
 import { useUserName } from '../lib/user.ts';
 import { BreakingConsent, consentGiven, ContractDiff, type Consent } from './ContractDiff.tsx';
 import { FilePicker } from './FilePicker.tsx';
@@ -44,6 +45,10 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
   const [fileId, setFileId] = useState(0);
   // the Name follows the chosen file until the user types one
   const [nameTyped, setNameTyped] = useState(false);
+  // optional training data: the reference profile drift is measured against, set right after registration
+  const [reference, setReference] = useState<File | null>(null);
+  const uploadReference = useUploadReference();
+  const [registered, setRegistered] = useState<Algorithm | null>(null);
   const [advanced, setAdvanced] = useState(false);
   const [metrics, setMetrics] = useState<MetricRow[]>([]);
   const [consent, setConsent] = useState<Consent>({ accepted: false, reason: '' });
@@ -111,7 +116,13 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
           ...(breaking && consent.accepted ? { allow_breaking_change: 'true', reason: consent.reason } : {})
         }
       },
-      { onSuccess: onRegistered }
+      {
+        onSuccess: (algorithm) => {
+          if (!reference) return onRegistered(algorithm);
+          setRegistered(algorithm);
+          uploadReference.mutate({ algorithm: algorithm.id, file: reference, createdBy: fields.created_by || fields.owner }, { onSuccess: () => onRegistered(algorithm) });
+        }
+      }
     );
   };
 
@@ -141,6 +152,15 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
               error={fieldError('file') ?? inspectError}
             />
             <SignaturePreview pending={inspection.isPending && file !== null} inspection={inspection.data} />
+            <FilePicker
+              label="Reference data (optional)"
+              description="Its training data, CSV or JSON Lines with columns named like the inputs: drift is measured against it"
+              extensions={['csv', 'tsv', 'jsonl', 'json']}
+              kind="training data"
+              testId="register-reference"
+              file={reference}
+              onPick={setReference}
+            />
           </Stack>
         </Grid.Col>
         <Grid.Col span={7}>
@@ -221,17 +241,26 @@ function RegisterForm({ defaultEndpoint, onClose, onRegistered }: Omit<Props, 'o
           {generalErrors.length ? generalErrors.map((e) => e.message).join(' ') : errorMessage(register.error)}
         </Alert>
       )}
+      {registered && uploadReference.isError && (
+        <Alert color="orange" mt="md" title={`${registered.name} ${registered.version} is registered, but its reference data was refused`} data-testid="register-reference-error">
+          {errorMessage(uploadReference.error)} Set a reference later on the Monitoring page.
+        </Alert>
+      )}
       <Group justify="flex-end" mt="lg">
         <Button variant="default" onClick={onClose}>Cancel</Button>
-        <Button
-          type="submit"
-          color={breaking ? 'red' : undefined}
-          loading={register.isPending}
-          disabled={!file || inspection.isFetching || !consentGiven(compatibility, consent)}
-          data-testid="register-submit"
-        >
-          {breaking ? 'Register, breaking clients' : 'Register'}
-        </Button>
+        {registered ? (
+          <Button onClick={() => onRegistered(registered)} loading={uploadReference.isPending} data-testid="register-done">Done</Button>
+        ) : (
+          <Button
+            type="submit"
+            color={breaking ? 'red' : undefined}
+            loading={register.isPending}
+            disabled={!file || inspection.isFetching || !consentGiven(compatibility, consent)}
+            data-testid="register-submit"
+          >
+            {breaking ? 'Register, breaking clients' : 'Register'}
+          </Button>
+        )}
       </Group>
     </form>
   );

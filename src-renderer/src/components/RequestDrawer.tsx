@@ -1,12 +1,12 @@
 import { Badge, Code, DataList, Drawer, Group, Stack, Text, Title } from '@mantine/core';
 import { useRequest } from '../api/requests.ts';
-import type { Algorithm, Endpoint } from '../api/types.ts';
+import type { Algorithm, ApiKey, Endpoint } from '../api/types.ts';
 import { algorithmLabel, formatDateTime, formatUs, prettyJson } from '../lib/format.ts';
 import { FeedbackInput } from './FeedbackInput.tsx';
 import { QueryState } from './QueryState.tsx';
 
 /** One logged prediction: its input and the full response, and its feedback. */
-export function RequestDrawer({ id, endpoints, algorithms, onClose }: { id: number | null; endpoints: Endpoint[]; algorithms: Algorithm[]; onClose: () => void }) {
+export function RequestDrawer({ id, endpoints, algorithms, keys, onClose }: { id: number | null; endpoints: Endpoint[]; algorithms: Algorithm[]; keys: ApiKey[]; onClose: () => void }) {
   const request = useRequest(id);
   return (
     <Drawer opened={id !== null} onClose={onClose} position="right" size={560} title={<Title order={3} fz="lg">Request #{id}</Title>}>
@@ -24,6 +24,7 @@ export function RequestDrawer({ id, endpoints, algorithms, onClose }: { id: numb
                   <Row label="Server latency">{formatUs(r.latency_us)}</Row>
                   {r.ab_test !== null && <Row label="A/B test">#{r.ab_test}{r.shadow ? ' (shadow arm, not returned)' : ''}</Row>}
                   {r.client_key && <Row label="Client key"><Code>{r.client_key}</Code></Row>}
+                  {r.api_key !== null && <Row label="API key">{keys.find((k) => k.id === r.api_key)?.name ?? `#${r.api_key}`}</Row>}
                   {r.client_request_id && <Row label="X-Request-Id"><Code>{r.client_request_id}</Code></Row>}
                   {r.feedback_at && <Row label="Feedback at">{formatDateTime(r.feedback_at)}</Row>}
                 </DataList>

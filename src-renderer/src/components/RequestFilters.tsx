@@ -1,6 +1,6 @@
 import { Button, Group, Input, Popover, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import { requestStatusValues } from '../../../src-main/contract/enums.ts';
-import type { Algorithm, Endpoint } from '../api/types.ts';
+import type { Algorithm, ApiKey, Endpoint } from '../api/types.ts';
 import { algorithmLabel } from '../lib/format.ts';
 import { IconChevronDown, IconRefresh } from './icons.tsx';
 
@@ -14,9 +14,10 @@ export interface RequestFilterValues {
   /** a preset relative to now (timeRanges), instead of from/to */
   range: string;
   order: string;
+  api_key: string;
 }
 
-export const filterKeys = ['endpoint', 'algorithm', 'status', 'feedback', 'from', 'to', 'range', 'order'] as const;
+export const filterKeys = ['endpoint', 'algorithm', 'status', 'feedback', 'from', 'to', 'range', 'order', 'api_key'] as const;
 
 /** The time presets: kept relative in the URL, so a bookmarked "last hour" stays the last hour. */
 export const timeRanges: Record<string, { label: string; ms: number }> = {
@@ -26,10 +27,12 @@ export const timeRanges: Record<string, { label: string; ms: number }> = {
 };
 
 /** Filters of the request log; every change goes into the URL so a filtered view is a link. */
-export function RequestFilters({ values, endpoints, algorithms, onChange, onRefresh, refreshing }: {
+export function RequestFilters({ values, endpoints, algorithms, keys, onChange, onRefresh, refreshing }: {
   values: RequestFilterValues;
   endpoints: Endpoint[];
   algorithms: Algorithm[];
+  /** API keys to filter by (none listed for a credential that may not list keys) */
+  keys: ApiKey[];
   onChange: (key: keyof RequestFilterValues, value: string | null) => void;
   onRefresh: () => void;
   refreshing: boolean;
@@ -61,6 +64,18 @@ export function RequestFilters({ values, endpoints, algorithms, onChange, onRefr
       <Segment label="Status" value={values.status} onChange={(v) => onChange('status', v)} data={[['', 'All'], ...requestStatusValues.map((s): [string, string] => [s, s])]} testId="filter-status" />
       <Segment label="Feedback" value={values.feedback} onChange={(v) => onChange('feedback', v)} data={[['', 'All'], ['true', 'With'], ['false', 'Without']]} testId="filter-feedback" />
       <TimeRange from={values.from} to={values.to} range={values.range} onChange={onChange} />
+      {keys.length > 0 && (
+        <Select
+          label="API key"
+          placeholder="Any caller"
+          data={keys.map((k) => ({ value: String(k.id), label: k.name }))}
+          value={values.api_key || null}
+          onChange={(v) => onChange('api_key', v)}
+          clearable
+          w={180}
+          data-testid="filter-key"
+        />
+      )}
       <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={onRefresh} loading={refreshing} ml="auto" style={{ alignSelf: 'flex-end' }} data-testid="requests-refresh">
         Refresh
       </Button>

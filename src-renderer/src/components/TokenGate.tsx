@@ -21,7 +21,13 @@ export function TokenGate({ expired, onSignedIn }: { expired: boolean; onSignedI
       clearUnauthorized();
       onSignedIn();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'The server did not accept this token.' : String(err));
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'The server did not accept this token.'
+          : err instanceof ApiError && err.status === 403
+            ? 'This key cannot read the request log: the app needs a read or admin key (or the admin token).'
+            : String(err)
+      );
     } finally {
       setBusy(false);
     }
@@ -36,10 +42,10 @@ export function TokenGate({ expired, onSignedIn }: { expired: boolean; onSignedI
             {expired && <Alert color="orange">The server no longer accepts this tab's token (was it restarted?).</Alert>}
             <Text c="dimmed" size="sm">
               Open the address printed by <Code>npm run serve</Code> (it ends with <Code>?token=…</Code>), or paste
-              that address or the admin token here.
+              that address, the admin token or an API key with the read or admin scope here.
             </Text>
             <PasswordInput
-              label="Admin token"
+              label="Admin token or API key"
               value={value}
               onChange={(e) => setValue(e.currentTarget.value)}
               error={error}

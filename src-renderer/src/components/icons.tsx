@@ -35,6 +35,9 @@ export const IconRequests = (p: IconProps) => (
 export const IconAbTest = (p: IconProps) => (
   <Icon {...p}><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></Icon>
 );
+export const IconMonitoring = (p: IconProps) => (
+  <Icon {...p}><path d="M3 12h4l3-8 4 16 3-8h4" /></Icon>
+);
 export const IconServer = (p: IconProps) => (
   <Icon {...p}><rect x="3" y="4" width="18" height="7" rx="2" /><rect x="3" y="13" width="18" height="7" rx="2" /><path d="M7 7.5h.01M7 16.5h.01" /></Icon>
 );
@@ -73,4 +76,10 @@ export const IconAlert = (p: IconProps) => (
 );
 export const IconExternal = (p: IconProps) => (
   <Icon {...p}><path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" /></Icon>
+);
+export const IconKey = (p: IconProps) => (
+  <Icon {...p}><circle cx="8" cy="15" r="4" /><path d="M10.8 12.2L20 3M17 6l3 3M15 8l2 2" /></Icon>
+);
+export const IconShield = (p: IconProps) => (
+  <Icon {...p}><path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z" /><path d="M9 12l2 2 4-4" /></Icon>
 );

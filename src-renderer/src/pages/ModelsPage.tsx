@@ -1,5 +1,6 @@
 import { Button, Grid, Paper, Stack } from '@mantine/core';
 import { useState } from 'react';
+import { useMonitoringStatus } from '../api/monitoring.ts';
 import { useAlgorithms, useEndpoints, useStatuses } from '../api/registry.ts';
 import { AlgorithmDetail } from '../components/AlgorithmDetail.tsx';
 import { EditMetadataModal, type EditSubject } from '../components/EditMetadataModal.tsx';
@@ -22,6 +23,8 @@ export function ModelsPage({ route }: { route: Route }) {
   const endpoints = useEndpoints();
   const algorithms = useAlgorithms();
   const statuses = useStatuses();
+  const monitoring = useMonitoringStatus();
+  const health = new Map((monitoring.data ?? []).map((h) => [h.algorithm_id, h]));
   const [change, setChange] = useState<StatusChange | null>(null);
   const [editing, setEditing] = useState<EditSubject | null>(null);
   const registering = route.params.get('register') === '1';
@@ -97,7 +100,7 @@ export function ModelsPage({ route }: { route: Route }) {
               </Grid.Col>
               <Grid.Col span={9}>
                 <Stack gap="lg">
-                  <EndpointPanel endpoint={endpoint} own={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} onEdit={setEditing} />
+                  <EndpointPanel endpoint={endpoint} own={own} selected={current?.id} onSelect={(id) => setParam('algorithm', String(id))} onEdit={setEditing} health={health} />
                   {current && <AlgorithmDetail algorithm={current} production={production} statuses={history} onChange={setChange} onEdit={setEditing} onDeleted={() => setParam('algorithm', null)} />}
                 </Stack>
               </Grid.Col>

@@ -1,5 +1,6 @@
 import { Group, Pagination, Paper, Text } from '@mantine/core';
 import { isOneOf, requestStatusValues } from '../../../src-main/contract/enums.ts';
+import { useApiKeys } from '../api/access.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
 import { useRefusals, useRequestLog } from '../api/requests.ts';
 import type { RequestQuery } from '../api/types.ts';
@@ -24,6 +25,8 @@ export function RequestsPage({ route }: { route: Route }) {
   const setParam = useSetParam();
   const endpoints = useEndpoints();
   const algorithms = useAlgorithms();
+  // only an admin credential may list keys; for others the key filter is simply absent
+  const keys = useApiKeys();
   const values = Object.fromEntries(filterKeys.map((k) => [k, route.params.get(k) ?? ''])) as unknown as RequestFilterValues;
   const page = Math.max(1, Number(route.params.get('page')) || 1);
   const openId = Number(route.params.get('id')) || null;
@@ -39,6 +42,7 @@ export function RequestsPage({ route }: { route: Route }) {
     ...(values.algorithm ? { algorithm: Number(values.algorithm) } : {}),
     ...(isOneOf(requestStatusValues, values.status) ? { status: values.status } : {}),
     ...(values.feedback ? { feedback: values.feedback === 'true' } : {}),
+    ...(Number(values.api_key) > 0 ? { api_key: Number(values.api_key) } : {}),
     ...(since ? { from: since } : isoOf(values.from) ? { from: isoOf(values.from)! } : {}),
     ...(isoOf(values.to) ? { to: isoOf(values.to)! } : {})
   };
@@ -59,6 +63,7 @@ export function RequestsPage({ route }: { route: Route }) {
           values={values}
           endpoints={endpoints.data ?? []}
           algorithms={algorithms.data ?? []}
+          keys={keys.data ?? []}
           onChange={(key, value) => { setParam('page', null); setParam(key, value); }}
           onRefresh={() => { void log.refetch(); void refusals.refetch(); }}
           refreshing={log.isFetching}
@@ -106,7 +111,7 @@ export function RequestsPage({ route }: { route: Route }) {
           )}
         </QueryState>
       </Paper>
-      <RequestDrawer id={openId} endpoints={endpoints.data ?? []} algorithms={algorithms.data ?? []} onClose={() => setParam('id', null)} />
+      <RequestDrawer id={openId} endpoints={endpoints.data ?? []} algorithms={algorithms.data ?? []} keys={keys.data ?? []} onClose={() => setParam('id', null)} />
     </>
   );
 }

@@ -1,8 +1,10 @@
-import { Anchor, Button, Code, CopyButton, DataList, Grid, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Box, Button, Code, CopyButton, DataList, Grid, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { DataListItem } from '../components/DataListItem.tsx';
 import { apiBase, getToken } from '../api/client.ts';
 import { useAlgorithms, useEndpoints } from '../api/registry.ts';
+import { AccessCard } from '../components/AccessCard.tsx';
+import { ApiKeysCard } from '../components/ApiKeysCard.tsx';
 import { CodeSnippets } from '../components/CodeSnippets.tsx';
 import { IconExternal } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -44,7 +46,7 @@ export function ServerPage() {
                 </Group>
               </DataListItem>
               <DataListItem label="Port"><Code data-testid="server-port">{window.location.port || '80'}</Code></DataListItem>
-              <DataListItem label="Interface">{window.location.hostname} (this machine only)</DataListItem>
+              <DataListItem label="Interface">{window.location.hostname}</DataListItem>
               <DataListItem label="Running as">{isDesktop() ? 'Desktop app (embedded server)' : 'Headless server (npm run serve)'}</DataListItem>
               <DataListItem label="Classic API">Compatible with the Django “my_ml_service” tutorial clients</DataListItem>
               <DataListItem label="Open Inference v2">
@@ -66,9 +68,9 @@ export function ServerPage() {
             <Title order={3} fz="lg" mb="md">Authentication</Title>
             <Stack gap="md">
               <Text size="sm">
-                Predictions and feedback are open to programs on this machine. Everything that changes the registry
-                or reads the request log needs the admin token
-                {isDesktop() ? ', which is new at every launch of the app.' : ' printed when the server started.'}
+                Predictions, feedback and registry reads are open to programs on this machine (unless the server is strict
+                or serves the LAN). Everything else needs an API key (below) or the admin token
+                {isDesktop() ? ', which is new at every launch of the app.' : ', printed when the server started.'}
               </Text>
               <TokenField token={token} />
               <Code block>{adminCurl}</Code>
@@ -83,6 +85,8 @@ export function ServerPage() {
           </Paper>
         </Grid.Col>
       </Grid>
+      <Box mt="lg"><AccessCard /></Box>
+      <ApiKeysCard />
       <Paper withBorder p="lg" mt="lg">
         <Group justify="space-between" mb="sm">
           <Title order={3} fz="lg">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adultRows, type AdultRow } from '../../../../test/fixtures/index.ts';
-import { seededRandom } from '../../../../test/helpers/random.ts';
+import { seededRandom, shuffledIndexes } from '../../../../test/helpers/random.ts';
 import { driftReference } from '../../../../test/reference/drift-reference.ts';
 import { ProfileBuilder } from './profile-builder.ts';
 import type { ColumnSpec } from './profile-schema.ts';
@@ -48,11 +48,7 @@ describe('drift on the Adult census data', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const random = seededRandom(seed);
       const size = 1000 + Math.floor(random() * 4001);
-      const order = [...heldOut.keys()];
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      const order = shuffledIndexes(heldOut.length, random);
       const r = report(order.slice(0, size).map((i) => heldOut[i]!));
       expect(r.verdict, `seed ${seed}`).toBe('no_drift');
       expect(r.prediction.verdict, `seed ${seed}`).toBe('no_drift');
