@@ -271,6 +271,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       const a = registry.getAlgorithm(id);
       return `${a.name} ${a.version} (#${a.id})`;
     },
+    endpointOfAlgorithm: (id) => registry.getAlgorithm(id).endpointName,
     failed: (err, entry) => log.error({ err, action: entry.action }, `the audit log entry "${entry.action}" was not written: ${entry.summary}`)
   });
 

@@ -8,6 +8,8 @@ export interface AuditLookup {
   endpointName(id: number): string;
   /** `random forest 0.0.1 (#1)` */
   algorithmLabel(id: number): string;
+  /** the name of the endpoint an algorithm belongs to */
+  endpointOfAlgorithm(id: number): string;
 }
 
 type AuditRule<K extends CoreEventName> = (payload: CoreEventMap[K], lookup: AuditLookup) => AuditEntryInput | AuditEntryInput[] | null;
@@ -88,6 +90,11 @@ export const auditRules: AuditRules = {
   'access.changed': ({ settings, changed }) => ({
     action: 'access.changed',
     summary: `access settings saved: ${changed.map((name) => `${name} ${settings[name] ? 'on' : 'off'}`).join(', ')}${changed.includes('lan') ? ' (LAN applies at the next start)' : ''}`
+  }),
+  'reference.changed': ({ algorithmId, reference }, lookup) => ({
+    action: 'reference.set',
+    endpoint: lookup.endpointOfAlgorithm(algorithmId),
+    summary: `set the drift reference of ${lookup.algorithmLabel(algorithmId)}: ${reference.rows} rows from ${reference.source}${reference.description ? ` (“${reference.description}”)` : ''}, by ${reference.created_by || 'unknown'}`
   }),
   'key.created': ({ key }) => ({ action: 'key.created', summary: `created API key “${key.name}” (${describeKey(key)})` }),
   'key.revoked': ({ key }) => ({ action: 'key.revoked', summary: `revoked API key “${key.name}” (${key.prefix}…, ${key.scope})` })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel } from '../../../test/fixtures/index.ts';
+import { adultRows, fixtureModel } from '../../../test/fixtures/index.ts';
 import { download, openBundle } from '../../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 
@@ -159,6 +159,19 @@ describe('the audit log', () => {
       actor: 'owner',
       endpoint: 'iris',
       summary: expect.stringMatching(new RegExp(`^deleted iris / lr draft \\(#${draft.id}\\), which never served`))
+    });
+  });
+  it('records a drift reference set from a training file', async () => {
+    const rows = adultRows(200);
+    const columns = Object.keys(rows[0]!.record);
+    const form = new FormData();
+    form.set('file', new Blob([[columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n')]), 'train.csv');
+    const set = await server.request('/api/v1/monitoring/references?algorithm=1&created_by=Ana', { method: 'POST', body: form, ...as(deployer.key) });
+    expect(set.status).toBe(201);
+    expect(await latest('reference.set')).toMatchObject({
+      actor: 'deployer',
+      endpoint: 'income_classifier',
+      summary: expect.stringMatching(/^set the drift reference of random forest 0\.0\.1 \(#1\): 200 rows from \w+/)
     });
   });
 });
