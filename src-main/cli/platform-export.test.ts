@@ -32,7 +32,7 @@ describe('modeldesk export --format triton (CLI)', { timeout: 120_000 }, () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).toMatch(/^Exported 2 model\(s\) to /);
     expect(done.stdout).toContain('income_classifier__random_forest__0.0.1  (production, max_batch_size 64)');
-    expect(done.stdout).toMatch(/Parity: 12 logged request\(s\) and 0 input example\(s\) answered as ModelDesk did/);
+    expect(done.stdout).toMatch(/Parity: 12 logged request\(s\) and 2 input example\(s\) answered as ModelDesk did/);
     expect(readdirSync(join(out, 'triton')).sort()).toEqual(['income_classifier__logistic_regression__0.0.1', 'income_classifier__random_forest__0.0.1']);
     expect(readFileSync(join(out, 'kubernetes', 'kserve', 'income_classifier.yaml'), 'utf8')).toContain('s3://team/models/kserve/');
   });

@@ -71,7 +71,7 @@ describe('an endpoint\'s input contract', () => {
   it('checks a promotion to production the same way, and says what clients would see', async () => {
     const server = await seeded();
     const wine = (await registerWine(server, { allow_breaking_change: 'true', reason: 'try it' })).body;
-    const compatibility = await server.json(`/api/v1/endpoints/1/compatibility?algorithm=${wine.id}`);
+    const compatibility = await server.json(`/api/v1/endpoints/1/compatibility?algorithm=${wine.id}`, { admin: true });
     expect(compatibility.body).toMatchObject({ endpoint: 'income_classifier', compatible: false, contract: { algorithm_id: 1 } });
     expect(compatibility.body.summary).toMatch(/^Existing clients would break/);
     const promote = (json: object) => server.json('/api/v1/mlalgorithmstatuses', { method: 'POST', admin: true, json: { status: 'production', created_by: 'ana', parent_mlalgorithm: wine.id, ...json } });
@@ -129,11 +129,11 @@ describe('an endpoint\'s input contract', () => {
   it('refuses bad compatibility queries by name', async () => {
     const server = await seeded();
     await registerWine(server, { endpoint: 'wine' });
-    const other = await server.json('/api/v1/endpoints/1/compatibility?algorithm=3');
+    const other = await server.json('/api/v1/endpoints/1/compatibility?algorithm=3', { admin: true });
     expect(other.status).toBe(400);
     expect(other.body.field).toBe('algorithm');
-    expect((await server.json('/api/v1/endpoints/1/compatibility')).status).toBe(400);
-    expect((await server.json('/api/v1/endpoints/9/compatibility?algorithm=1')).status).toBe(404);
+    expect((await server.json('/api/v1/endpoints/1/compatibility', { admin: true })).status).toBe(400);
+    expect((await server.json('/api/v1/endpoints/9/compatibility?algorithm=1', { admin: true })).status).toBe(404);
   });
 
   it('checks an import: a bundle whose new algorithm breaks an endpoint here is refused whole, unless accepted with a reason', async () => {

@@ -15,7 +15,7 @@ async function seeded(seed = true): Promise<TestServer> {
 }
 
 const patch = (server: TestServer, path: string, json: object, admin = true) => server.json(path, { method: 'PATCH', admin, json });
-const history = async (server: TestServer, query: string) => (await server.json(`/api/v1/metadatahistory?${query}`)).body as any[];
+const history = async (server: TestServer, query: string) => (await server.json(`/api/v1/metadatahistory?${query}`, { admin: true })).body as any[];
 
 const register = (server: TestServer, fields: Record<string, string>, fixture: FixtureName = 'income_lr') =>
   server.register(fixture, { endpoint: 'income_classifier', name: 'logistic regression', version: '2.0.0', ...fields });

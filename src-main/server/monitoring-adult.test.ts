@@ -124,7 +124,7 @@ describe('monitoring on the Adult census data', { timeout: 180_000 }, () => {
     expect(share('55').current).toBeGreaterThan(share('55').reference);
 
     const metrics = await (await server.request('/metrics')).text();
-    const labels = `endpoint="adult",algorithm="${algorithm}",version="age-50-plus"`;
+    const labels = `endpoint="adult",algorithm="logistic regression",version="age-50-plus"`;
     expect(metrics).toContain(`modeldesk_dataset_drift_verdict{${labels}} 2`);
     expect(metrics).toContain(`modeldesk_drift_verdict{${labels},feature="age",role="input"} 2`);
     expect(metrics).toContain(`modeldesk_drift_verdict{${labels},feature="race",role="input"} 0`);
