@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/index.ts') } }
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/index.ts'),
+          // the batch job worker thread's entry (core/jobs/job-worker.ts), started by path at run time
+          'job-worker': resolve(import.meta.dirname, 'src-main/core/jobs/job-worker.ts')
+        }
+      }
     }
   },
   preload: {

@@ -1,5 +1,6 @@
 /** Shared bits of the benchmark suite: the shipped model, sample records, small statistics. */
-import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +38,35 @@ export function arg(name: string): string | undefined {
  */
 export function classicRecord(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.replace(/_/g, '-'), v]));
+}
+
+/** Prebuilt tensors of the income models' 14 column inputs for `records` (hyphenated or underscored keys). */
+export function tensorsFor(
+  records: Record<string, unknown>[],
+  names: readonly string[],
+  inputs: { name: string; type: string }[]
+): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of names) {
+    const type = inputs.find((i) => i.name === name)!.type;
+    const key = name.replace(/_/g, '-');
+    const values = records.map((r) => (name in r ? r[name] : r[key]));
+    feeds[name] =
+      type === 'string'
+        ? new ort.Tensor('string', values.map((v) => String(v ?? '')), [records.length, 1])
+        : new ort.Tensor('float32', Float32Array.from(values.map((v) => Number(v))), [records.length, 1]);
+  }
+  return feeds;
+}
+
+/** Replaces one marked section of the file (or appends it), leaving every other section alone. */
+export function replaceSection(file: string, section: string, markers: { start: string; end: string }): void {
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(markers.start);
+  const end = current.indexOf(markers.end);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + section + current.slice(end + markers.end.length)
+      : current.replace(/\s*$/, '\n\n') + section + '\n';
+  writeFileSync(file, next);
 }

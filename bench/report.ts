@@ -1,6 +1,5 @@
 /** Turns the runner's measurements into the throughput section of docs/BENCHMARKS.md. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { median } from './helpers.ts';
+import { median, replaceSection } from './helpers.ts';
 import type { BenchResults } from './runner.ts';
 import { threadsLabel } from './session-run.ts';
 
@@ -266,16 +265,9 @@ function budget(results: BenchResults, medianOf: MedianOf): string[] {
   return lines.length ? ['### What the targets leave per request', '', ...lines, ''] : [];
 }
 
-/** Replaces one marked section of the file (or appends it), leaving every other section alone. */
+/** Replaces the throughput section of the file (or appends it), leaving every other section alone. */
 export function writeSection(file: string, section: string, markers = { start: startMarker, end: endMarker }): void {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(markers.start);
-  const end = current.indexOf(markers.end);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + markers.end.length)
-      : current.replace(/\s*$/, '\n\n') + section + '\n';
-  writeFileSync(file, next);
+  replaceSection(file, section, markers);
 }
 
 /** the "bytes on disk per logged request" target: the current format against the one stored before issue #18 */

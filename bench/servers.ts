@@ -43,7 +43,10 @@ function startChild(
   dataDir: string | null,
   removeData: boolean
 ): Promise<ServerProcess> {
-  const [command, commandArgs] = pinned(serverCpus, process.execPath, ['--import', 'tsx', ...args]);
+  // MODELDESK_BENCH_CLI: a bundled CLI (node runs it without tsx), for machines with no dev install
+  const bundled = process.env.MODELDESK_BENCH_CLI;
+  const nodeArgs = bundled && args[0] === 'src-main/cli/main.ts' ? [bundled, ...args.slice(1)] : ['--import', 'tsx', ...args];
+  const [command, commandArgs] = pinned(serverCpus, process.execPath, nodeArgs);
   // taskset execs node, so the pid is still the server's own
   const child = spawn(command, commandArgs, {
     cwd: repoRoot,
@@ -116,6 +119,8 @@ export interface ModelDeskStart {
   workerThreads?: boolean;
   /** keep the data directory (the durability check reads it after kill -9) */
   keepData?: boolean;
+  /** more `serve` flags (the jobs benchmark: --job-input-dir, --job-workers) */
+  extraArgs?: string[];
   /** false: --no-monitoring (bench/monitoring.bench.ts compares both) */
   monitoring?: boolean;
 }
@@ -127,6 +132,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
   if (options.workerThreads) args.push('--worker-threads');
+  args.push(...(options.extraArgs ?? []));
   if (options.monitoring === false) args.push('--no-monitoring');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
 }

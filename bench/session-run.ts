@@ -13,7 +13,7 @@
 import * as ort from 'onnxruntime-node';
 import { readFileSync } from 'node:fs';
 import { inspectModel, OnnxModel, type ValidRecord } from '../src-main/core/inference/index.ts';
-import { benchRecords, median, modelPath } from './helpers.ts';
+import { benchRecords, median, modelPath, tensorsFor } from './helpers.ts';
 
 export interface SessionRunRow {
   threads: number;
@@ -65,24 +65,6 @@ export async function measureSessionRun(threadsList: number[], budgetMs = 600): 
     await session.release();
   }
   return rows;
-}
-
-function tensorsFor(
-  records: Record<string, unknown>[],
-  names: readonly string[],
-  inputs: { name: string; type: string }[]
-): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of names) {
-    const type = inputs.find((i) => i.name === name)!.type;
-    const key = name.replace(/_/g, '-');
-    const values = records.map((r) => (name in r ? r[name] : r[key]));
-    feeds[name] =
-      type === 'string'
-        ? new ort.Tensor('string', values.map((v) => String(v ?? '')), [records.length, 1])
-        : new ort.Tensor('float32', Float32Array.from(values.map((v) => Number(v))), [records.length, 1]);
-  }
-  return feeds;
 }
 
 export const threadsLabel = (threads: number) => (threads ? `${threads}, no spinning` : 'onnxruntime default');

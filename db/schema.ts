@@ -218,4 +218,5 @@ export * from './schema/bundles.ts';
 export * from './schema/refusals.ts';
 export * from './schema/metadata.ts';
 export * from './schema/monitoring.ts';
+export * from './schema/jobs.ts';
 export * from './schema/request-log.ts';

@@ -16,6 +16,13 @@ export interface PickedFile {
   bytes: Uint8Array;
 }
 
+/** A file a batch job will read where it is (its path is granted to the server's jobs, nothing is read here). */
+export interface PickedJobInput {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
 export interface ModelDeskBridge {
   /** the per-launch admin token of the embedded server */
   token(): Promise<string>;
@@ -23,6 +30,8 @@ export interface ModelDeskBridge {
   openFile(options: OpenDialogOptions): Promise<PickedFile | null>;
   /** native save dialog; resolves the chosen path or null */
   saveFile(options: SaveDialogOptions): Promise<string | null>;
+  /** native open dialog for a batch job's input (CSV or JSON Lines); resolves null when cancelled */
+  pickJobInput(): Promise<PickedJobInput | null>;
 }
 
 declare global {

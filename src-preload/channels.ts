@@ -6,5 +6,6 @@
 export const bridgeChannels = {
   token: 'session/token',
   openFile: 'dialog/open-file',
-  saveFile: 'dialog/save-file'
+  saveFile: 'dialog/save-file',
+  pickJobInput: 'jobs/pick-input'
 } as const;

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { HeadlessServer } from '../support/server.ts';
 
-export type PageKey = 'models' | 'playground' | 'requests' | 'abtests' | 'monitoring' | 'server' | 'audit';
+export type PageKey = 'models' | 'playground' | 'requests' | 'abtests' | 'jobs' | 'monitoring' | 'server' | 'audit';
 
 /** The app shell: opening it from the printed URL, the navbar, readiness. */
 export class AppShell {

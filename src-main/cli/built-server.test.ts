@@ -127,6 +127,25 @@ describe('the container image start command, outside a container', { timeout: 18
     expect(await v2.json()).toMatchObject({ name: 'modeldesk', version: expect.any(String) });
   });
 
+  it('runs a batch job on the job worker built beside it (dist/server/job-worker.js)', async () => {
+    expect(existsSync(join(repoRoot, 'dist', 'server', 'job-worker.js'))).toBe(true);
+    const rows = adultRows(50);
+    const columns = Object.keys(rows[0]!.record);
+    const form = new FormData();
+    form.set('endpoint', 'income_classifier');
+    form.set('file', new Blob([[columns.join(','), ...rows.map((r) => columns.map((c) => r.record[c]).join(','))].join('\n')]), 'built.csv');
+    const auth = { authorization: 'Bearer built-server-token' };
+    const created = await fetch(`${url}/api/v1/jobs`, { method: 'POST', headers: auth, body: form });
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: number };
+    let job: { state: string; rows_done: number; message: string | null } = { state: 'queued', rows_done: 0, message: null };
+    for (let tries = 0; tries < 600 && !['completed', 'failed', 'cancelled'].includes(job.state); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await (await fetch(`${url}/api/v1/jobs/${id}`, { headers: auth })).json()) as typeof job;
+    }
+    expect(job).toMatchObject({ state: 'completed', rows_done: 50 });
+  });
+
   it('runs the monitoring commands from the built file on the directory the server serves, and the server reads what they set', async () => {
     const rows = adultRows(300);
     const columns = Object.keys(rows[0]!.record);

@@ -2,11 +2,12 @@ import { Command } from 'commander';
 import { addBundleCommands } from './bundle.ts';
 import { addKeyCommands } from './keys.ts';
 import { addMonitoringCommands } from './monitoring.ts';
+import { addPredictCommand } from './predict.ts';
 import { addServeCommand } from './serve.ts';
 
 /**
  * `modeldesk` on the command line (`npm run serve`, `npm run cli -- …`): serve, export, import,
- * keys, reference, drift.
+ * predict, keys, reference, drift.
  * The CLI is an entry point: it may use core, server, contract and db; nothing imports it.
  */
 const program = new Command()
@@ -16,6 +17,7 @@ const program = new Command()
 
 addServeCommand(program);
 addBundleCommands(program);
+addPredictCommand(program);
 addKeyCommands(program);
 addMonitoringCommands(program);
 

@@ -13,6 +13,7 @@ interface ServeOptions {
   data: string;
   host?: string;
   seed: boolean;
+  jobInputDir: string[];
   tlsCert?: string;
   tlsKey?: string;
   insecureHttp: boolean;
@@ -40,6 +41,7 @@ export function addServeCommand(program: Command): void {
     .option('--strict', 'requests without a credential reach only health, also on loopback', false)
     .option('--allow-host <name>', 'another name this machine is reached by (certificate and Host check); repeat for several', (v: string, all: string[]) => [...all, v], [])
     .option('--no-seed', 'do not seed an empty registry with the shipped income classifier')
+    .option('--job-input-dir <dir>', 'a folder whose files batch jobs may read by path (repeat for several)', (v: string, all: string[]) => [...all, v], [])
     .option('--no-monitoring', 'do not aggregate serving health, quality and drift (what was aggregated stays readable)')
     .option('--grpc-port <port>', 'also serve Open Inference v2 over gRPC on this port of the same host (off by default; 0 = any free port); the same credentials as HTTP', port);
   const servingFlags = addServingFlags(serve);
@@ -56,6 +58,7 @@ export function addServeCommand(program: Command): void {
       seed: options.seed,
       ...(options.monitoring ? {} : { monitoring: { enabled: false } }),
       serving: servingFlags(options),
+      jobInputDirs: options.jobInputDir,
       ...(options.grpcPort === undefined ? {} : { grpcPort: options.grpcPort })
     });
     printStartup(server);

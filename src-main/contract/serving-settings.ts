@@ -73,6 +73,19 @@ export const servingSettings = {
     perAlgorithm: false,
     section: 'models'
   },
+  job_worker_threads: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 256,
+    default: 0,
+    label: 'Batch job worker threads',
+    help: 'Worker threads a batch job or replay runs on, each holding its own copy of the model; 0 = one per core but one (the serving thread keeps a core for the online API)',
+    cliFlag: '--job-workers',
+    cliValue: '<n>',
+    appliesAt: 'live',
+    perAlgorithm: false,
+    section: 'models'
+  },
   max_batch_size: {
     type: 'integer',
     minimum: 1,

@@ -2,6 +2,7 @@ import type { AccessSettings } from './access/access-settings.ts';
 import type { ApiKeyRecord } from './access/api-keys.ts';
 import type { ReferenceSummary } from '../contract/monitoring.ts';
 import type { ImportResult } from './bundle/import.ts';
+import type { JobRow } from './jobs/job-store.ts';
 import type { AbTest, StopOutcome } from './experiments/types.ts';
 import type { MetadataChange } from './registry/metadata.ts';
 import type { StatusTransition } from './registry/status-transitions.ts';
@@ -62,6 +63,10 @@ export interface CoreEventMap {
   'reference.changed': { algorithmId: number; reference: ReferenceSummary };
   /** a model run started: its rows, and how long each request in it waited for the run */
   'model.ran': { algorithm: Algorithm; rows: number; queuedSeconds: readonly number[] };
+  /** a batch job or replay started running; `resumed` when it had run before (a restart) */
+  'job.started': { job: JobRow; resumed: boolean };
+  /** a batch job or replay ended: completed, failed (with its message) or cancelled */
+  'job.finished': { job: JobRow };
   /**
    * A prediction call was answered and its rows are durable (classic, v2, or any caller of
    * infer()), with where its time went: waiting for its model run, in the run, committing the log.

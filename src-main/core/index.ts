@@ -10,6 +10,8 @@ import { BundleService } from './bundle/index.ts';
 import { CoreEvents, type CoreEventSource } from './events.ts';
 import { AbTestService } from './experiments/ab-test-service.ts';
 import { ExperimentRouter } from './experiments/traffic-router.ts';
+import { JobService } from './jobs/job-service.ts';
+import { sourceWorkerEntry } from './jobs/job-workers.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { Metrics } from './monitoring/metrics.ts';
 import { Monitoring, type MonitoringOptions } from './monitoring/monitoring.ts';
@@ -33,6 +35,7 @@ import { Inference, type InferInput, type InferOptions, type InferResult } from 
 import { ModelPool } from './serving/model-pool.ts';
 import { CachedRegistry } from './serving/registry-cache.ts';
 import type { ServingSettingsFile } from '../contract/serving-settings.ts';
+import { pathToFileURL } from 'node:url';
 import { runtimeOf } from './serving/serving-settings.ts';
 import { ServingSettingsService } from './serving/settings-service.ts';
 import { ServerHealth } from './serving/server-health.ts';
@@ -68,6 +71,10 @@ export interface CoreConfig {
    * API field, serving.json key or environment variable sets it (requests/discarding-writer.ts).
    */
   benchDiscardRequestLog?: boolean;
+  /** the built job worker (the desktop app's out/main/job-worker.js); omitted, core/jobs/job-worker.ts runs through tsx */
+  jobWorkerEntry?: string;
+  /** folders whose files batch jobs may read by path over the API (the desktop's dialog grants single files) */
+  jobInputDirs?: string[];
   /** `serve --strict`: requests without a credential reach only health, whatever access.json says */
   strict?: boolean;
   /** serving health, quality and drift aggregates (on unless `enabled: false`) */
@@ -122,6 +129,8 @@ export interface Core {
   readonly refusals: RefusalCounter;
   /** loaded sessions, their batchers, and where runs go (pool.placement) */
   readonly pool: ModelPool;
+  /** batch prediction jobs on files, and replays of logged requests against a candidate */
+  readonly jobs: JobService;
   /** the database, for tests and maintenance tools; features go through the services above */
   readonly db: Db;
   readonly sqlite: Database.Database;
@@ -201,6 +210,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     liveAlgorithms: () => servingRegistry.listAlgorithms().filter((a) => a.currentStatus !== 'archived'),
     loadedAlgorithmIds: () => pool.loadedModels().map((m) => m.algorithmId),
     inFlight: () => inference.inFlight.entries()
+  });
+  const jobs = new JobService({
+    db: database.db,
+    writes,
+    sqlite: database.sqlite,
+    loggedInputText: (stored) => codec.inputText(stored),
+    registry,
+    artifacts,
+    events,
+    dataDir: config.dataDir,
+    select: (endpointName, options) => inference.select(endpointName, options),
+    workerThreads: () => serving.state().effective.job_worker_threads,
+    workerEntry: config.jobWorkerEntry ? { entry: pathToFileURL(config.jobWorkerEntry).href, tsx: null } : sourceWorkerEntry(),
+    inputDirs: config.jobInputDirs ?? []
   });
   const keys = new ApiKeys(database.db, writes, events, (name) => registry.findEndpointByName(name) !== undefined, (err) =>
     log.warn({ err }, 'the last use of an API key was not written')
@@ -296,11 +319,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     writes,
     refusals,
     pool,
+    jobs,
     db: database.db,
     sqlite: database.sqlite,
     select: (endpointName, options) => inference.select(endpointName, options),
     infer: (endpointName, input, options) => inference.infer(endpointName, input, options),
     async close() {
+      // a running job stops at a chunk boundary and resumes at the next start
+      await jobs.close();
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
       await retention.close();

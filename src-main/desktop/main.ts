@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { startServer, type RunningServer } from '../server/start.ts';
 import type { OpenDialogOptions, SaveDialogOptions } from '../../src-preload/api.d.ts';
@@ -34,7 +34,9 @@ export function runDesktop(): void {
       migrationsDir: join(root, 'db', 'migrations'),
       modelsDir: join(root, 'models'),
       uiDir: join(import.meta.dirname, '..', 'renderer'),
-      sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node')
+      sqliteNativeBinding: join(root, 'out', 'native', `electron-${process.versions.electron}`, 'better_sqlite3.node'),
+      // electron-vite builds the job worker beside this file (electron.vite.config.ts)
+      jobWorkerEntry: join(import.meta.dirname, 'job-worker.js')
     });
     trustOwnCertificate(server);
     registerBridge(server, () => window);
@@ -160,6 +162,17 @@ function registerBridge(server: RunningServer, currentWindow: () => BrowserWindo
     if (picked.canceled || !path) return null;
     return { name: basename(path), path, bytes: new Uint8Array(await readFile(path)) };
   });
+  // a batch job's input is read where it is: the path the user picked here is granted to jobs, and nothing is read now
+  ipcMain.handle(bridgeChannels.pickJobInput, async (event) => {
+    checkSender(event);
+    const win = currentWindow();
+    const options = { title: 'Choose a file to score', filters: [{ name: 'CSV or JSON Lines', extensions: ['csv', 'jsonl', 'ndjson', 'txt'] }], properties: ['openFile' as const] };
+    const picked = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
+    const path = picked.filePaths[0];
+    if (picked.canceled || !path) return null;
+    server.core.jobs.allowInputFile(path);
+    return { name: basename(path), path, bytes: (await stat(path)).size };
+  });
   ipcMain.handle(bridgeChannels.saveFile, async (event, options: SaveDialogOptions) => {
     checkSender(event);
     const win = currentWindow();
@@ -198,9 +211,10 @@ function buildMenu(server: RunningServer, currentWindow: () => BrowserWindow | u
         { label: 'Playground', accelerator: 'CmdOrCtrl+2', click: go('#/playground') },
         { label: 'Requests', accelerator: 'CmdOrCtrl+3', click: go('#/requests') },
         { label: 'A/B Tests', accelerator: 'CmdOrCtrl+4', click: go('#/abtests') },
+        { label: 'Jobs', accelerator: 'CmdOrCtrl+5', click: go('#/jobs') },
         { label: 'Monitoring', accelerator: 'CmdOrCtrl+6', click: go('#/monitoring') },
-        { label: 'Server', accelerator: 'CmdOrCtrl+5', click: go('#/server') },
-        { label: 'Audit Log', accelerator: 'CmdOrCtrl+6', click: go('#/audit') },
+        { label: 'Server', accelerator: 'CmdOrCtrl+7', click: go('#/server') },
+        { label: 'Audit Log', accelerator: 'CmdOrCtrl+8', click: go('#/audit') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

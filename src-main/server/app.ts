@@ -25,6 +25,7 @@ import { accessRoutes, type ServerIdentity } from './routes/access-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { monitoringRoutes } from './routes/monitoring-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
 import { DownloadTickets } from './download-tickets.ts';
 import { installSecurity, type SecurityOptions } from './security.ts';
 import { serveUi } from './ui.ts';
@@ -102,6 +103,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(accessRoutes(core, identity));
       await api.register(refusalRoutes(core));
       await api.register(platformExportRoutes(core, tickets));
+      await api.register(jobRoutes(core, tickets));
       await api.register(monitoringRoutes(core));
       await api.register(logStorageRoutes(core));
       await api.register(predictRoute(core));

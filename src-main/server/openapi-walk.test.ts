@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adultRows, fixtureModel, fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 import { answerProblems, declarationProblem, operationFor, operationsOf, type Answer, type OpenApiDocument, type Operation } from '../../test/helpers/openapi-walk.ts';
+import { adultCsv } from '../../test/helpers/jobs.ts';
 import { rawRequest } from '../../test/helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 
@@ -33,6 +34,12 @@ const incomeTensors = () => {
   const record = fixtureSample('income_rf').records[0]!;
   return Object.entries(record).map(([name, v]) => ({ name, shape: [1, 1], datatype: typeof v === 'string' ? 'BYTES' : 'FP32', data: [v] }));
 };
+const jobForm = (fields: Record<string, string>) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new Blob([adultCsv(30)]), 'adult.csv');
+  return form;
+};
 const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 const { age: _age, ...withoutAge } = tutorialRecord as Record<string, unknown>;
 /** a training file for the income models (monitoring reference) */
@@ -52,6 +59,9 @@ interface WalkContext {
   bundle: Buffer;
   /** a platform export's folder name */
   platformExport: string;
+  /** a batch job, and a replay cancelled while it waits behind it */
+  jobId: number;
+  replayId: number;
   /** API keys made by the walk: a predict key limited to one endpoint and one request a minute */
   predictKey: { id: number; key: string };
   /** a reference profile (monitoring) and its document */
@@ -174,6 +184,23 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'PUT /api/v1/serving', path: '/api/v1/serving', init: { method: 'PUT', admin, json: {} }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { log_retention_days: -1 } }, status: 400 }),
     () => ({ op: 'GET /api/v1/request-log/storage', path: '/api/v1/request-log/storage', init: { admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/jobs', path: '/api/v1/jobs', init: { method: 'POST', admin, body: jobForm({ endpoint: 'income_classifier' }) }, status: 202 }),
+    // queued behind the job above, and cancelled there
+    () => ({ op: 'POST /api/v1/jobs/replay', path: '/api/v1/jobs/replay', init: { method: 'POST', admin, json: { endpoint: 'income_classifier', candidate_algorithm_id: 2, last: 20 } }, status: 202 }),
+    () => ({ op: 'DELETE /api/v1/jobs/{id}', path: `/api/v1/jobs/${ctx.replayId}`, init: { method: 'DELETE', admin }, status: 200 }),
+    () => ({ op: 'POST /api/v1/jobs', path: '/api/v1/jobs', init: { method: 'POST', admin, body: jobForm({ endpoint: 'nope' }) }, status: 400 }),
+    () => ({ op: 'POST /api/v1/jobs', path: '/api/v1/jobs', init: { method: 'POST', admin, json: { endpoint: 'income_classifier', path: '/etc/passwd' } }, status: 400 }),
+    () => ({ op: 'POST /api/v1/jobs/replay', path: '/api/v1/jobs/replay', init: { method: 'POST', admin, json: { endpoint: 'income_classifier', candidate_algorithm_id: 2, last: 0 } }, status: 400 }),
+    // the stream ends when the job does
+    () => ({ op: 'GET /api/v1/jobs/{id}/events', path: `/api/v1/jobs/${ctx.jobId}/events`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/jobs/{id}', path: `/api/v1/jobs/${ctx.jobId}`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/jobs', path: '/api/v1/jobs', init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/jobs/{id}/result', path: `/api/v1/jobs/${ctx.jobId}/result`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/jobs/{id}/errors', path: `/api/v1/jobs/${ctx.jobId}/errors`, init: { admin }, status: 200 }),
+    () => ({ op: 'GET /api/v1/jobs/{id}/result', path: `/api/v1/jobs/${ctx.replayId}/result`, init: { admin }, status: 404 }),
+    () => ({ op: 'POST /api/v1/jobs/{id}/tickets', path: `/api/v1/jobs/${ctx.jobId}/tickets`, init: { method: 'POST', admin, json: { file: 'result' } }, status: 201 }),
+    () => ({ op: 'POST /api/v1/jobs/{id}/tickets', path: `/api/v1/jobs/${ctx.jobId}/tickets`, init: { method: 'POST', admin, json: { file: 'input' } }, status: 400 }),
+    () => ({ op: 'DELETE /api/v1/jobs/{id}', path: `/api/v1/jobs/${ctx.jobId}`, init: { method: 'DELETE', admin }, status: 409 }),
     // access control (issue 17): keys, the audit log, the access switches, the local CA
     () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'predict', endpoints: ['income_classifier'], rate_limit: 1 / 60 } }, status: 201 }),
     () => ({ op: 'POST /api/v1/keys', path: '/api/v1/keys', init: { method: 'POST', admin, json: { name: 'walk', scope: 'read' } }, status: 409 }),
@@ -237,7 +264,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('answers every step as it declares: a valid request and cheap invalid ones per operation', async () => {
-    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '', predictKey: { id: 0, key: '' }, referenceId: 0, profile: null };
+    const ctx: WalkContext = { requestId: 0, algorithmId: 0, testId: 0, bundle: Buffer.alloc(0), platformExport: '', jobId: 0, replayId: 0, predictKey: { id: 0, key: '' }, referenceId: 0, profile: null };
     const problems: string[] = [];
     for (const make of steps(ctx)) {
       const step = make();
@@ -255,6 +282,8 @@ describe('the OpenAPI document', () => {
       if (step.op === 'POST /api/v1/abtests' && answer.status === 201) ctx.testId = json.id;
       if (step.op === 'GET /api/v1/registry/export') ctx.bundle = answer.body;
       if (step.op === 'POST /api/v1/registry/export/platforms' && answer.status === 201) ctx.platformExport = json.name;
+      if (step.op === 'POST /api/v1/jobs' && answer.status === 202) ctx.jobId = json.id;
+      if (step.op === 'POST /api/v1/jobs/replay' && answer.status === 202) ctx.replayId = json.id;
       if (step.op === 'POST /api/v1/keys' && answer.status === 201) ctx.predictKey = { id: json.id, key: json.key };
       if (step.op === 'POST /api/v1/monitoring/references' && answer.status === 201) ctx.referenceId = json.id;
       if (step.op === 'GET /api/v1/monitoring/references/{id}' && answer.status === 200) ctx.profile = json.profile;
@@ -282,7 +311,7 @@ describe('the OpenAPI document', () => {
 
   it('has a valid example in the walk for every operation (a route added without one is named here)', () => {
     const walked = new Set(
-      steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x', predictKey: { id: 1, key: 'x' }, referenceId: 1, profile: {} })
+      steps({ requestId: 1, algorithmId: 1, testId: 1, bundle: Buffer.alloc(0), platformExport: 'x', jobId: 1, replayId: 2, predictKey: { id: 1, key: 'x' }, referenceId: 1, profile: {} })
         .map((make) => make())
         .filter((s) => s.status < 300)
         .map((s) => s.op)

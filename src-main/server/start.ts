@@ -52,6 +52,10 @@ export interface StartServerOptions {
   sqliteNativeBinding?: string;
   /** serving settings fixed for this run, over serving.json (the `serve` flags: cli/serving-flags.ts) */
   serving?: ServingSettingsFile;
+  /** folders whose files batch jobs may read by path (`serve --job-input-dir`) */
+  jobInputDirs?: string[];
+  /** the built job worker (the desktop app's out/main/job-worker.js); omitted: the TypeScript source through tsx */
+  jobWorkerEntry?: string;
   /**
    * Open Inference v2 over gRPC on this port of the same host (0 = any free one); off when
    * absent. It takes the HTTP server's credentials and mode, and its certificate when it has one.
@@ -122,6 +126,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     migrationsDir: options.migrationsDir ?? join(repoRoot, 'db', 'migrations'),
     ...(options.sqliteNativeBinding ? { sqliteNativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.serving === undefined ? {} : { serving: options.serving }),
+    ...(options.jobInputDirs ? { jobInputDirs: options.jobInputDirs } : {}),
+    ...(options.jobWorkerEntry ? { jobWorkerEntry: options.jobWorkerEntry } : {}),
     ...(options.strict ? { strict: true } : {}),
     ...(options.monitoring === undefined ? {} : { monitoring: options.monitoring }),
     ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
@@ -164,6 +170,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       throw new Error(`cannot serve gRPC on ${host}:${options.grpcPort}: ${(err as Error).message}`);
     }
   }
+  // jobs left queued or running by the previous run resume now
+  core.jobs.start();
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   // on every interface, this machine reaches the server on loopback (a name the certificate holds)

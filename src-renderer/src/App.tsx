@@ -13,6 +13,7 @@ const routes: Record<PageKey, React.ComponentType<{ route: Route }>> = {
   playground: lazy(() => import('./pages/PlaygroundPage.tsx').then((m) => ({ default: m.PlaygroundPage }))),
   requests: lazy(() => import('./pages/RequestsPage.tsx').then((m) => ({ default: m.RequestsPage }))),
   abtests: lazy(() => import('./pages/AbTestsPage.tsx').then((m) => ({ default: m.AbTestsPage }))),
+  jobs: lazy(() => import('./pages/JobsPage.tsx').then((m) => ({ default: m.JobsPage }))),
   monitoring: lazy(() => import('./pages/MonitoringPage.tsx').then((m) => ({ default: m.MonitoringPage }))),
   server: lazy(() => import('./pages/ServerPage.tsx').then((m) => ({ default: m.ServerPage }))),
   audit: lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })))

@@ -63,7 +63,14 @@ export const expected = {
     'GET /api/v1/registry/export',
     'POST /api/v1/registry/export/tickets',
     'GET /api/v1/registry/export/platforms/:name',
-    'POST /api/v1/registry/export/platforms/:name/tickets'
+    'POST /api/v1/registry/export/platforms/:name/tickets',
+    // batch jobs (issue 16): watching them and their files; creating and cancelling one is admin
+    'GET /api/v1/jobs',
+    'GET /api/v1/jobs/:id',
+    'GET /api/v1/jobs/:id/events',
+    'GET /api/v1/jobs/:id/result',
+    'GET /api/v1/jobs/:id/errors',
+    'POST /api/v1/jobs/:id/tickets'
   ]
   // everything else: an admin credential in every mode (the platform export's POST, which
   // writes a folder on the server and runs every exported model, included)

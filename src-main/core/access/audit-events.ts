@@ -91,6 +91,23 @@ export const auditRules: AuditRules = {
     action: 'access.changed',
     summary: `access settings saved: ${changed.map((name) => `${name} ${settings[name] ? 'on' : 'off'}`).join(', ')}${changed.includes('lan') ? ' (LAN applies at the next start)' : ''}`
   }),
+  // a batch job or replay: who started it (a resume after a restart is not a new start) and how it ended
+  'job.started': ({ job, resumed }, lookup) =>
+    resumed
+      ? null
+      : {
+          action: 'job.started',
+          endpoint: lookup.endpointName(job.endpointId),
+          summary:
+            job.kind === 'replay'
+              ? `started replay #${job.id} against ${lookup.algorithmLabel(job.algorithmId)} (${job.rowsTotal ?? 0} logged requests)`
+              : `started batch job #${job.id} with ${lookup.algorithmLabel(job.algorithmId)} on ${job.inputName ?? 'a file'} (${job.inputBytes ?? 0} bytes, sha256 ${(job.inputSha256 ?? '').slice(0, 12)}…)`
+        },
+  'job.finished': ({ job }, lookup) => ({
+    action: `job.${job.state}`,
+    endpoint: lookup.endpointName(job.endpointId),
+    summary: `${job.kind === 'replay' ? 'replay' : 'batch job'} #${job.id} ${job.state}: ${job.rowsDone} rows, ${job.rowsFailed} failed${job.message ? `; ${job.message}` : ''}`
+  }),
   'reference.changed': ({ algorithmId, reference }, lookup) => ({
     action: 'reference.set',
     endpoint: lookup.endpointOfAlgorithm(algorithmId),

@@ -10,7 +10,8 @@ import { RowLayouts } from './row-layouts.ts';
  * those two columns goes through this module: the request writer (encode), RequestLog and with
  * it the API, the Requests page and the platform export's parity check (decode), bundle export
  * (decode) and import (encodeTexts), monitoring's log path, backfill and reference profiles
- * (record, answer: values without the text; monitoring/stored-rows.ts).
+ * (record, answer: values without the text; monitoring/stored-rows.ts), the replay of logged
+ * requests (inputText; jobs/replay/replay-source.ts).
  *
  * A row is stored lean, as a BLOB, when decoding gives back exactly the JSON that was answered:
  *
@@ -115,6 +116,11 @@ export class RowCodec {
       input: lean(() => this.encodeRecord(JSON.parse(input)), (b) => this.decodeInput(b), input),
       response: lean(() => this.encodeAnswer(JSON.parse(response) as PredictionAnswer), (b) => this.decodeResponse(keys, status, b), response)
     };
+  }
+
+  /** A stored row's input as the JSON text it was received as (the replay of logged requests sends it to its workers). */
+  inputText(stored: string | Buffer): string {
+    return this.decodeInput(stored);
   }
 
   /** The JSON texts of a stored row, as the request was received and answered. */

@@ -17,6 +17,21 @@ const areaOf = (algorithm: Algorithm) => `model:${algorithm.id}`;
  * (ModelPool.acquire) before it awaits the model and releases it after its last run, so a
  * retired session closes only once nothing can still run on it.
  */
+/**
+ * How an algorithm's model reads records and answers, from what it was registered with: every
+ * copy of a model (the serving pool's, a batch job worker's) is loaded with these, so they answer alike.
+ */
+export function registeredModelOptions(algorithm: Algorithm): ModelOptions {
+  return {
+    featureNames: algorithm.featureNames,
+    positiveClass: algorithm.positiveClass,
+    threshold: algorithm.threshold,
+    classes: algorithm.classes,
+    outputKind: algorithm.outputKind,
+    handlesMissing: algorithm.handlesMissing
+  };
+}
+
 export class PooledSession {
   private users = 0;
   private whenIdle: (() => void) | null = null;
@@ -177,12 +192,7 @@ export class ModelPool {
     const failed = this.unreadable.get(algorithm.id);
     if (failed && performance.now() - failed.at < retryUnreadableMs) throw failed.error;
     const options: ModelOptions = {
-      featureNames: algorithm.featureNames,
-      positiveClass: algorithm.positiveClass,
-      threshold: algorithm.threshold,
-      classes: algorithm.classes,
-      outputKind: algorithm.outputKind,
-      handlesMissing: algorithm.handlesMissing,
+      ...registeredModelOptions(algorithm),
       ...(this.intraOpThreads ? { intraOpThreads: this.intraOpThreads } : {}),
       // The Node thread serves HTTP on the same cores: pool threads must not busy-wait.
       allowSpinning: false

@@ -121,6 +121,13 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/registry/export/tickets': read,
   'GET /api/v1/registry/export/platforms/:name': needs('read', { ticket: true }),
   'POST /api/v1/registry/export/platforms/:name/tickets': read,
+  // batch jobs and replays: their state, progress and files (the rows scored, as the request log holds them)
+  'GET /api/v1/jobs': read,
+  'GET /api/v1/jobs/:id': read,
+  'GET /api/v1/jobs/:id/events': read,
+  'GET /api/v1/jobs/:id/result': needs('read', { ticket: true }),
+  'GET /api/v1/jobs/:id/errors': needs('read', { ticket: true }),
+  'POST /api/v1/jobs/:id/tickets': read,
 
   // admin: every change, keys, the audit log
   'POST /api/v1/mlalgorithms': admin,
@@ -144,6 +151,10 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/registry/import': admin,
   // a platform export writes a folder under <data>/exports/ and runs every exported model
   'POST /api/v1/registry/export/platforms': admin,
+  // a job reads a file on this machine (or an upload into the data directory) and runs on every core
+  'POST /api/v1/jobs': admin,
+  'POST /api/v1/jobs/replay': admin,
+  'DELETE /api/v1/jobs/:id': admin,
   'GET /api/v1/keys': admin,
   'POST /api/v1/keys': admin,
   'DELETE /api/v1/keys/:id': admin,

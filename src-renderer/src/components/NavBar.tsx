@@ -1,16 +1,17 @@
 import { ActionIcon, ColorSwatch, Group, NavLink, Stack, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { href, type PageKey } from '../lib/router.ts';
-import { IconAbTest, IconModels, IconMonitoring, IconMoon, IconPlayground, IconRequests, IconServer, IconShield, IconSun } from './icons.tsx';
+import { IconAbTest, IconJobs, IconModels, IconMonitoring, IconMoon, IconPlayground, IconRequests, IconServer, IconShield, IconSun } from './icons.tsx';
 
 const items: { key: PageKey; label: string; icon: React.ReactNode; shortcut: string }[] = [
   { key: 'models', label: 'Models', icon: <IconModels />, shortcut: '1' },
   { key: 'playground', label: 'Playground', icon: <IconPlayground />, shortcut: '2' },
   { key: 'requests', label: 'Requests', icon: <IconRequests />, shortcut: '3' },
   { key: 'abtests', label: 'A/B tests', icon: <IconAbTest />, shortcut: '4' },
-  { key: 'monitoring', label: 'Monitoring', icon: <IconMonitoring />, shortcut: '5' },
-  { key: 'server', label: 'Server', icon: <IconServer />, shortcut: '6' },
-  { key: 'audit', label: 'Audit log', icon: <IconShield />, shortcut: '7' }
+  { key: 'jobs', label: 'Jobs', icon: <IconJobs />, shortcut: '5' },
+  { key: 'monitoring', label: 'Monitoring', icon: <IconMonitoring />, shortcut: '6' },
+  { key: 'server', label: 'Server', icon: <IconServer />, shortcut: '7' },
+  { key: 'audit', label: 'Audit log', icon: <IconShield />, shortcut: '8' }
 ];
 
 /**

@@ -35,6 +35,9 @@ export const IconRequests = (p: IconProps) => (
 export const IconAbTest = (p: IconProps) => (
   <Icon {...p}><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></Icon>
 );
+export const IconJobs = (p: IconProps) => (
+  <Icon {...p}><rect x="4" y="4" width="16" height="5" rx="1.5" /><rect x="4" y="11" width="16" height="5" rx="1.5" /><path d="M4 20h10" /></Icon>
+);
 export const IconMonitoring = (p: IconProps) => (
   <Icon {...p}><path d="M3 12h4l3-8 4 16 3-8h4" /></Icon>
 );

@@ -7,7 +7,7 @@ export interface Route {
   params: URLSearchParams;
 }
 
-export const pages = ['models', 'playground', 'requests', 'abtests', 'monitoring', 'server', 'audit'] as const;
+export const pages = ['models', 'playground', 'requests', 'abtests', 'jobs', 'monitoring', 'server', 'audit'] as const;
 export type PageKey = (typeof pages)[number];
 
 function subscribe(onChange: () => void): () => void {

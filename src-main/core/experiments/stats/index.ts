@@ -4,3 +4,4 @@ export * from './continuous.ts';
 export * from './power.ts';
 export * from './sequential.ts';
 export * from './verdict.ts';
+export * from './paired.ts';
