@@ -8,6 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinned } from './cpu.ts';
 import { median } from './helpers.ts';
 
 export type LoadTool = 'wrk' | 'autocannon';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   bodies: string[];
   connections: number;
   durationSec: number;
+  /** taskset's -c list for wrk (cpu.ts); autocannon runs in this process, pinned with it */
+  cpus?: string | null;
 }
 
 export interface LoadResult {
@@ -114,8 +117,9 @@ async function runWrk(options: LoadOptions): Promise<LoadResult> {
     const script = join(dir, 'post.lua');
     writeFileSync(script, luaScript(bodiesFile));
     const args = ['-t1', `-c${options.connections}`, `-d${options.durationSec}s`, '--timeout', '10s', '-s', script, options.url + options.path];
+    const [command, commandArgs] = pinned(options.cpus ?? null, 'wrk', args);
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, out, errOut) => (err ? reject(new Error(`wrk failed: ${errOut || err.message}`)) : resolve(out)))
+      execFile(command, commandArgs, { maxBuffer: 1 << 20 }, (err, out, errOut) => (err ? reject(new Error(`wrk failed: ${errOut || err.message}`)) : resolve(out)))
     );
     const line = /MD_RESULT (.*)/.exec(stdout)?.[1];
     if (!line) throw new Error(`unexpected wrk output:\n${stdout}`);

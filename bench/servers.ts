@@ -8,9 +8,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinned, processCpuSeconds } from './cpu.ts';
 import { repoRoot } from './helpers.ts';
 
 export const adminToken = 'bench-admin-token';
+
+/** taskset's -c list every server starts under (cpu.ts), or null: not pinned */
+let serverCpus: string | null = null;
+
+export function pinServers(cpus: string | null): void {
+  serverCpus = cpus;
+}
 
 export interface ServerProcess {
   name: string;
@@ -21,6 +29,8 @@ export interface ServerProcess {
   dataDir: string | null;
   /** resident and peak resident memory from /proc, MB */
   memory(): { rssMb: number; peakMb: number } | null;
+  /** user + system CPU seconds used so far, all threads (cpu.ts), or null without /proc */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
   /** kill -9, no cleanup by the server */
   kill9(): void;
@@ -35,8 +45,10 @@ function startChild(
 ): Promise<ServerProcess> {
   // MODELDESK_BENCH_CLI: a bundled CLI (node runs it without tsx), for machines with no dev install
   const bundled = process.env.MODELDESK_BENCH_CLI;
-  const command = bundled && args[0] === 'src-main/cli/main.ts' ? [bundled, ...args.slice(1)] : ['--import', 'tsx', ...args];
-  const child = spawn(process.execPath, command, {
+  const nodeArgs = bundled && args[0] === 'src-main/cli/main.ts' ? [bundled, ...args.slice(1)] : ['--import', 'tsx', ...args];
+  const [command, commandArgs] = pinned(serverCpus, process.execPath, nodeArgs);
+  // taskset execs node, so the pid is still the server's own
+  const child = spawn(command, commandArgs, {
     cwd: repoRoot,
     env: { ...process.env, MODELDESK_ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -83,6 +95,7 @@ function handle(name: string, url: string, child: ChildProcess, dataDir: string 
         return null;
       }
     },
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -122,6 +135,16 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
   args.push(...(options.extraArgs ?? []));
   if (options.monitoring === false) args.push('--no-monitoring');
   return startChild('ModelDesk', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, !options.keepData);
+}
+
+/**
+ * ModelDesk with the request log switched off (bench/modeldesk-nolog-server.ts): bench only,
+ * through a createCore option that users cannot reach.
+ */
+export async function startModelDeskWithoutLog(): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-bench-nolog-'));
+  const args = ['bench/modeldesk-nolog-server.ts', '--port', '0', '--data', dataDir];
+  return startChild('ModelDesk, request log off', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, true);
 }
 
 export function startBaseline(options: { threads?: number } = {}): Promise<ServerProcess> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
   abMetricValues,
   abModeValues,
@@ -127,11 +127,18 @@ export const abTestArms = sqliteTable(
 );
 
 /**
+ * `requests.input` and `requests.response`: declared TEXT, holding either the JSON text as it was
+ * answered (rows logged before issue #18, and rows that cannot be stored lean) or the lean
+ * encoding as a BLOB. Read and written only through core/requests/row-codec.ts.
+ */
+const loggedValue = customType<{ data: string | Buffer; driverData: string | Buffer }>({ dataType: () => 'text' });
+
+/**
  * The request log: one row per answered record. It is the hot table (a group-committed insert
  * per prediction), so it carries as little as the queries need: a plain rowid key (no
- * AUTOINCREMENT, whose sqlite_sequence page every commit would rewrite; rows are never deleted,
- * so ids still only grow) and one secondary index. Each extra page a commit touches costs a
- * lone request ~25 µs (docs/BENCHMARKS.md). Endpoint and A/B filters are answered through the
+ * AUTOINCREMENT, whose sqlite_sequence page every commit would rewrite; retention deletes old
+ * rows but never the newest, so ids still only grow: requests/retention.ts) and one secondary
+ * index. Each extra page a commit touches costs a lone request ~25 µs (docs/BENCHMARKS.md). Endpoint and A/B filters are answered through the
  * index by their algorithm ids (request-log.ts, observations.ts).
  */
 export const requests = sqliteTable(
@@ -149,10 +156,10 @@ export const requests = sqliteTable(
     shadow: integer('shadow', { mode: 'boolean' }).notNull().default(false),
     /** for a shadow row: the answered request it shadows (whose feedback it shares) */
     primaryRequestId: integer('primary_request_id'),
-    /** JSON: the record as received */
-    input: text('input').notNull(),
-    /** JSON: the response body returned for this record */
-    response: text('response').notNull(),
+    /** the record as received: JSON text, or lean (row-codec.ts) */
+    input: loggedValue('input').notNull(),
+    /** the answer returned for this record, without request_id: JSON text, or lean (row-codec.ts) */
+    response: loggedValue('response').notNull(),
     /** text used to compare with feedback: the label, the prediction, or 'error' */
     label: text('label').notNull(),
     status: text('status', { enum: requestStatusValues }).notNull(),
@@ -212,3 +219,4 @@ export * from './schema/refusals.ts';
 export * from './schema/metadata.ts';
 export * from './schema/monitoring.ts';
 export * from './schema/jobs.ts';
+export * from './schema/request-log.ts';

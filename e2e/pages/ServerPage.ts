@@ -36,4 +36,16 @@ export class ServerPage {
   async saveServing(): Promise<void> {
     await this.page.getByTestId('serving-save').click();
   }
+
+  requestLogCard(): Locator {
+    return this.page.getByTestId('request-log');
+  }
+
+  retention(name: 'log_retention_days' | 'log_retention_mb'): Locator {
+    return this.page.getByTestId(`serving-${name}`);
+  }
+
+  async saveRetention(): Promise<void> {
+    await this.page.getByTestId('request-log-save').click();
+  }
 }

@@ -16,10 +16,10 @@ export interface HeadlessServer {
 /**
  * A real `modeldesk serve --port 0` with its own temporary data directory, as a user runs it:
  * the URL and token come from what it prints ("Open http://127.0.0.1:<port>/?token=…").
- * `seed: false` starts it with an empty registry (`--no-seed`).
+ * `seed: false` starts it with an empty registry (`--no-seed`); `dataDir` puts its data there.
  */
-export async function startServer(options: { seed?: boolean } = {}): Promise<HeadlessServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-e2e-'));
+export async function startServer(options: { seed?: boolean; dataDir?: string } = {}): Promise<HeadlessServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modeldesk-e2e-'));
   const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const flags = options.seed === false ? ['--no-seed'] : [];
   const child = spawn(process.execPath, [tsx, 'src-main/cli/main.ts', 'serve', '--port', '0', '--data', dataDir, ...flags], {

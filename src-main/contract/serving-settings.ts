@@ -22,6 +22,8 @@ interface SettingRow {
   appliesAt: 'live' | 'restart';
   /** an algorithm may override it (`algorithms` in serving.json and the API) */
   perAlgorithm: boolean;
+  /** where the Server page shows it: the Serving card (models, and how much of a record is logged) or the Request log card (retention) */
+  section: 'models' | 'request_log';
 }
 
 export interface IntegerSettingRow extends SettingRow {
@@ -44,7 +46,8 @@ export type ServingSettingRow = IntegerSettingRow | BooleanSettingRow;
  * In API order. The defaults were chosen by measurement (docs/BENCHMARKS.md): one intra-op thread
  * keeps every answer bit-identical whatever batch it ran in (onnxruntime's tree ensembles sum a
  * lone row's trees in another order with two); adaptive batching costs a lone request no wait;
- * worker threads cost ~80 MB more memory, so they are opt-in.
+ * worker threads cost ~80 MB more memory, so they are opt-in. The request log keeps everything
+ * unless told otherwise (issue #18): deleting a user's data is never a default.
  */
 export const servingSettings = {
   intra_op_threads: {
@@ -57,7 +60,8 @@ export const servingSettings = {
     cliFlag: '--threads',
     cliValue: '<n>',
     appliesAt: 'live',
-    perAlgorithm: false
+    perAlgorithm: false,
+    section: 'models'
   },
   worker_threads: {
     type: 'boolean',
@@ -66,7 +70,8 @@ export const servingSettings = {
     help: 'Calls of 256+ records run on worker threads: more rows/s (18–35% measured on 1,000-record calls), ~80 MB more memory',
     cliFlag: '--worker-threads',
     appliesAt: 'restart',
-    perAlgorithm: false
+    perAlgorithm: false,
+    section: 'models'
   },
   job_worker_threads: {
     type: 'integer',
@@ -78,7 +83,8 @@ export const servingSettings = {
     cliFlag: '--job-workers',
     cliValue: '<n>',
     appliesAt: 'live',
-    perAlgorithm: false
+    perAlgorithm: false,
+    section: 'models'
   },
   max_batch_size: {
     type: 'integer',
@@ -91,7 +97,8 @@ export const servingSettings = {
     cliFlag: '--max-batch-size',
     cliValue: '<n>',
     appliesAt: 'live',
-    perAlgorithm: true
+    perAlgorithm: true,
+    section: 'models'
   },
   max_wait_us: {
     type: 'integer',
@@ -104,7 +111,8 @@ export const servingSettings = {
     cliFlag: '--max-batch-wait-us',
     cliValue: '<us>',
     appliesAt: 'live',
-    perAlgorithm: true
+    perAlgorithm: true,
+    section: 'models'
   },
   max_logged_record_bytes: {
     type: 'integer',
@@ -117,7 +125,36 @@ export const servingSettings = {
     cliFlag: '--max-logged-record-bytes',
     cliValue: '<bytes>',
     appliesAt: 'live',
-    perAlgorithm: false
+    perAlgorithm: false,
+    section: 'models'
+  },
+  log_retention_days: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 36_500,
+    default: 0,
+    unit: 'days',
+    label: 'Keep requests for',
+    help: 'Request-log rows older than this are deleted (in small batches, in the background); 0 = keep everything. Rows with feedback for a running A/B test are kept',
+    cliFlag: '--log-retention-days',
+    cliValue: '<days>',
+    appliesAt: 'live',
+    perAlgorithm: false,
+    section: 'request_log'
+  },
+  log_retention_mb: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 10_000_000,
+    default: 0,
+    unit: 'MB',
+    label: 'Keep the database under',
+    help: 'The oldest request-log rows are deleted while the database holds more than this; 0 = no size limit. Rows with feedback for a running A/B test are kept',
+    cliFlag: '--log-retention-mb',
+    cliValue: '<mb>',
+    appliesAt: 'live',
+    perAlgorithm: false,
+    section: 'request_log'
   }
 } as const satisfies Record<string, ServingSettingRow>;
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureSample, tutorialRecord } from '../../test/fixtures/index.ts';
 import { download, upload } from '../../test/helpers/bundles.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
-import { CoreEvents, type CoreEventMap, type CoreEventName } from './events.ts';
 import { servingDefaults } from '../contract/serving-settings.ts';
+import { CoreEvents, type CoreEventMap, type CoreEventName } from './events.ts';
 
 describe('CoreEvents', () => {
   it('calls every subscriber of an event, in the order they subscribed, until each unsubscribes', () => {

@@ -20,9 +20,16 @@ import { Registry } from './registry/registry.ts';
 import { ensureRegistryId } from './registry/identity.ts';
 import { seedIfEmpty } from './registry/seed.ts';
 import { startCheckpointer } from './requests/checkpointer.ts';
+import { logStorage } from './requests/log-storage.ts';
+import { LogRetention } from './requests/retention.ts';
+import { algorithmFacts } from './requests/algorithm-facts.ts';
+import { RowCodec } from './requests/row-codec.ts';
+import { enableIncrementalVacuum } from './requests/vacuum.ts';
+import type { LogStorage } from '../contract/log-storage.ts';
 import { RefusalCounter } from './requests/refusals.ts';
 import { RequestLog } from './requests/request-log.ts';
-import { RequestWriter } from './requests/request-writer.ts';
+import { DiscardingWriter } from './requests/discarding-writer.ts';
+import { RequestWriter, type RequestSink } from './requests/request-writer.ts';
 import type { SelectOptions, Selection } from './serving/algorithm-selector.ts';
 import { Inference, type InferInput, type InferOptions, type InferResult } from './serving/infer.ts';
 import { ModelPool } from './serving/model-pool.ts';
@@ -58,6 +65,12 @@ export interface CoreConfig {
   modelsDir?: string;
   /** serving settings fixed for this run (the `serve` flags), over <dataDir>/serving.json; contract/serving-settings.ts */
   serving?: ServingSettingsFile;
+  /**
+   * BENCH ONLY (bench/modeldesk-nolog-server.ts): predictions are answered without writing the
+   * request log, to measure the log's share of a request. Never offered to users: no CLI flag,
+   * API field, serving.json key or environment variable sets it (requests/discarding-writer.ts).
+   */
+  benchDiscardRequestLog?: boolean;
   /** the built job worker (the desktop app's out/main/job-worker.js); omitted, core/jobs/job-worker.ts runs through tsx */
   jobWorkerEntry?: string;
   /** folders whose files batch jobs may read by path over the API (the desktop's dialog grants single files) */
@@ -83,6 +96,10 @@ export interface Core {
   readonly registry: Registry;
   /** the request log: reading it, and feedback */
   readonly requests: RequestLog;
+  /** deletes request-log rows past the retention settings, off the prediction path */
+  readonly retention: LogRetention;
+  /** what the request log takes on disk, retention's last pass, the disk's free space */
+  logStorage(): LogStorage;
   /** model files by SHA-256 (content-addressed, never modified) */
   readonly artifacts: ArtifactStore;
   readonly abTests: AbTestService;
@@ -142,10 +159,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // The predict path reads the registry through a cache (registry-cache.ts), emptied on every change below.
   const servingRegistry = new CachedRegistry(registry, database.sqlite);
   // feedback is checked against the request's algorithm and endpoint, read through the serving cache
-  const requests = new RequestLog(database.db, events, writes, (request) => {
+  // how the request log stores its rows' input and response (issue #18); every reader decodes through it
+  const codec = new RowCodec(database.sqlite, algorithmFacts(registry));
+  const requests = new RequestLog(database.db, events, writes, codec, (request) => {
     const algorithm = servingRegistry.getAlgorithm(request.algorithmId);
     return { algorithm, endpoint: servingRegistry.findEndpointByName(algorithm.endpointName) ?? registry.getEndpoint(request.endpointId) };
   });
+  // before any other connection opens: a small database is switched to incremental vacuum now (vacuum.ts)
+  const vacuum = enableIncrementalVacuum(database.sqlite);
   // WAL checkpoints (copy + fsync) run on a worker thread, not inside the serving thread's commits
   const checkpointer = startCheckpointer(database.sqlite, nativeBinding);
   const algorithmExists = (id: number) => {
@@ -158,7 +179,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   };
   const serving = new ServingSettingsService(config.dataDir, config.serving ?? {}, (): ModelPool => pool, algorithmExists, events);
   const pool: ModelPool = new ModelPool(artifacts, serving.current, events, storage);
-  const writer = new RequestWriter(database.sqlite, { events, offThread: serving.current.workerThreads, writes, ...nativeBinding });
+  const writer: RequestSink = config.benchDiscardRequestLog
+    ? new DiscardingWriter()
+    : new RequestWriter(database.sqlite, codec, { events, offThread: serving.current.workerThreads, writes, ...nativeBinding });
+  const retention = new LogRetention(database.sqlite, serving.current.retention, vacuum, {
+    writes,
+    writerBusy: () => writer instanceof RequestWriter && writer.busyOffThread
+  });
   const refusals = new RefusalCounter(database.sqlite, events);
   const abTests = new AbTestService(database.db, database.sqlite, registry, events, writes, (test) => refusals.armCounts(test));
   const router = new ExperimentRouter(() => abTests.running());
@@ -173,7 +200,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     ensureRegistryId(database.db),
     events,
     storage,
-    registry.contracts
+    registry.contracts,
+    codec
   );
   const health = new ServerHealth(storage, registry, () => abTests.running(), pool, database.sqlite, dbFile);
   const metrics = new Metrics({
@@ -187,6 +215,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     db: database.db,
     writes,
     sqlite: database.sqlite,
+    loggedInputText: (stored) => codec.inputText(stored),
     registry,
     artifacts,
     events,
@@ -205,6 +234,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     {
       db: database.db,
       sqlite: database.sqlite,
+      codec,
       writes,
       registry,
       events,
@@ -248,7 +278,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   events.on('experiment.started', () => router.reload());
   events.on('experiment.stopped', () => router.reload());
   events.on('settings.changed', ({ settings }) => {
-    pool.configure(runtimeOf(settings));
+    const runtime = runtimeOf(settings);
+    pool.configure(runtime);
+    retention.configure(runtime.retention);
     maxLoggedRecordBytes = settings.max_logged_record_bytes;
   });
   events.on('requests.logged', ({ rows }) => metrics.recordLogged(rows));
@@ -271,6 +303,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     registry,
     requests,
+    retention,
+    logStorage: () => logStorage(database.sqlite, config.dataDir, retention),
     artifacts,
     abTests,
     bundles,
@@ -295,6 +329,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       await jobs.close();
       // calls in flight (shadow runs included) finish and log before the log closes
       await pool.closeAll();
+      await retention.close();
       await writer.close();
       await keys.flush();
       await monitoring.close();
@@ -314,6 +349,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       throw err;
     }
   }
+  retention.start();
   return core;
 }
 

@@ -13,6 +13,7 @@ import { metadataRoutes } from './routes/metadata-routes.ts';
 import { contractRoutes } from './routes/contract-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { servingRoutes } from './routes/serving-routes.ts';
+import { logStorageRoutes } from './routes/log-storage-routes.ts';
 import { predictRoute } from './routes/predict-route.ts';
 import { refusalRoutes } from './routes/refusal-routes.ts';
 import { platformExportRoutes } from './routes/platform-export-routes.ts';
@@ -104,6 +105,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
       await api.register(platformExportRoutes(core, tickets));
       await api.register(jobRoutes(core, tickets));
       await api.register(monitoringRoutes(core));
+      await api.register(logStorageRoutes(core));
       await api.register(predictRoute(core));
     },
     { prefix: '/api/v1' }

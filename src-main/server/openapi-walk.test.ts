@@ -182,6 +182,8 @@ function steps(ctx: WalkContext): (() => Step)[] {
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 32 } }, status: 200 }),
     () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { max_batch_size: 0 } }, status: 400 }),
     () => ({ op: 'PUT /api/v1/serving', path: '/api/v1/serving', init: { method: 'PUT', admin, json: {} }, status: 200 }),
+    () => ({ op: 'PATCH /api/v1/serving', path: '/api/v1/serving', init: { method: 'PATCH', admin, json: { log_retention_days: -1 } }, status: 400 }),
+    () => ({ op: 'GET /api/v1/request-log/storage', path: '/api/v1/request-log/storage', init: { admin }, status: 200 }),
     () => ({ op: 'POST /api/v1/jobs', path: '/api/v1/jobs', init: { method: 'POST', admin, body: jobForm({ endpoint: 'income_classifier' }) }, status: 202 }),
     // queued behind the job above, and cancelled there
     () => ({ op: 'POST /api/v1/jobs/replay', path: '/api/v1/jobs/replay', init: { method: 'POST', admin, json: { endpoint: 'income_classifier', candidate_algorithm_id: 2, last: 20 } }, status: 202 }),

@@ -51,6 +51,7 @@ export const expected = {
     'GET /api/v1/serving',
     'GET /api/v1/access',
     'GET /api/v1/refusals',
+    'GET /api/v1/request-log/storage',
     'GET /api/v1/metadatahistory',
     'GET /api/v1/endpoints/:id/compatibility',
     'GET /api/v1/monitoring/series',

@@ -125,12 +125,10 @@ export function requestListing(server: TestServer) {
   const names = new Map(db.select().from(endpoints).all().map((e) => [e.id, e.name]));
   const algos = new Map(db.select().from(algorithms).all().map((a) => [a.id, `${names.get(a.endpointId)}/${a.name}/${a.version}`]));
   const tests = new Map(db.select().from(abTests).all().map((t) => [t.id, `${t.title}@${t.createdAt}`]));
-  return db
-    .select()
-    .from(requests)
-    .orderBy(asc(requests.id))
-    .all()
-    .map(({ id: _id, endpointId, algorithmId, abTestId, origin: _origin, ...r }) => ({
+  // through the request log, which decodes input and response however they are stored (row-codec.ts)
+  return server.core.requests
+    .list({ order: 'asc' }, 1, 1000)
+    .results.map(({ id: _id, endpointId, algorithmId, abTestId, origin: _origin, ...r }) => ({
       ...r,
       endpoint: names.get(endpointId),
       algorithm: algos.get(algorithmId),

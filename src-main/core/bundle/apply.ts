@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Db } from '../../../db/open.ts';
 import { abTestArms, abTests, algorithms, algorithmStatuses, endpoints, requests } from '../../../db/schema.ts';
 import { applyStatusChange, recordPastStatus } from '../registry/status-transitions.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import type { ImportRequestEntry, PlanKind } from '../../contract/bundles.ts';
 import type { Manifest, RequestLine } from './manifest-schema.ts';
 import { emptyKind, type Decisions, type TargetState } from './plan.ts';
@@ -67,7 +68,7 @@ export function applyDecisions(
   tx: Db,
   m: Manifest,
   decisions: Decisions,
-  { requests, signatures, now }: { requests: RequestSource | null; signatures: ProvenSignatures; now: string }
+  { requests, signatures, now, codec }: { requests: RequestSource | null; signatures: ProvenSignatures; now: string; codec: RowCodec }
 ): PlanKind<ImportRequestEntry> {
   const ids: LocalIds = { endpoints: insertEndpoints(tx, m, decisions), algorithms: new Map(), tests: new Map() };
   insertAlgorithms(tx, decisions, signatures, ids);
@@ -77,7 +78,7 @@ export function applyDecisions(
   // before the request rows: the profiles count the rows this import brings (reference-profiles.ts)
   importProfiles(tx, m, new Map([...decisions.inserts.keys()].map((k) => [k, ids.algorithms.get(k)!])), now);
   if (!requests) return emptyKind();
-  insertRequests(tx, requests, ids);
+  insertRequests(tx, requests, ids, codec);
   return requests.planner.report();
 }
 
@@ -196,7 +197,7 @@ function insertAbTests(tx: Db, decisions: Decisions, ids: LocalIds): void {
  * batches of 500. The unique index on origin is the last guard: a row already here is never
  * written twice, even one the planner could not see (ON CONFLICT DO NOTHING).
  */
-function insertRequests(tx: Db, { file, planner }: RequestSource, ids: LocalIds): void {
+function insertRequests(tx: Db, { file, planner }: RequestSource, ids: LocalIds, codec: RowCodec): void {
   let batch: (typeof requests.$inferInsert)[] = [];
   const inBatch = new Set<string>();
   const flush = () => {
@@ -211,13 +212,17 @@ function insertRequests(tx: Db, { file, planner }: RequestSource, ids: LocalIds)
     const key = refKey(r.algorithm);
     const origin = r.origin ? originText(r.origin) : null;
     if (origin) inBatch.add(origin);
+    const algorithmId = ids.algorithms.get(key)!;
+    const abTestId = r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null;
+    // stored lean only where it decodes to the very text the bundle carries (row-codec.ts)
+    const stored = codec.encodeTexts({ algorithmId, abTestId }, r.status, r.input, r.response);
     batch.push({
       endpointId: ids.endpoints.get(r.algorithm.endpoint)!,
-      algorithmId: ids.algorithms.get(key)!,
-      abTestId: r.ab_test ? (ids.tests.get(abTestKey(r.algorithm.endpoint, r.ab_test.title, r.ab_test.created_at)) ?? null) : null,
+      algorithmId,
+      abTestId,
       shadow: r.shadow,
-      input: r.input,
-      response: r.response,
+      input: stored.input,
+      response: stored.response,
       label: r.label,
       status: r.status,
       latencyUs: r.latency_us,

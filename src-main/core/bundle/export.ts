@@ -9,6 +9,7 @@ import type { Db } from '../../../db/open.ts';
 import { nowIso } from '../clock.ts';
 import { conflict } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import { buildSnapshot, requestLines } from './manifest.ts';
 import { artifactEntry, manifestEntry, requestsEntry, type Manifest } from './manifest-schema.ts';
 
@@ -46,7 +47,7 @@ export interface ExportStream {
  * generated page by page, then `manifest.json` last, because it records the request log's
  * hash, known only once written. Readers use the ZIP central directory, so order is free.
  */
-export async function exportBundle(db: Db, store: ArtifactStore, registryId: string, options: ExportOptions = {}): Promise<ExportStream> {
+export async function exportBundle(db: Db, store: ArtifactStore, codec: RowCodec, registryId: string, options: ExportOptions = {}): Promise<ExportStream> {
   const createdAt = nowIso();
   const snapshot = buildSnapshot(db, options.endpoints, createdAt, registryId);
   const mtime = new Date(createdAt);
@@ -106,7 +107,7 @@ export async function exportBundle(db: Db, store: ArtifactStore, registryId: str
     let count = 0;
     let bytes = 0;
     function* lines() {
-      for (const line of requestLines(db, snapshot)) {
+      for (const line of requestLines(db, codec, snapshot)) {
         const chunk = Buffer.from(line);
         hash.update(chunk);
         count += 1;

@@ -10,6 +10,7 @@ import { countPlan, type ImportRequestEntry, type PlanCounts, type PlanKind } fr
 import { nowIso } from '../clock.ts';
 import { conflict, invalidInput } from '../errors.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import type { ContractCheck } from '../compatibility/index.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
 import { applyDecisions, loadTargetState } from './apply.ts';
@@ -55,6 +56,8 @@ export interface ImportTarget {
   registryId: string;
   /** new algorithms of endpoints already here are checked against their input contract */
   contracts: ContractCheck;
+  /** how the request log stores the rows' input and response (requests/row-codec.ts) */
+  codec: RowCodec;
 }
 
 export interface ImportResult extends ImportReport {
@@ -142,7 +145,7 @@ export async function importBundle(target: ImportTarget, file: string, options: 
           throw conflict('the registry changed while the bundle was being verified; run the import again');
         }
         const rows = requestsFile ? { file: requestsFile, planner: new RequestPlanner(manifest, again.decisions, lookup) } : null;
-        const written = applyDecisions(tx, manifest, again.decisions, { requests: rows, signatures, now });
+        const written = applyDecisions(tx, manifest, again.decisions, { requests: rows, signatures, now, codec: target.codec });
         insertMetadata(tx, manifest, again.decisions);
         recordAcceptedBreaks(tx, accepted);
         return written;

@@ -8,6 +8,7 @@ import { endpoints } from '../../../db/schema.ts';
 import type { ContractCheck } from '../compatibility/index.ts';
 import type { CoreEvents } from '../events.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import type { StorageHealth } from '../storage/health.ts';
 import { probeDirectory } from '../storage/probes.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
@@ -46,7 +47,9 @@ export class BundleService {
     /** a full or unwritable disk met while importing is answered 507/503 and reported (area `data`) */
     private readonly health: StorageHealth,
     /** new algorithms of endpoints already here are checked against their input contract */
-    private readonly contracts: ContractCheck
+    private readonly contracts: ContractCheck,
+    /** request lines carry the logged JSON texts; the log stores them its own way */
+    private readonly codec: RowCodec
   ) {
     this.tmpDir = join(dataDir, 'tmp');
     mkdirSync(this.tmpDir, { recursive: true });
@@ -60,7 +63,7 @@ export class BundleService {
 
   /** A bundle as a stream (HTTP download). Throws before streaming if the selection or a model file is wrong. */
   export(options: ExportOptions = {}): Promise<ExportStream> {
-    return exportBundle(this.db, this.store, this.registryId, options);
+    return exportBundle(this.db, this.store, this.codec, this.registryId, options);
   }
 
   /** Writes a bundle to `file` (through a temp file beside it, so a failed export leaves no partial bundle). */
@@ -81,12 +84,15 @@ export class BundleService {
 
   import(file: string, options: ImportOptions = {}): Promise<ImportResult> {
     const run = this.queue.then(async () => {
-      const target = { db: this.db, sqlite: this.sqlite, writes: this.writes, store: this.store, tmpRoot: this.tmpDir, registryId: this.registryId, contracts: this.contracts };
+      const target = { db: this.db, sqlite: this.sqlite, writes: this.writes, store: this.store, tmpRoot: this.tmpDir, registryId: this.registryId, contracts: this.contracts, codec: this.codec };
       let result: ImportResult;
       try {
         result = await importBundle(target, file, options);
       } catch (err) {
         throw this.storageFault(err, 'the imported bundle');
+      } finally {
+        // a rolled-back import may have stored layouts or read algorithms that are gone again
+        this.codec.reload();
       }
       if (result.applied) this.events.emit('registry.changed', { cause: 'imported', result });
       return result;

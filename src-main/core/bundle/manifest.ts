@@ -6,6 +6,7 @@ import { notFound } from '../errors.ts';
 import { readMetadata } from './metadata.ts';
 import { originOf } from './request-merge.ts';
 import type { ModelSignature } from '../inference/index.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import {
   bundleFormatVersion,
   type AlgorithmRef,
@@ -141,7 +142,7 @@ export function selectEndpoints<T extends { name: string }>(all: T[], names: str
  * id) so memory stays bounded and no statement stays open between pages: the request
  * writer shares the connection and must be able to commit while an export streams.
  */
-export function* requestLines(db: Db, snapshot: Snapshot, pageSize = 1000): Generator<string> {
+export function* requestLines(db: Db, codec: RowCodec, snapshot: Snapshot, pageSize = 1000): Generator<string> {
   const registryId = snapshot.manifest.registry_id!;
   if (snapshot.endpointIds.length === 0) return;
   const refOf = new Map<number, AlgorithmRef>();
@@ -172,12 +173,13 @@ export function* requestLines(db: Db, snapshot: Snapshot, pageSize = 1000): Gene
       const algorithm = refOf.get(r.algorithmId);
       // rows of algorithms created after the snapshot cannot be referenced by the manifest
       if (!algorithm) continue;
+      const logged = codec.decode(r);
       const line: RequestLine = {
         algorithm,
         ab_test: r.abTestId === null ? null : (tests.get(r.abTestId) ?? null),
         shadow: r.shadow,
-        input: r.input,
-        response: r.response,
+        input: logged.input,
+        response: logged.response,
         label: r.label,
         status: r.status,
         latency_us: r.latencyUs,

@@ -27,6 +27,8 @@ export interface JobServiceDeps {
   /** every write of the jobs table goes through the core's WriteGate */
   writes: WriteGate;
   sqlite: Database.Database;
+  /** a logged request's input as the JSON text it was received as (requests/row-codec.ts: rows may be stored lean) */
+  loggedInputText(stored: string | Buffer): string;
   registry: Registry;
   artifacts: ArtifactStore;
   events: CoreEvents;

@@ -11,6 +11,7 @@ import { DriftWriter } from './drift-cells.ts';
 import { HealthCells, HealthWriter } from './health/health-cells.ts';
 import { FeedbackOutcomes, outcomeOf, OutcomeWriter, type Outcome } from './quality/outcomes.ts';
 import { Backfill } from './reference/backfill.ts';
+import type { StoredRows } from './stored-rows.ts';
 import { minuteOf } from './time.ts';
 
 /**
@@ -51,13 +52,15 @@ export interface AggregatorOptions {
 type LogRow = [
   id: number,
   algorithmId: number,
+  abTestId: number | null,
   status: string,
   shadow: number,
   latencyUs: number,
   createdAt: string,
   label: string,
-  input: string | null,
-  response: string | null,
+  /** stored form (requests/row-codec.ts), null for a version without an active profile */
+  input: string | Buffer | null,
+  response: string | Buffer | null,
   feedback: string | null,
   feedbackAt: string | null
 ];
@@ -92,6 +95,8 @@ export class Aggregator {
     private readonly writes: WriteGate,
     private readonly profiles: ActiveProfiles,
     private readonly algorithmOf: (id: number) => Algorithm,
+    /** log rows' records and answers, read through the row codec */
+    private readonly stored: StoredRows,
     private readonly options: AggregatorOptions,
     private readonly log: Logger
   ) {
@@ -99,7 +104,7 @@ export class Aggregator {
     this.statements = {
       rows: sqlite
         .prepare(
-          `select id, algorithm_id, status, shadow, latency_us, created_at, label,
+          `select id, algorithm_id, ab_test_id, status, shadow, latency_us, created_at, label,
                   case when ${profiled} then input end, case when ${profiled} then response end,
                   nullif(feedback, ''), feedback_at
            from requests where id > ? order by id limit ?`
@@ -115,7 +120,7 @@ export class Aggregator {
     this.drift = new DriftWriter(sqlite);
     this.outcomes = new OutcomeWriter(sqlite);
     this.feedback = new FeedbackOutcomes(this.outcomes, writes, (err) => this.failed('writing feedback outcomes', err));
-    this.backfill = new Backfill(sqlite, writes, profiles, this.drift, options.now);
+    this.backfill = new Backfill(sqlite, writes, profiles, this.drift, stored, options.now);
     this.sampling = new DriftSampling(options.driftRowsPerSecond, options.now());
     this.watermark = this.readWatermark();
     // the first pass reads the log: rows may have been logged while nothing counted them
@@ -137,7 +142,7 @@ export class Aggregator {
       live.cells.addRow(row.algorithmId, minute, failed, row.shadow, row.latencyUs);
       const profile = this.profiles.get(row.algorithmId);
       if (profile && id > profile.liveFromId && this.sampling.keep()) {
-        live.pending.push({ profile, hour: Math.floor(minute / 60), input: row.input, label: failed ? null : row.label, response: row.response });
+        live.pending.push({ profile, hour: Math.floor(minute / 60), row });
       }
       live.last = id;
       live.rows += 1;
@@ -215,7 +220,7 @@ export class Aggregator {
       this.live = new Batch(live.last);
       if (this.complete(live)) {
         for (let at = 0; at < live.pending.length; at += this.options.sliceRows) {
-          for (const row of live.pending.slice(at, at + this.options.sliceRows)) live.countDrift(row);
+          for (const row of live.pending.slice(at, at + this.options.sliceRows)) live.countPending(row);
           await yieldToServing();
         }
         live.pending = [];
@@ -264,14 +269,15 @@ export class Aggregator {
   /** Reads the next slice of log rows after the batch's last and counts them into it; returns how many. */
   private read(batch: Batch): number {
     const rows = this.statements.rows.all(batch.last, this.options.sliceRows) as LogRow[];
-    for (const [id, algorithmId, status, shadow, latencyUs, createdAt, label, input, response, feedback, feedbackAt] of rows) {
+    for (const [id, algorithmId, abTestId, status, shadow, latencyUs, createdAt, label, input, response, feedback, feedbackAt] of rows) {
       batch.last = id;
       const minute = this.minuteOf(createdAt);
       const failed = status !== 'OK';
       batch.cells.addRow(algorithmId, minute, failed, shadow === 1, latencyUs);
       const profile = input === null ? undefined : this.profiles.get(algorithmId);
       if (profile && id > profile.liveFromId) {
-        batch.countDrift({ profile, hour: Math.floor(minute / 60), input: input!, label: failed ? null : label, response: response ?? '' });
+        const values = this.stored.values({ algorithmId, abTestId, status, label, input: input!, response: response ?? '' });
+        if (values) batch.countDrift(profile, Math.floor(minute / 60), values.record, values.predictions);
       }
       if (feedback !== null && !shadow) {
         const outcome = outcomeOf({ id, algorithmId, status, label, feedback, feedbackAt, createdAt }, this.taskOf(algorithmId));

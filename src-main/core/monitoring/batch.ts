@@ -1,17 +1,16 @@
+import type { RequestRow } from '../requests/request-writer.ts';
 import type { ActiveProfile } from './active-profiles.ts';
-import { isTruncatedInput, loggedPredictionValues } from './columns.ts';
 import { DriftCells } from './drift-cells.ts';
 import { HealthCells } from './health/health-cells.ts';
 import type { Outcome } from './quality/outcomes.ts';
+import { livePredictions, liveRecord } from './stored-rows.ts';
 
-/** A logged row kept for drift counting at the next pass (its input is parsed then, not when it was answered). */
+/** A logged row kept for drift counting at the next pass (its record is read then, not when it was answered). */
 export interface PendingRow {
   profile: ActiveProfile;
   hour: number;
-  input: string;
-  /** null when the model failed: the row's features count, it has no prediction */
-  label: string | null;
-  response: string;
+  /** the row as the `requests.logged` event announced it: the record and answer in memory */
+  row: RequestRow;
 }
 
 /**
@@ -31,19 +30,25 @@ export class Batch {
     this.last = from;
   }
 
-  /** Parses and counts a row for drift now. */
-  countDrift(row: PendingRow): void {
+  /** Counts a live row set aside for drift (stored-rows.ts reads it as a stored row would read). */
+  countPending({ profile, hour, row }: PendingRow): void {
+    this.countDrift(profile, hour, liveRecord(row), livePredictions(row));
+  }
+
+  /**
+   * Counts a row for drift now: `record` null when it was too large to log whole (a `$truncated`
+   * marker: only its prediction counts), `predictions` undefined when the model failed.
+   */
+  countDrift(profile: ActiveProfile, hour: number, record: unknown, predictions: Record<string, unknown> | undefined): void {
     let features: Record<string, unknown> | null = null;
-    // a record too large to log whole (a `$truncated` marker): only its prediction counts
-    if (!isTruncatedInput(row.input)) {
+    if (record !== null) {
       try {
-        features = row.profile.columns.readRecord(JSON.parse(row.input));
+        features = profile.columns.readRecord(record);
       } catch {
         return;
       }
     }
-    const predictions = row.label === null ? undefined : loggedPredictionValues(row.label, row.response);
-    this.drift.add(row.profile.id, row.profile.profile, row.hour, features, predictions);
+    this.drift.add(profile.id, profile.profile, hour, features, predictions);
   }
 }
 

@@ -18,6 +18,8 @@ import type { Metrics } from './metrics.ts';
 import { outcomeOf } from './quality/outcomes.ts';
 import { References, type ModelLease } from './reference/references.ts';
 import { healthSeries } from './series.ts';
+import { StoredRows } from './stored-rows.ts';
+import type { RowCodec } from '../requests/row-codec.ts';
 import { parseDuration } from './time.ts';
 
 export interface MonitoringOptions {
@@ -44,6 +46,8 @@ export interface MonitoringScope {
 interface Dependencies {
   db: Db;
   sqlite: Database.Database;
+  /** how the request log stores its rows' input and response (requests/row-codec.ts) */
+  codec: RowCodec;
   /** every write goes through the core's write gate (BEGIN IMMEDIATE, a lock waited for without blocking) */
   writes: WriteGate;
   registry: Registry;
@@ -74,13 +78,15 @@ export class Monitoring {
   ) {
     this.now = options.now ?? Date.now;
     const algorithmOf = (id: number) => deps.registry.getAlgorithm(id);
-    this.references = new References(deps.db, deps.sqlite, deps.writes, deps.registry, deps.lease, deps.events);
+    const stored = new StoredRows(deps.codec);
+    this.references = new References(deps.db, deps.sqlite, deps.writes, deps.registry, deps.lease, deps.events, stored);
     this.profiles = new ActiveProfiles(deps.sqlite, algorithmOf);
     this.aggregator = new Aggregator(
       deps.sqlite,
       deps.writes,
       this.profiles,
       algorithmOf,
+      stored,
       {
         flushIntervalMs: options.flushIntervalMs ?? 2000,
         sliceRows: options.sliceRows ?? 500,

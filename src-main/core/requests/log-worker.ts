@@ -37,8 +37,8 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** One row as the insert statement's parameters, in order. */
-export type LogParams = (string | number | null)[];
+/** One row as the insert statement's parameters, in order (input and response may be BLOBs: row-codec.ts). */
+export type LogParams = (string | number | null | Uint8Array)[];
 
 export class LogWorker {
   private constructor(private readonly channel: WorkerChannel<WorkerReply & { ids?: number[] }>) {}

@@ -8,8 +8,13 @@ import type { CoreEvents } from '../events.ts';
 import { checkPage } from '../paging.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
 import { checkFeedback, type FeedbackContext } from './feedback-rule.ts';
+import type { RowCodec } from './row-codec.ts';
 
-export type LoggedRequest = typeof requests.$inferSelect;
+/** A row as the table holds it: input and response in their stored form (row-codec.ts). */
+type StoredRequest = typeof requests.$inferSelect;
+
+/** A logged request as it was received and answered: input and response are the JSON texts. */
+export type LoggedRequest = Omit<StoredRequest, 'input' | 'response'> & { input: string; response: string };
 
 export interface RequestFilter {
   endpointId?: number;
@@ -42,6 +47,8 @@ export class RequestLog {
     /** stored feedback is announced as `feedback.recorded` */
     private readonly events: CoreEvents,
     private readonly writes: WriteGate,
+    /** how input and response are stored */
+    private readonly codec: RowCodec,
     /** the algorithm and endpoint a logged request belongs to, for the feedback rule */
     private readonly contextOf: (request: LoggedRequest) => FeedbackContext
   ) {}
@@ -58,13 +65,13 @@ export class RequestLog {
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .all();
-    return { count: total, results };
+    return { count: total, results: results.map((r) => this.decoded(r)) };
   }
 
   get(id: number): LoggedRequest {
     const row = this.db.select().from(requests).where(eq(requests.id, id)).get();
     if (!row) throw notFound(`request ${id} not found`);
-    return row;
+    return this.decoded(row);
   }
 
   /**
@@ -85,9 +92,14 @@ export class RequestLog {
         .get()
     );
     if (!updated) throw notFound(`request ${id} not found`);
-    if (feedback) this.events.emit('feedback.recorded', { request: updated });
-    else this.events.emit('feedback.cleared', { request: updated });
-    return updated;
+    const request = this.decoded(updated);
+    if (feedback) this.events.emit('feedback.recorded', { request });
+    else this.events.emit('feedback.cleared', { request });
+    return request;
+  }
+
+  private decoded(row: StoredRequest): LoggedRequest {
+    return { ...row, ...this.codec.decode(row) };
   }
 }
 

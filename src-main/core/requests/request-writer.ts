@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { CoreEvents } from '../events.ts';
 import { OnDemandWorker } from '../on-demand-worker.ts';
+import type { PredictionAnswer } from '../serving/answers.ts';
 import type { WriteGate } from '../storage/write-gate.ts';
 import { LogWorker, type LogParams } from './log-worker.ts';
+import type { RowCodec } from './row-codec.ts';
 
+/** One answered record, as the prediction path hands it to the log (and announces it in `requests.logged`). */
 export interface RequestRow {
   endpointId: number;
   algorithmId: number;
@@ -11,8 +14,15 @@ export interface RequestRow {
   shadow: boolean;
   /** shadow rows point at the answered request they mirror */
   primaryRequestId?: number | null;
-  input: string;
-  response: string;
+  /**
+   * the record as received (parsed, whole); stored by row-codec.ts, as a marker when its JSON is
+   * over maxLoggedRecordBytes (contract/logged-record.ts)
+   */
+  record: unknown;
+  /** the answer returned for it (its request_id is the row's id); stored by row-codec.ts */
+  answer: PredictionAnswer;
+  /** the `max_logged_record_bytes` setting the call was answered under */
+  maxLoggedRecordBytes: number;
   label: string;
   status: 'OK' | 'Error';
   latencyUs: number;
@@ -24,8 +34,18 @@ export interface RequestRow {
   createdAt: string;
 }
 
+/** Where a call's rows go: the group-committed log (RequestWriter), or nothing in the bench (DiscardingWriter). */
+export interface RequestSink {
+  /** resolves with the rows' ids once they are durable */
+  append(rows: RequestRow[]): Promise<number[]>;
+  /** writes what is queued; nothing acknowledged is lost */
+  close(): Promise<void>;
+}
+
 interface Pending {
   rows: RequestRow[];
+  /** the rows as insert parameters, encoded before the transaction (row-codec.ts) */
+  params: LogParams[];
   resolve: (ids: number[]) => void;
   reject: (err: Error) => void;
 }
@@ -79,20 +99,24 @@ const statementRows = [16, 4, 1];
  * write the same file; this one writes only while the worker has nothing in flight (else the
  * batch follows the worker's), so neither ever waits for the other's lock.
  */
-export class RequestWriter {
+export class RequestWriter implements RequestSink {
   private queue: Pending[] = [];
   private scheduled = false;
   /** an insert statement for each of statementRows */
   private readonly inserts: Map<number, Database.Statement>;
   private readonly insertAll: (batch: Pending[]) => number[][];
+  private readonly codec: RowCodec;
   /** started with the first large batch, stopped once large batches stop coming */
   private readonly logWorker: OnDemandWorker<LogWorker>;
   private readonly maxBatchRows: number;
 
   constructor(
     sqlite: Database.Database,
+    /** how a row's record and answer are stored: also where new layouts are committed, outside the rows' transaction */
+    codec: RowCodec,
     private readonly options: RequestWriterOptions = {}
   ) {
+    this.codec = codec;
     this.maxBatchRows = options.maxBatchRows ?? 2000;
     const lockWaitMs = options.writes?.lockWaitMs ?? 5000;
     this.logWorker = new OnDemandWorker(() => LogWorker.start(sqlite, insertSql, lockWaitMs, options.nativeBinding), workerIdleMs);
@@ -104,8 +128,14 @@ export class RequestWriter {
   }
 
   append(rows: RequestRow[]): Promise<number[]> {
+    let params: LogParams[];
+    try {
+      params = rows.map((r) => this.paramsOf(r));
+    } catch (err) {
+      return Promise.reject((this.options.writes?.fault(what, err) ?? err) as Error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, params, resolve, reject });
       if (this.queue.length >= this.maxBatchRows) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -125,10 +155,36 @@ export class RequestWriter {
     else this.commitHere(batch);
   }
 
+  /** true while the log worker holds a transaction: another write on this thread would wait for its lock */
+  get busyOffThread(): boolean {
+    return (this.logWorker.running?.pending ?? 0) > 0;
+  }
+
   /** Writes what is queued and waits for the worker's batches: nothing acknowledged is lost. */
   async close(): Promise<void> {
     this.flush();
     await this.logWorker.close();
+  }
+
+  /** A row as the insert statement's parameters: its record and answer stored by the codec (outside any transaction). */
+  private paramsOf(r: RequestRow): LogParams {
+    const stored = this.codec.encode(r, r.record, r.answer, r.maxLoggedRecordBytes);
+    return [
+      r.endpointId,
+      r.algorithmId,
+      r.abTestId,
+      r.shadow ? 1 : 0,
+      r.primaryRequestId ?? null,
+      stored.input,
+      stored.response,
+      r.label,
+      r.status,
+      r.latencyUs,
+      r.clientKey,
+      r.apiKeyId ?? null,
+      r.clientRequestId ?? null,
+      r.createdAt
+    ];
   }
 
   private workerFor(batch: Pending[]): LogWorker | null {
@@ -146,15 +202,15 @@ export class RequestWriter {
    * the largest rowid plus one, and nothing else writes while this transaction holds the lock.
    */
   private insertRows(batch: Pending[]): number[][] {
-    const rows: RequestRow[] = [];
-    for (const p of batch) for (const r of p.rows) rows.push(r);
+    const rows: LogParams[] = [];
+    for (const p of batch) for (const r of p.params) rows.push(r);
     const ids: number[] = new Array(rows.length);
     let at = 0;
     for (const n of statementRows) {
       const statement = this.inserts.get(n)!;
       for (; rows.length - at >= n; at += n) {
         const params: LogParams = [];
-        for (let k = at; k < at + n; k++) params.push(...paramsOf(rows[k]!));
+        for (let k = at; k < at + n; k++) params.push(...rows[k]!);
         const result = statement.run(params);
         if (result.changes !== n) throw new Error(`the request log took ${result.changes} of ${n} rows`);
         const last = Number(result.lastInsertRowid);
@@ -189,7 +245,7 @@ export class RequestWriter {
 
   private commitOnWorker(worker: LogWorker, batch: Pending[]): void {
     const params: LogParams[] = [];
-    for (const p of batch) for (const r of p.rows) params.push(paramsOf(r));
+    for (const p of batch) for (const r of p.params) params.push(r);
     worker.insert(params).then(
       (flat) => {
         let offset = 0;
@@ -216,21 +272,3 @@ function rowCount(batch: Pending[]): number {
   return n;
 }
 
-function paramsOf(r: RequestRow): LogParams {
-  return [
-    r.endpointId,
-    r.algorithmId,
-    r.abTestId,
-    r.shadow ? 1 : 0,
-    r.primaryRequestId ?? null,
-    r.input,
-    r.response,
-    r.label,
-    r.status,
-    r.latencyUs,
-    r.clientKey,
-    r.apiKeyId ?? null,
-    r.clientRequestId ?? null,
-    r.createdAt
-  ];
-}

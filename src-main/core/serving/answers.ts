@@ -21,12 +21,13 @@ export interface CallFacts {
   maxLoggedRecordBytes: number;
 }
 
+/** The algorithm an answer names. */
+export type AnsweringAlgorithm = Pick<Algorithm, 'id' | 'version'>;
+
 /** Classic key order first (probability, label, status, request_id), then ModelDesk's fields. */
-export function answerOf(predictions: Prediction[] | Error, i: number, algorithm: Algorithm, abTestId: number | null): PredictionAnswer {
+export function answerOf(predictions: Prediction[] | Error, i: number, algorithm: AnsweringAlgorithm, abTestId: number | null): PredictionAnswer {
   const common = { algorithm_id: algorithm.id, version: algorithm.version, ab_test_id: abTestId };
-  if (predictions instanceof Error) {
-    return { status: 'Error', message: `the model failed: ${predictions.message}`, request_id: null, ...common };
-  }
+  if (predictions instanceof Error) return errorAnswer(`the model failed: ${predictions.message}`, algorithm, abTestId);
   const p = predictions[i] as Prediction;
   if (p.label !== undefined) {
     return {
@@ -45,17 +46,28 @@ export function answerOf(predictions: Prediction[] | Error, i: number, algorithm
   return { status: 'OK', request_id: null, ...common, outputs: p.outputs };
 }
 
-/** The request-log row of one answer: its response is the answer's JSON without request_id. */
-export function rowOf(call: CallFacts, algorithm: Algorithm, record: unknown, answer: PredictionAnswer, latencyUs: number, shadow: boolean): RequestRow {
+/** An answer that failed (the model, or a shadow arm), in the classic key order. */
+export function errorAnswer(message: string, algorithm: AnsweringAlgorithm, abTestId: number | null): PredictionAnswer {
+  return { status: 'Error', message, request_id: null, algorithm_id: algorithm.id, version: algorithm.version, ab_test_id: abTestId };
+}
+
+/** What the request log keeps of an answer: its JSON without request_id (the row's own id). */
+export function loggedJson(answer: PredictionAnswer): string {
   const { request_id: _omit, ...logged } = answer;
+  return JSON.stringify(logged);
+}
+
+/** The request-log row of one answer (requests/row-codec.ts decides how its record and answer are stored). */
+export function rowOf(call: CallFacts, algorithm: Algorithm, record: unknown, answer: PredictionAnswer, latencyUs: number, shadow: boolean): RequestRow {
   const ok = answer.status === 'OK';
   return {
     endpointId: call.selection.endpoint.id,
     algorithmId: algorithm.id,
     abTestId: call.selection.abTestId,
     shadow,
-    input: loggedInput(record, call.maxLoggedRecordBytes),
-    response: JSON.stringify(logged),
+    record,
+    answer,
+    maxLoggedRecordBytes: call.maxLoggedRecordBytes,
     label: ok ? labelText(answer) : 'error',
     status: ok ? 'OK' : 'Error',
     latencyUs,
@@ -85,21 +97,6 @@ export function loggedInput(record: unknown, limit: number): string {
   };
   return JSON.stringify(marker);
 }
-
-/**
- * An answer's JSON from the JSON logged for it, which is the same object without request_id:
- * serialising every answer a second time was a tenth of the serving thread's time on 1,000-record
- * calls. In every OK answer request_id directly follows "status":"OK" (answerOf's key order), and
- * nothing before it can hold that text unescaped (numbers, and strings whose quotes are escaped).
- */
-export function answerJson(answer: PredictionAnswer, logged: string): string {
-  const at = answer.status === 'OK' ? logged.indexOf(statusOk) : -1;
-  if (at < 0) return JSON.stringify(answer);
-  const end = at + statusOk.length;
-  return `${logged.slice(0, end)},"request_id":${JSON.stringify(answer.request_id)}${logged.slice(end)}`;
-}
-
-const statusOk = '"status":"OK"';
 
 function labelText(answer: PredictionAnswer): string {
   if (answer.label !== undefined) return String(answer.label);

@@ -3,9 +3,9 @@ import { invalidInput } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Prediction } from '../inference/index.ts';
 import type { Algorithm, RegistryReader } from '../registry/types.ts';
-import type { RequestRow, RequestWriter } from '../requests/request-writer.ts';
+import type { RequestRow, RequestSink } from '../requests/request-writer.ts';
 import { selectAlgorithm, type SelectOptions, type Selection } from './algorithm-selector.ts';
-import { answerJson, answerOf, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
+import { answerOf, errorAnswer, rowOf, type CallFacts, type PredictionAnswer } from './answers.ts';
 import type { RunTiming } from './batcher.ts';
 import type { ModelPool, PooledSession } from './model-pool.ts';
 import { runParts } from './run-placement.ts';
@@ -41,7 +41,7 @@ export interface InferResult {
   many: boolean;
   /** one answer per record, in order, each with its request_id */
   answers: PredictionAnswer[];
-  /** answers[i] as JSON text, reused from the JSON written to the request log */
+  /** answers[i] as JSON text */
   answerJson(i: number): string;
 }
 
@@ -60,7 +60,7 @@ export class Inference {
   constructor(
     private readonly registry: RegistryReader,
     private readonly pool: ModelPool,
-    private readonly writer: RequestWriter,
+    private readonly writer: RequestSink,
     private readonly router: TrafficRouter,
     /** each answered call is announced as `request.answered` (metrics, monitoring) */
     private readonly events: CoreEvents | null,
@@ -138,7 +138,7 @@ export class Inference {
         void this.runShadows(call, shadows, records, ids);
         shadows = [];
       }
-      return { algorithm, abTestId, many, answers, answerJson: (i) => answerJson(answers[i]!, rows[i]!.response) };
+      return { algorithm, abTestId, many, answers, answerJson: (i) => JSON.stringify(answers[i]) };
     } finally {
       const left = (this.inFlight.get(algorithm.id) ?? 1) - 1;
       if (left > 0) this.inFlight.set(algorithm.id, left);
@@ -168,8 +168,7 @@ export class Inference {
       const predictions = await this.pool.run(model, records.map((r) => model.validate(r)));
       answers = records.map((_, i) => answerOf(predictions, i, algorithm, abTestId));
     } catch (err) {
-      const failed: PredictionAnswer = { status: 'Error', message: (err as Error).message, request_id: null, algorithm_id: algorithm.id, version: algorithm.version, ab_test_id: abTestId };
-      answers = records.map(() => ({ ...failed }));
+      answers = records.map(() => errorAnswer((err as Error).message, algorithm, abTestId));
     }
     const latencyUs = Math.round(Number(process.hrtime.bigint() - started) / 1000 / records.length);
     const shadowCall = { ...call, createdAt: nowIso() };

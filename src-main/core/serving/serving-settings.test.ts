@@ -22,7 +22,8 @@ describe("the core's checks come from the settings table", () => {
       intraOpThreads: servingDefaults.intra_op_threads,
       workerThreads: servingDefaults.worker_threads,
       maxLoggedRecordBytes: servingDefaults.max_logged_record_bytes,
-      batching: { defaults: { maxBatchSize: servingDefaults.max_batch_size, maxWaitUs: servingDefaults.max_wait_us }, algorithms: {} }
+      batching: { defaults: { maxBatchSize: servingDefaults.max_batch_size, maxWaitUs: servingDefaults.max_wait_us }, algorithms: {} },
+      retention: { days: servingDefaults.log_retention_days, mb: servingDefaults.log_retention_mb }
     });
   });
 

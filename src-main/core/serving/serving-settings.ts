@@ -11,6 +11,7 @@ import {
   type ServingValues
 } from '../../contract/serving-settings.ts';
 import { invalidInput } from '../errors.ts';
+import type { RetentionPolicy } from '../requests/retention.ts';
 import type { BatchingOptions, BatchingSettings } from './batcher.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface ServingRuntime {
   batching: BatchingSettings;
   /** a logged record larger than this (JSON, UTF-8 bytes) is replaced by a marker (contract/logged-record.ts) */
   maxLoggedRecordBytes: number;
+  /** how long the request log keeps rows (requests/retention.ts); 0 = no limit */
+  retention: RetentionPolicy;
 }
 
 const algorithmId = new RegExp(algorithmIdPattern);
@@ -118,6 +121,7 @@ export function runtimeOf(settings: EffectiveServingSettings): ServingRuntime {
     batching: {
       defaults: batchingOptionsOf(settings) as BatchingOptions,
       algorithms: Object.fromEntries(Object.entries(settings.algorithms).map(([id, overrides]) => [id, batchingOptionsOf(overrides)]))
-    }
+    },
+    retention: { days: settings.log_retention_days, mb: settings.log_retention_mb }
   };
 }

@@ -8,6 +8,9 @@ import { adultRows, fixtureModel } from '../../../test/fixtures/index.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { inspectModel, OnnxModel, SessionWorker, sessionOptions } from '../inference/index.ts';
 import { largeCommitRows, RequestWriter, type RequestRow } from '../requests/request-writer.ts';
+import { RowCodec } from '../requests/row-codec.ts';
+import { servingDefaults } from '../../contract/serving-settings.ts';
+import { errorAnswer } from './answers.ts';
 import { largeRunRows } from './run-placement.ts';
 import { readServingFile } from './serving-file.ts';
 import { resolveServingSettings } from './serving-settings.ts';
@@ -112,16 +115,19 @@ describe('RequestWriter with the log worker', () => {
       insert into endpoints (id, name, owner, description, created_at) values (1, 'e', 'o', '', '2026-01-01T00:00:00.000Z');
       insert into algorithms (id, endpoint_id, name, version, description, owner, code, artifact_sha256, artifact_bytes, signature, task, created_at)
         values (1, 1, 'a', '1', '', '', '', 'x', 1, '{}', 'classification', '2026-01-01T00:00:00.000Z');`);
-    const writer = new RequestWriter(db.sqlite, { offThread: true });
+    const codec = new RowCodec(db.sqlite, () => ({ version: '1', decode: null }));
+    const writer = new RequestWriter(db.sqlite, codec, { offThread: true });
     const row = (label: string): RequestRow => ({
       endpointId: 1,
       algorithmId: 1,
       abTestId: null,
       shadow: false,
-      input: '{}',
-      response: '{}',
+      // stored lean (BLOBs), so they cross to the worker as bytes
+      record: { label },
+      answer: errorAnswer(`failed: ${label}`, { id: 1, version: '1' }, null),
+      maxLoggedRecordBytes: servingDefaults.max_logged_record_bytes,
       label,
-      status: 'OK',
+      status: 'Error',
       latencyUs: 1,
       clientKey: null,
       createdAt: '2026-01-01T00:00:00.000Z'
@@ -140,6 +146,12 @@ describe('RequestWriter with the log worker', () => {
     await expect(pending).resolves.toHaveLength(largeCommitRows);
     const count = db.sqlite.prepare("select count(*) as n from requests where label = 'at close'").get();
     expect(count).toEqual({ n: largeCommitRows });
+    const stored = db.sqlite.prepare("select algorithm_id as algorithmId, ab_test_id as abTestId, status, input, response from requests where label = 'at close' limit 1").get() as Parameters<RowCodec['decode']>[0];
+    expect(Buffer.isBuffer(stored.input)).toBe(true);
+    expect(codec.decode(stored)).toEqual({
+      input: '{"label":"at close"}',
+      response: '{"status":"Error","message":"failed: at close","algorithm_id":1,"version":"1","ab_test_id":null}'
+    });
     db.close();
   });
 });

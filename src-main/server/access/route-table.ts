@@ -108,6 +108,7 @@ export const routeTable: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/serving': read,
   'GET /api/v1/access': read,
   'GET /api/v1/refusals': read,
+  'GET /api/v1/request-log/storage': read,
   'GET /api/v1/metadatahistory': read,
   'GET /api/v1/endpoints/:id/compatibility': read,
   'GET /api/v1/monitoring/series': read,

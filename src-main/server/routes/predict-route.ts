@@ -45,9 +45,9 @@ export const predictRoute =
           onSelected: selectionObserver(request)
         });
         if (result.answers.some((a) => a.status !== 'OK')) markFailure(request, 'model_error');
-        // The answers' JSON was already written for the request log (InferResult.answerJson):
-        // the body is assembled from it rather than stringifying every answer again. Fastify
-        // sends JSON text as it is; it has the response schema's shape (classic-answer.test.ts).
+        // The body is assembled from each answer's JSON (InferResult.answerJson) rather than
+        // through the response schema's serializer: Fastify sends JSON text as it is, and it has
+        // the schema's shape (classic-answer.test.ts).
         return reply.type('application/json').send(classicJson(result) as never);
       }
     );

@@ -22,8 +22,10 @@ type Draft = Omit<SavedServingSettings, 'algorithms'> & { algorithms: Record<str
 
 // The form's fields come from the settings table (src-main/contract/serving-settings.ts), read at
 // run time: its labels, help, ranges, flags and which settings an algorithm may override.
-const numberSettings = servingSettingNames.filter((name): name is NumberSettingName => servingSettings[name].type === 'integer');
-const switchSettings = servingSettingNames.filter((name) => servingSettings[name].type === 'boolean');
+// this card holds the models' settings; the request log's are on the Request log card (RequestLogCard.tsx)
+const modelSettings = servingSettingNames.filter((name) => servingSettings[name].section === 'models');
+const numberSettings = modelSettings.filter((name): name is NumberSettingName => servingSettings[name].type === 'integer');
+const switchSettings = modelSettings.filter((name) => servingSettings[name].type === 'boolean');
 type NumberSettingName = { [K in ServingSettingName]: (typeof servingSettings)[K] extends IntegerSettingRow ? K : never }[ServingSettingName];
 
 const labelOf = (name: ServingSettingName) => {
@@ -31,7 +33,7 @@ const labelOf = (name: ServingSettingName) => {
   return row.unit ? `${row.label} (${row.unit})` : row.label;
 };
 /** the settings that apply at the next start, named for a message */
-const restartLabels = servingSettingNames
+const restartLabels = modelSettings
   .filter((name) => servingSettings[name].appliesAt === 'restart')
   .map((name) => settingRow(name).label.toLowerCase())
   .join(', ');

@@ -8,6 +8,7 @@ import { ApiKeysCard } from '../components/ApiKeysCard.tsx';
 import { CodeSnippets } from '../components/CodeSnippets.tsx';
 import { IconExternal } from '../components/icons.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { RequestLogCard } from '../components/RequestLogCard.tsx';
 import { ServingSettingsCard } from '../components/ServingSettingsCard.tsx';
 import { TokenField } from '../components/TokenField.tsx';
 import { isDesktop } from '../lib/auth.ts';
@@ -107,6 +108,7 @@ export function ServerPage() {
         <CodeSnippets call={{ url: `${apiBase()}/${endpoint?.name ?? '<endpoint>'}/predict`, body: record }} />
       </Paper>
       <ServingSettingsCard />
+      <RequestLogCard />
     </>
   );
 }

@@ -8,7 +8,7 @@ import type { JobRow, JobStore } from '../job-store.ts';
 import type { RunHooks, StopReason } from '../predict-runner.ts';
 import { buildReport, type MeasuredLatencies } from './replay-report.ts';
 import type { ReplayedChunk } from './replay-scoring.ts';
-import { fixRange, readCalls, type LoggedCall, type ReplayRange, type ReplaySelection } from './replay-source.ts';
+import { fixRange, readCalls, type InputText, type LoggedCall, type ReplayRange, type ReplaySelection } from './replay-source.ts';
 import { countCall, newTally } from './replay-tally.ts';
 
 /** "Replay the last N requests (or a time range) of endpoint E against version C." */
@@ -55,7 +55,7 @@ export function createReplayJob(
  * right, times both models on a sample, and stores the report. A replay holds its counts in
  * memory: one interrupted by a restart replays its (fixed) requests again from the first.
  */
-export async function runReplayJob(job: JobRow, hooks: RunHooks, deps: { sqlite: Database.Database; registry: Registry }): Promise<JobRow> {
+export async function runReplayJob(job: JobRow, hooks: RunHooks, deps: { sqlite: Database.Database; registry: Registry; loggedInputText: InputText }): Promise<JobRow> {
   const { replay: range } = job.options as ReplayOptions;
   const candidate = deps.registry.getAlgorithm(job.algorithmId);
   const tally = newTally(candidate.task);
@@ -83,7 +83,7 @@ export async function runReplayJob(job: JobRow, hooks: RunHooks, deps: { sqlite:
   await hooks.save({ rowsDone: 0, rowsSkipped: 0 });
   for (;;) {
     if (hooks.signal.aborted) break;
-    const calls = readCalls(deps.sqlite, job.endpointId, range, afterId, jobChunkRows);
+    const calls = readCalls(deps.sqlite, deps.loggedInputText, job.endpointId, range, afterId, jobChunkRows);
     if (!calls.length) break;
     afterId = calls[calls.length - 1]!.id;
     const inputs = calls.map((c) => c.input);

@@ -63,13 +63,16 @@ export function fixRange(sqlite: Database.Database, endpointId: number, selectio
   return { ...selection, firstRequestId: bounds.first, lastRequestId: bounds.lastId, requests: bounds.n };
 }
 
+/** A stored input (JSON text, or a lean row's: requests/row-codec.ts) as the JSON text it was received as. */
+export type InputText = (stored: string | Buffer) => string;
+
 /**
  * The next `limit` answered requests after `afterId` within the range (time ranges filter again
  * on their timestamps). A row's own feedback is its ground truth.
  */
-export function readCalls(sqlite: Database.Database, endpointId: number, range: ReplayRange, afterId: number, limit: number): LoggedCall[] {
+export function readCalls(sqlite: Database.Database, inputText: InputText, endpointId: number, range: ReplayRange, afterId: number, limit: number): LoggedCall[] {
   const timeFilter = range.last === undefined ? ' and created_at >= @from and created_at <= @to' : '';
-  return sqlite
+  const rows = sqlite
     .prepare(
       `select id, algorithm_id as algorithmId, ab_test_id as abTestId, input, label, status, latency_us as latencyUs,
               nullif(feedback, '') as feedback
@@ -82,5 +85,6 @@ export function readCalls(sqlite: Database.Database, endpointId: number, range: 
       limit,
       from: range.from === undefined ? '' : new Date(range.from).toISOString(),
       to: range.to === undefined ? '9999' : new Date(range.to).toISOString()
-    }) as LoggedCall[];
+    }) as (Omit<LoggedCall, 'input'> & { input: string | Buffer })[];
+  return rows.map((row) => ({ ...row, input: inputText(row.input) }));
 }

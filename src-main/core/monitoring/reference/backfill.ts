@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
 import type { WriteGate } from '../../storage/write-gate.ts';
 import type { ActiveProfile, ActiveProfiles } from '../active-profiles.ts';
-import { isTruncatedInput, loggedPredictionValues } from '../columns.ts';
 import { DriftCells, type DriftWriter } from '../drift-cells.ts';
+import type { StoredRows } from '../stored-rows.ts';
 import { isoOf } from '../time.ts';
 
 /** Log ids scanned per slice (by rowid, whatever the algorithm), between two yields to serving. */
@@ -28,12 +28,14 @@ export class Backfill {
     private readonly writes: WriteGate,
     private readonly profiles: ActiveProfiles,
     private readonly writer: DriftWriter,
+    /** the rows' records and answers, read through the row codec */
+    private readonly stored: StoredRows,
     private readonly now: () => number
   ) {
     // +algorithm_id: walk the rowid range, not the algorithm index (which would sort every row of the version)
     this.readRows = sqlite
       .prepare(
-        `select id, created_at, status, label, input, response from requests
+        `select id, created_at, ab_test_id, status, label, input, response from requests
          where id > ? and id <= ? and +algorithm_id = ? and created_at >= ? order by id`
       )
       .raw();
@@ -56,21 +58,14 @@ export class Backfill {
   private async slice(active: ActiveProfile, after: number): Promise<number | null> {
     const end = Math.min(after + SCAN_IDS, active.liveFromId);
     const since = isoOf(Math.floor(this.now() / 1000) - BACKFILL_DAYS * 86_400);
-    const rows = this.readRows.all(after, end, active.algorithmId, since) as [number, string, string, string, string, string][];
+    const rows = this.readRows.all(after, end, active.algorithmId, since) as [number, string, number | null, string, string, string | Buffer, string | Buffer][];
     const cells = new DriftCells();
-    for (const [, createdAt, status, label, input, response] of rows) {
-      let record: unknown = null;
-      // a record too large to log whole (a `$truncated` marker): only its prediction counts
-      if (!isTruncatedInput(input)) {
-        try {
-          record = JSON.parse(input);
-        } catch {
-          continue;
-        }
-      }
+    for (const [, createdAt, abTestId, status, label, input, response] of rows) {
+      // a record too large to log whole (a `$truncated` marker, record null): only its prediction counts
+      const values = this.stored.values({ algorithmId: active.algorithmId, abTestId, status, label, input, response });
+      if (!values) continue;
       const hour = Math.floor(Date.parse(createdAt) / 3_600_000);
-      const predictions = status === 'OK' ? loggedPredictionValues(label, response) : undefined;
-      cells.add(active.id, active.profile, hour, record === null ? null : active.columns.readRecord(record), predictions);
+      cells.add(active.id, active.profile, hour, values.record === null ? null : active.columns.readRecord(values.record), values.predictions);
     }
     const next = end >= active.liveFromId ? null : end;
     const done = await this.writes.transaction('the monitoring backfill', () => {

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToServing } from 'node:timers/promises';
 import { invalidInput } from '../../errors.ts';
 import type { Algorithm } from '../../registry/types.ts';
-import { isTruncatedInput, loggedPredictionValues, monitoredColumns } from '../columns.ts';
+import { monitoredColumns } from '../columns.ts';
 import { ProfileBuilder, type ReferenceProfile } from '../drift/index.ts';
+import type { StoredRows } from '../stored-rows.ts';
 
 /** ISO timestamps: from inclusive, to exclusive. */
 export interface LogRange {
@@ -23,7 +24,9 @@ const SCAN_IDS = 50_000;
 export async function profileFromRequests(
   sqlite: Database.Database,
   algorithm: Algorithm,
-  range: LogRange
+  range: LogRange,
+  /** the rows' records and answers, read through the row codec */
+  stored: StoredRows
 ): Promise<{ profile: ReferenceProfile; rows: number }> {
   if (!(Date.parse(range.from) < Date.parse(range.to))) throw invalidInput(`the time range is empty: from (${range.from}) must be before to (${range.to})`, 'from');
   const columns = monitoredColumns(algorithm);
@@ -34,23 +37,18 @@ export async function profileFromRequests(
   const last = (sqlite.prepare('select max(id) from requests').pluck().get() as number | null) ?? 0;
   const read = sqlite
     .prepare(
-      `select input, label, response from requests
+      `select ab_test_id, input, label, response from requests
        where id > ? and id <= ? and +algorithm_id = ? and status = 'OK' and created_at >= ? and created_at < ?`
     )
     .raw();
   for (let after = 0; after < last; after += SCAN_IDS) {
-    const rows = read.all(after, after + SCAN_IDS, algorithm.id, range.from, range.to) as [string, string, string][];
-    for (const [input, label, response] of rows) {
-      // a record too large to log whole: its features are unknown, so the row is left out
-      if (isTruncatedInput(input)) continue;
-      let record: unknown;
+    const rows = read.all(after, after + SCAN_IDS, algorithm.id, range.from, range.to) as [number | null, string | Buffer, string, string | Buffer][];
+    for (const [abTestId, input, label, response] of rows) {
+      const values = stored.values({ algorithmId: algorithm.id, abTestId, status: 'OK', label, input, response });
+      // unreadable, or a record too large to log whole: its features are unknown, so the row is left out
+      if (!values || values.record === null) continue;
       try {
-        record = JSON.parse(input);
-      } catch {
-        continue;
-      }
-      try {
-        builder.add(columns.readRecord(record), loggedPredictionValues(label, response));
+        builder.add(columns.readRecord(values.record), values.predictions!);
       } catch {
         // a logged value of an odd kind (the model took it, the profile cannot): leave the row out
       }

@@ -14,6 +14,7 @@ import { monitoredColumns } from '../columns.ts';
 import { parseProfile, type ReferenceProfile } from '../drift/index.ts';
 import { profileFromFile, type SkipRecord } from './profile-from-file.ts';
 import { profileFromRequests, type LogRange } from './profile-from-requests.ts';
+import type { StoredRows } from '../stored-rows.ts';
 
 type Row = typeof referenceProfiles.$inferSelect;
 
@@ -49,7 +50,9 @@ export class References {
     private readonly writes: WriteGate,
     private readonly registry: Registry,
     private readonly lease: ModelLease,
-    private readonly events: CoreEvents
+    private readonly events: CoreEvents,
+    /** the log's records and answers, read through the row codec (profiles from requests) */
+    private readonly stored: StoredRows
   ) {}
 
   /** The version's profiles, the active one first, then newest first. */
@@ -102,7 +105,7 @@ export class References {
   /** From the version's own logged requests in a time range (the window ending now: re-baseline). */
   async fromRequests(algorithmId: number, range: LogRange, createdBy = ''): Promise<ReferenceSummary> {
     const algorithm = this.algorithm(algorithmId);
-    const built = await profileFromRequests(this.sqlite, algorithm, range);
+    const built = await profileFromRequests(this.sqlite, algorithm, range, this.stored);
     const description = `requests ${range.from} – ${range.to} (${built.rows} rows)`;
     return this.store(algorithm, built.profile, 'requests', description, createdBy);
   }
