@@ -26,23 +26,9 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   rule: RouteRule;
-  /** what the route's own config still says (`admin: true`…), a hint for classifying it */
-  legacyFlags: string[];
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * @deprecated Ignored: who may call a route is decided by access/route-table.ts alone. Kept so
-     * that routes written before issue 17 still compile; the enumeration test names them until
-     * they are classified in the table.
-     */
-    admin?: boolean;
-    /** @deprecated ignored, as `admin` */
-    open?: boolean;
-    /** @deprecated ignored: a rule's `ticket` in access/route-table.ts */
-    ticket?: boolean;
-  }
   interface FastifyRequest {
     /** who the request is, once the access hook let it in; null = no credential (an open route) */
     credential: Credential | null;
@@ -86,10 +72,8 @@ export function installSecurity(app: FastifyInstance, core: Core, options: Secur
     else done();
   };
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as Record<string, unknown>;
-    const legacyFlags = ['admin', 'open', 'ticket'].filter((flag) => config[flag] === true);
     const methods = [route.method].flat();
-    for (const method of methods) registered.push({ method, url: route.url, rule: ruleOf(method, route.url), legacyFlags });
+    for (const method of methods) registered.push({ method, url: route.url, rule: ruleOf(method, route.url) });
     if (methods.some((method) => changes(method, ruleOf(method, route.url)))) {
       route.preValidation = [reenter, ...[route.preValidation ?? []].flat()];
     }

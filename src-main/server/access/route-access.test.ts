@@ -20,7 +20,7 @@ describe('every registered route has its protection class (issue 17 §1)', () =>
   it('classifies every route; an unclassified one is named here (it needs admin until it is)', () => {
     const unclassified = routes
       .filter((r) => r.rule.unclassified)
-      .map((r) => `${r.method} ${r.url}${r.legacyFlags.length ? ` (its config says ${r.legacyFlags.join(', ')})` : ''}`);
+      .map((r) => `${r.method} ${r.url}`);
     expect(unclassified, 'classify these routes in src-main/server/access/route-table.ts').toEqual([]);
   });
 
