@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AlgorithmHealthBody, DriftVerdictValue } from '../../contract/monitoring.ts';
 import type { Algorithm } from '../registry/types.ts';
-import { readRefusals } from './health/refusals.ts';
+import { refusalsByMinute } from '../requests/refusals.ts';
 
 /** An error-rate jump: the last hour at least this bad, … */
 const JUMP_MIN_RATE = 0.05;
@@ -40,7 +40,7 @@ export function algorithmHealth(
   const split = (nowMinute - 60) * 60;
   let recentRefused = 0;
   let earlierRefused = 0;
-  for (const r of readRefusals(sqlite, (nowMinute - 25 * 60 + 1) * 60, (nowMinute + 1) * 60, { algorithmId: algorithm.id })) {
+  for (const r of refusalsByMinute(sqlite, (nowMinute - 25 * 60 + 1) * 60, (nowMinute + 1) * 60, { algorithmId: algorithm.id })) {
     if (r.at > split) recentRefused += r.count;
     else earlierRefused += r.count;
   }

@@ -3,7 +3,7 @@ import type { HealthPoint, HealthSeries, VersionMarker } from '../../contract/mo
 import type { Registry } from '../registry/registry.ts';
 import type { Algorithm, AlgorithmStatus, Endpoint } from '../registry/types.ts';
 import { latencySummary, readHealth, sumBuckets, type HealthBucket } from './health/health-read.ts';
-import { readRefusals } from './health/refusals.ts';
+import { refusalsByMinute } from '../requests/refusals.ts';
 import { readQuality } from './quality/quality-read.ts';
 import { isoOf, windowEndingAt, type TimeWindow } from './time.ts';
 
@@ -27,7 +27,7 @@ export function healthSeries(sqlite: Database.Database, registry: Registry, scop
   const versions = registry.listAlgorithms({ endpointId: scope.endpoint.id });
   const ids = scope.algorithm ? [scope.algorithm.id] : versions.map((a) => a.id);
   const health = readHealth(sqlite, ids, window);
-  const refusals = readRefusals(sqlite, window.from, window.to, {
+  const refusals = refusalsByMinute(sqlite, window.from, window.to, {
     endpointId: scope.endpoint.id,
     ...(scope.algorithm ? { algorithmId: scope.algorithm.id } : {})
   });

@@ -149,3 +149,44 @@ function checkedTime(value: string, field: string): string {
   if (Number.isNaN(Date.parse(value))) throw invalidInput(`${field} must be an ISO date-time`, field);
   return new Date(value).toISOString();
 }
+
+/** One minute's count of one kind of refusal, for series bucketed by time (monitoring). */
+export interface RefusalMinute {
+  /** unix seconds of the minute */
+  at: number;
+  endpointId: number;
+  algorithmId: number;
+  reason: string;
+  count: number;
+}
+
+/**
+ * The stored counts minute by minute, from `from` (inclusive) to `to` (exclusive), unix seconds.
+ * Reads the table only: a caller that wants the counts still in memory flushes the counter first.
+ */
+export function refusalsByMinute(
+  sqlite: Database.Database,
+  from: number,
+  to: number,
+  filter: { endpointId?: number; algorithmId?: number } = {}
+): RefusalMinute[] {
+  const minute = (s: number) => new Date(s * 1000).toISOString().slice(0, 16);
+  const where = ['substr(minute, 1, 16) >= ?', 'substr(minute, 1, 16) < ?'];
+  const params: (string | number)[] = [minute(from), minute(to)];
+  if (filter.endpointId !== undefined) {
+    where.push('endpoint_id = ?');
+    params.push(filter.endpointId);
+  }
+  if (filter.algorithmId !== undefined) {
+    where.push('algorithm_id = ?');
+    params.push(filter.algorithmId);
+  }
+  const rows = sqlite
+    .prepare(`select minute, endpoint_id, algorithm_id, reason, count from refusals where ${where.join(' and ')}`)
+    .raw()
+    .all(...params) as [string, number, number, string, number][];
+  return rows.flatMap(([text, endpointId, algorithmId, reason, count]) => {
+    const at = Date.parse(`${String(text).slice(0, 16)}:00Z`);
+    return Number.isFinite(at) ? [{ at: at / 1000, endpointId, algorithmId, reason: String(reason), count: Number(count) }] : [];
+  });
+}
