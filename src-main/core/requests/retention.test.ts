@@ -25,8 +25,19 @@ const age = (server: TestServer, days: number, upTo = Number.MAX_SAFE_INTEGER) =
     .prepare(`update requests set created_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, ?) where id <= ?`)
     .run(`-${days} days`, upTo);
 const patchServing = (server: TestServer, json: unknown) => server.json('/api/v1/serving', { method: 'PATCH', admin: true, json });
-const fileBytes = (server: TestServer) => {
-  server.core.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+/**
+ * The database file's size once the WAL is moved into it. The server's checkpointer thread runs
+ * its own PASSIVE checkpoints; with busy_timeout 0 a TRUNCATE that meets one answers busy and does
+ * nothing, so it is tried until it completes.
+ */
+const fileBytes = async (server: TestServer) => {
+  await vi.waitFor(
+    () => {
+      const [result] = server.core.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      expect(result!.busy).toBe(0);
+    },
+    { timeout: 10_000, interval: 20 }
+  );
   return statSync(join(server.dataDir, 'modeldesk.db')).size;
 };
 
@@ -112,12 +123,12 @@ describe('request-log retention', () => {
   it('gives the pages of pruned rows back to the disk: the database file shrinks', async () => {
     const server = await seeded();
     await predictMany(server, 4);
-    const before = fileBytes(server);
+    const before = await fileBytes(server);
     age(server, 40, Math.max(...ids(server)) - 500);
     await patchServing(server, { log_retention_days: 7 });
     await server.core.retention.pruneNow();
     expect(rowCount(server)).toBe(500);
-    const after = fileBytes(server);
+    const after = await fileBytes(server);
     expect(after).toBeLessThan(before * 0.3);
     const storage = (await server.json('/api/v1/request-log/storage', { admin: true })).body;
     expect(storage).toMatchObject({ rows: 500, shrinks: true, shrink_note: null, reusable_bytes: 0, retention: { days: 7, mb: 0 } });
