@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetr
 import type { CoreEventMap } from '../events.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { RequestRow } from '../requests/request-writer.ts';
+import { TalliedCounter } from './tallied-counter.ts';
 
 /** What the metrics read from the rest of the core when they are scraped or first labelled. */
 export interface MetricsSources {
@@ -44,18 +45,18 @@ const durationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
  */
 export class Metrics {
   readonly registry = new PromRegistry();
-  private readonly requests: Counter<ModelLabel | 'outcome'>;
+  private readonly requests: TalliedCounter<ModelLabel | 'outcome'>;
   private readonly failures: Counter<ModelLabel | 'reason'>;
   private readonly duration: Histogram<ModelLabel>;
   private readonly queue: Histogram<ModelLabel>;
   private readonly inference: Histogram<ModelLabel>;
   private readonly logCommit: Histogram<ModelLabel>;
-  private readonly inferences: Counter<ModelLabel | 'status'>;
+  private readonly inferences: TalliedCounter<ModelLabel | 'status'>;
   private readonly batchSize: Histogram<ModelLabel>;
   private readonly feedback: Counter<'endpoint'>;
-  private readonly abRequests: Counter<ModelLabel | 'ab_test' | 'shadow'>;
-  private readonly keyRequests: Counter<'key'>;
-  private readonly http: Counter<'method' | 'route' | 'status_code'>;
+  private readonly abRequests: TalliedCounter<ModelLabel | 'ab_test' | 'shadow'>;
+  private readonly keyRequests: TalliedCounter<'key'>;
+  private readonly http: TalliedCounter<'method' | 'route' | 'status_code'>;
   private readonly labelsById = new Map<number, Labels>();
 
   constructor(private readonly sources: MetricsSources) {
@@ -68,7 +69,7 @@ export class Metrics {
     }
     const labelNames = [...modelLabels];
     const histogram = (name: string, help: string) => new Histogram({ name, help, labelNames, buckets: durationBuckets, registers });
-    this.requests = new Counter({
+    this.requests = new TalliedCounter({
       name: 'modeldesk_inference_requests_total',
       help: 'Prediction requests (classic predict and v2 infer), one per request whatever its records, by outcome: success, refused (4xx), error (5xx or the model failed)',
       labelNames: [...modelLabels, 'outcome'],
@@ -84,7 +85,7 @@ export class Metrics {
     this.queue = histogram('modeldesk_inference_queue_duration_seconds', 'Per answered call: time waiting in the dynamic batcher for its model run to start');
     this.inference = histogram('modeldesk_inference_compute_duration_seconds', 'Per answered call: time in the model run and decoding its outputs, queue excluded');
     this.logCommit = histogram('modeldesk_inference_log_commit_duration_seconds', 'Per answered call: time waiting for its request-log rows to commit (an answer is sent only once durable)');
-    this.inferences = new Counter({
+    this.inferences = new TalliedCounter({
       name: 'modeldesk_inferences_total',
       help: 'Records predicted and logged (a request of n records counts n), by status OK/Error; shadow runs included',
       labelNames: [...modelLabels, 'status'],
@@ -98,19 +99,19 @@ export class Metrics {
       registers
     });
     this.feedback = new Counter({ name: 'modeldesk_feedback_total', help: 'Feedback (ground truth) stored, by endpoint', labelNames: ['endpoint'], registers });
-    this.abRequests = new Counter({
+    this.abRequests = new TalliedCounter({
       name: 'modeldesk_ab_arm_requests_total',
       help: 'Records routed by A/B tests and logged, by test id, arm and shadow flag',
       labelNames: ['ab_test', ...modelLabels, 'shadow'],
       registers
     });
-    this.keyRequests = new Counter({
+    this.keyRequests = new TalliedCounter({
       name: 'modeldesk_api_key_requests_total',
       help: 'Requests that presented a valid API key, by key name (any route; refused for scope or rate included)',
       labelNames: ['key'],
       registers
     });
-    this.http = new Counter({
+    this.http = new TalliedCounter({
       name: 'modeldesk_http_requests_total',
       help: 'HTTP requests answered, by method, route pattern ("unmatched" for no route) and status code',
       labelNames: ['method', 'route', 'status_code'],
@@ -142,7 +143,7 @@ export class Metrics {
 
   /** One request that presented a valid API key (core event key.used). */
   recordKeyRequest(keyName: string): void {
-    this.keyRequests.inc({ key: keyName });
+    this.keyRequests.add(keyName, () => ({ key: keyName }));
   }
 
   /** endpoint, algorithm name and version of an algorithm (cached: they never change) */
@@ -162,7 +163,8 @@ export class Metrics {
   /** One prediction request's outcome (the server reports every request of the predict and infer routes). */
   recordRequest(r: RequestRecord): void {
     const labels = r.algorithm ? this.labelsOf(r.algorithm) : { endpoint: r.endpoint ?? '', algorithm: '', version: '' };
-    this.requests.inc({ ...labels, outcome: r.outcome });
+    const series = r.algorithm ? `${r.algorithm.id} ${r.outcome}` : `endpoint ${r.endpoint ?? ''} ${r.outcome}`;
+    this.requests.add(series, () => ({ ...labels, outcome: r.outcome }));
     if (r.outcome !== 'success') this.failures.inc({ ...labels, reason: r.reason ?? 'internal' });
     else this.duration.observe(labels, r.seconds);
   }
@@ -180,9 +182,12 @@ export class Metrics {
       const row = rows[i]!;
       let n = 1;
       while (i + n < rows.length && sameSeries(rows[i + n]!, row)) n++;
-      const labels = this.labelsOfId(row.algorithmId);
-      this.inferences.inc({ ...labels, status: row.status }, n);
-      if (row.abTestId !== null) this.abRequests.inc({ ab_test: String(row.abTestId), ...labels, shadow: String(row.shadow) }, n);
+      const labels = () => this.labelsOfId(row.algorithmId);
+      this.inferences.add(`${row.algorithmId} ${row.status}`, () => ({ ...labels(), status: row.status }), n);
+      if (row.abTestId !== null) {
+        const abTest = String(row.abTestId);
+        this.abRequests.add(`${abTest} ${row.algorithmId} ${row.shadow}`, () => ({ ab_test: abTest, ...labels(), shadow: String(row.shadow) }), n);
+      }
       i += n;
     }
   }
@@ -196,7 +201,7 @@ export class Metrics {
   }
 
   recordHttp(method: string, route: string, statusCode: number): void {
-    this.http.inc({ method, route, status_code: String(statusCode) });
+    this.http.add(`${method} ${statusCode} ${route}`, () => ({ method, route, status_code: String(statusCode) }));
   }
 
   text(): Promise<string> {
