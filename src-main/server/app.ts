@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Core } from '../core/index.ts';
 import { installErrorHandler, sendError } from './error-handler.ts';
 import { installHttpConventions, requestIdOptions } from './http-conventions.ts';
+import { installConnectionCount } from './sole-connection.ts';
 import { installPredictionAccounting } from './prediction-accounting.ts';
 import { declareImpliedResponses } from './route-responses.ts';
 import { installOpenApi } from './openapi.ts';
@@ -74,6 +75,7 @@ export async function buildServer(core: Core, options: ServerOptions): Promise<F
   declareImpliedResponses(app);
   installHttpConventions(app, (request, reply, status, message) => sendError(request, reply, status, message));
   installPredictionAccounting(app, core);
+  installConnectionCount(app);
   const tickets = new DownloadTickets();
   installSecurity(app, core, options, tickets);
   await app.register(formbody);

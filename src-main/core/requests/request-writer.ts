@@ -36,8 +36,11 @@ export interface RequestRow {
 
 /** Where a call's rows go: the group-committed log (RequestWriter), or nothing in the bench (DiscardingWriter). */
 export interface RequestSink {
-  /** resolves with the rows' ids once they are durable */
-  append(rows: RequestRow[]): Promise<number[]>;
+  /**
+   * resolves with the rows' ids once they are durable; `alone`: the only call in flight, whose
+   * rows commit at once instead of waiting for the end of the turn for others to join them
+   */
+  append(rows: RequestRow[], alone?: boolean): Promise<number[]>;
   /** writes what is queued; nothing acknowledged is lost */
   close(): Promise<void>;
 }
@@ -127,7 +130,7 @@ export class RequestWriter implements RequestSink {
     this.insertAll = sqlite.transaction((batch: Pending[]) => this.insertRows(batch)).immediate;
   }
 
-  append(rows: RequestRow[]): Promise<number[]> {
+  append(rows: RequestRow[], alone = false): Promise<number[]> {
     let params: LogParams[];
     try {
       params = rows.map((r) => this.paramsOf(r));
@@ -136,7 +139,7 @@ export class RequestWriter implements RequestSink {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, params, resolve, reject });
-      if (this.queue.length >= this.maxBatchRows) this.flush();
+      if (alone || this.queue.length >= this.maxBatchRows) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());

@@ -65,6 +65,11 @@ export interface BatcherStats {
 /** Filled in by the batcher for one request: how long it waited for its run to start. */
 export interface RunTiming {
   queuedSeconds: number;
+  /**
+   * the only call in flight: with adaptive batching it runs at once instead of waiting a turn of
+   * the event loop for requests that are not there (one caller's latency)
+   */
+  alone?: boolean;
 }
 
 interface Pending {
@@ -130,7 +135,8 @@ export class Batcher {
       const shape = this.model.shapeOf ? this.model.shapeOf(records) : '';
       this.queue.push({ records, shape, enqueuedAt: performance.now(), timing, resolve, reject });
       this.queuedRows += records.length;
-      this.kick();
+      if (timing?.alone && this.batching.maxWaitUs === 0) this.flush();
+      else this.kick();
     });
   }
 

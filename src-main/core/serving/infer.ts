@@ -28,6 +28,12 @@ export interface InferOptions extends SelectOptions {
   clientRequestId?: string | null;
   /** the API key that made the call, recorded on each of its rows; null or absent = none */
   apiKeyId?: number | null;
+  /**
+   * the caller knows no other call can start before this one is answered (the HTTP server has
+   * this one connection open): unless another call is in flight, it runs and commits at once
+   * instead of waiting a turn of the event loop for others to share its batch and its commit
+   */
+  alone?: boolean;
   /** told the selection as soon as it is made, before anything can refuse the call (refusal counts name the algorithm) */
   onSelected?: (selection: Selection) => void;
 }
@@ -56,6 +62,8 @@ export const maxRecordsPerRequest = 10_000;
 export class Inference {
   /** calls between selection and answer, by algorithm id (/metrics reads it when scraped) */
   readonly inFlight = new Map<number, number>();
+  /** calls between their start and their answer, all algorithms together */
+  private calls = 0;
 
   constructor(
     private readonly registry: RegistryReader,
@@ -83,6 +91,7 @@ export class Inference {
     const session = this.pool.acquire(algorithm);
     let shadows: PooledSession[] = selection.shadowAlgorithms.map((shadow) => this.pool.acquire(shadow));
     this.inFlight.set(algorithm.id, (this.inFlight.get(algorithm.id) ?? 0) + 1);
+    this.calls++;
     try {
       const records = input.kind === 'body' ? (given as unknown[]) : recordsOf(input.decode(algorithm));
       const model = await session.model;
@@ -105,7 +114,8 @@ export class Inference {
       await Promise.all(
         runParts(records.length).map(async ([from, to]) => {
           const started = process.hrtime.bigint();
-          const timing: RunTiming = { queuedSeconds: 0 };
+          // the only call in flight runs (and below, commits) without waiting a turn for others
+          const timing: RunTiming = { queuedSeconds: 0, alone: options.alone === true && this.calls === 1 };
           let predictions: Prediction[] | Error;
           try {
             predictions = await this.pool.run(model, from === 0 && to === valid.length ? valid : valid.slice(from, to), timing);
@@ -122,7 +132,7 @@ export class Inference {
         })
       );
       const logStarted = performance.now();
-      const ids = await this.writer.append(rows);
+      const ids = await this.writer.append(rows, options.alone === true && this.calls === 1);
       const logSeconds = (performance.now() - logStarted) / 1000;
       answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
       this.events?.emit('request.answered', {
@@ -140,6 +150,7 @@ export class Inference {
       }
       return { algorithm, abTestId, many, answers, answerJson: (i) => JSON.stringify(answers[i]) };
     } finally {
+      this.calls--;
       const left = (this.inFlight.get(algorithm.id) ?? 1) - 1;
       if (left > 0) this.inFlight.set(algorithm.id, left);
       else this.inFlight.delete(algorithm.id);

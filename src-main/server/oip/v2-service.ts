@@ -41,7 +41,7 @@ export type V2InferAnswer = {
 /** Why a call failed after the model was chosen (the prediction accounting's reasons). */
 export type V2Failure = 'model_error' | 'non_finite_output';
 
-export interface V2InferOptions extends Pick<InferOptions, 'clientRequestId' | 'onSelected' | 'apiKeyId'> {
+export interface V2InferOptions extends Pick<InferOptions, 'clientRequestId' | 'onSelected' | 'apiKeyId' | 'alone'> {
   clientKey: string | null;
   /** the request's tensors for the algorithm that runs (default: body.inputs); the binary extension's raw body */
   inputsFor?: (algorithm: Algorithm) => InputTensor[];
@@ -121,7 +121,8 @@ export function oipV2(core: Core): OipV2 {
           clientKey: options.clientKey,
           ...(options.clientRequestId === undefined ? {} : { clientRequestId: options.clientRequestId }),
           ...(options.apiKeyId === undefined ? {} : { apiKeyId: options.apiKeyId }),
-          ...(options.onSelected === undefined ? {} : { onSelected: options.onSelected })
+          ...(options.onSelected === undefined ? {} : { onSelected: options.onSelected }),
+          alone: options.alone === true
         });
       } catch (err) {
         throw inV2Words(err, name);

@@ -68,6 +68,7 @@ export const oipRoutes =
       const answer = await v2.infer(name, version, body, {
         clientKey: clientKeyOf(request as FastifyRequest<{ Headers: { 'x-client-key'?: string } }>),
         clientRequestId: request.id,
+        alone: request.server.soleConnection(),
         apiKeyId: request.credential?.keyId ?? null,
         onSelected: selectionObserver(request),
         ...(raw ? { inputsFor: (algorithm: Algorithm) => decodeRawBinaryRequest(raw, onlyInput(algorithm)).inputs as InputTensor[] } : {}),

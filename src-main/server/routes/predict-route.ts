@@ -42,6 +42,7 @@ export const predictRoute =
           clientKey: request.headers['x-client-key'] ?? q.client_key ?? null,
           apiKeyId: request.credential?.keyId ?? null,
           clientRequestId: request.id,
+          alone: request.server.soleConnection(),
           onSelected: selectionObserver(request)
         });
         if (result.answers.some((a) => a.status !== 'OK')) markFailure(request, 'model_error');
