@@ -205,9 +205,10 @@ export function renderReport(results: BenchResults): string {
       'installed, else autocannon. With `taskset` and two or more cores, the load generator runs on core 0 and every server on the ' +
       'others (bench/cpu.ts). "ModelDesk, request log off" is bench/modeldesk-nolog-server.ts: the same core built with a ' +
       'createCore option (`benchDiscardRequestLog`) that no flag, setting or environment variable reaches, so users cannot turn ' +
-      'the log off; it shows what the log costs. The baseline (bench/baseline-server.ts) is the minimal server: Fastify, one ' +
-      'InferenceSession, one `session.run` per request, no log, no registry. ModelDesk runs as users start it ' +
-      '(`cli/main.ts serve` through tsx) with its defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
+      'the log off; it shows what the log costs, and is bundled the same way (bench/built-servers.ts). The baseline ' +
+      '(bench/baseline-server.ts) is the minimal server: Fastify, one InferenceSession, one `session.run` per request, no log, ' +
+      'no registry. ModelDesk runs as users start it (`npm run serve`: the built dist/server/main.js on plain Node) with its ' +
+      'defaults: the request log on (group commit, WAL, synchronous=NORMAL), ' +
       'dynamic batching (adaptive, at most 64 rows), one onnxruntime intra-op thread, everything on the Node thread except ' +
       'WAL checkpoints. The ceiling (bench/http-only-server.ts) is Fastify answering without a model: no server built on ' +
       'Fastify can exceed it here.'

@@ -1,9 +1,10 @@
 /**
  * The servers under test, each a child process with a fresh data directory: ModelDesk started
- * exactly as a user starts it headless (cli/main.ts serve, through tsx), and the baseline.
- * Spawned as `node --import tsx …` (not `npx tsx`) so the pid is the server itself: RSS is
+ * exactly as a user starts it headless (`npm run serve`: the built dist/server/main.js), and the
+ * baseline. Spawned as `node …` (not `npm` or `npx`) so the pid is the server itself: RSS is
  * read from it and `kill -9` hits it.
  */
+import { builtCli, builtNologServer } from './built-servers.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,9 +44,9 @@ function startChild(
   dataDir: string | null,
   removeData: boolean
 ): Promise<ServerProcess> {
-  // MODELDESK_BENCH_CLI: a bundled CLI (node runs it without tsx), for machines with no dev install
-  const bundled = process.env.MODELDESK_BENCH_CLI;
-  const nodeArgs = bundled && args[0] === 'src-main/cli/main.ts' ? [bundled, ...args.slice(1)] : ['--import', 'tsx', ...args];
+  // ModelDesk and the log-off server run built, as `npm run serve` runs ModelDesk (built-servers.ts);
+  // the baseline and the ceiling are small scripts run through tsx
+  const nodeArgs = args[0]!.endsWith('.js') ? ['--enable-source-maps', ...args] : ['--import', 'tsx', ...args];
   const [command, commandArgs] = pinned(serverCpus, process.execPath, nodeArgs);
   // taskset execs node, so the pid is still the server's own
   const child = spawn(command, commandArgs, {
@@ -127,7 +128,7 @@ export interface ModelDeskStart {
 
 export async function startModelDesk(options: ModelDeskStart = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-bench-'));
-  const args = ['src-main/cli/main.ts', 'serve', '--port', '0', '--data', dataDir];
+  const args = [builtCli(), 'serve', '--port', '0', '--data', dataDir];
   if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (options.maxBatchSize !== undefined) args.push('--max-batch-size', String(options.maxBatchSize));
   if (options.maxBatchWaitUs !== undefined) args.push('--max-batch-wait-us', String(options.maxBatchWaitUs));
@@ -143,7 +144,7 @@ export async function startModelDesk(options: ModelDeskStart = {}): Promise<Serv
  */
 export async function startModelDeskWithoutLog(): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'modeldesk-bench-nolog-'));
-  const args = ['bench/modeldesk-nolog-server.ts', '--port', '0', '--data', dataDir];
+  const args = [await builtNologServer(), '--port', '0', '--data', dataDir];
   return startChild('ModelDesk, request log off', args, /Open (http:\/\/[0-9.:]+)\//, dataDir, true);
 }
 
