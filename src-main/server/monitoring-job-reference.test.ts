@@ -49,6 +49,10 @@ describe('a job\'s input as the drift reference', { timeout: 120_000 }, () => {
     expect(res.body.rows).toBe(600);
     const [active, retired] = await profiles(job.algorithm_id);
     expect([active.id, active.active, retired.id, retired.active]).toEqual([res.body.id, true, uploaded.body.id, false]);
+    // the same job again (a second click): the active profile is answered, no second entry is stored
+    const again = await fromJob({ job: job.id, created_by: 'ana' });
+    expect(again.body).toEqual(res.body);
+    expect((await profiles(job.algorithm_id)).map((p) => p.id)).toEqual([res.body.id, uploaded.body.id]);
 
     const fromTheJob = (await server.json(`/api/v1/monitoring/references/${res.body.id}`, { admin: true })).body.profile;
     const fromTheFile = (await server.json(`/api/v1/monitoring/references/${uploaded.body.id}`, { admin: true })).body.profile;

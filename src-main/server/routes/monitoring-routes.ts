@@ -179,6 +179,7 @@ export const monitoringRoutes =
           description:
             'Sets a version\'s reference profile from the input of a completed batch prediction job (default: for the version the job scored; `algorithm` may name another version of the same endpoint). ' +
             'The rows are profiled as an uploaded training file is, read from the job\'s result (which holds every input row as written); rows the job could not score are left out. ' +
+            'Setting the same job\'s profile again answers the active one and stores nothing. ' +
             '404: no such job or algorithm; 409: a replay (no input file), a job that has not completed, or one whose result file is gone or changed.',
           body: FromJobBody,
           response: { 201: ReferenceSummary, ...errors, 409: ErrorBody, ...storageErrorResponses }

@@ -132,6 +132,17 @@ export class References {
    * the aggregator's.
    */
   private async store(algorithm: Algorithm, profile: ReferenceProfile, source: ReferenceSource, description: string, createdBy: string): Promise<ReferenceSummary> {
+    // the same profile from the same source again (a second click, a retried call) changes nothing:
+    // no second identical entry in the version's history, and its drift is not counted over again
+    const active = this.active(algorithm.id);
+    if (
+      active &&
+      active.summary.source === source &&
+      active.summary.description === description.slice(0, 2000) &&
+      JSON.stringify(active.profile) === JSON.stringify(profile)
+    ) {
+      return active.summary;
+    }
     const row = await this.writes.transaction(`the reference profile of algorithm ${algorithm.id}`, (tx) => {
       const last = (this.sqlite.prepare('select max(id) from requests').pluck().get() as number | null) ?? 0;
       const logged = this.sqlite.prepare('select 1 from requests where algorithm_id = ? limit 1').pluck().get(algorithm.id) !== undefined;
