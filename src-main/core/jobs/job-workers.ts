@@ -10,8 +10,9 @@ import type { ChunkSpec, ScoredChunk } from './chunk-scorer.ts';
 import type { ReplayedChunk } from './replay/replay-scoring.ts';
 
 /**
- * Where the job worker's code is: job-worker.ts run through tsx (`npm run serve`, the CLI,
- * tests), or the file a bundler built from it (the desktop app passes out/main/job-worker.js).
+ * Where the job worker's code is: job-worker.ts run through tsx (`npm run serve:dev`, the CLI,
+ * tests), or the file a bundler built from it (dist/server/job-worker.js beside the server that
+ * `npm run serve` runs; the desktop app passes out/main/job-worker.js).
  */
 export interface JobWorkerEntry {
   /** file URL of the worker module */
