@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'vite';
+import serverConfig from '../vite.server.config.ts';
 import { repoRoot } from './helpers.ts';
 
 let cli: string | null = null;
@@ -23,27 +24,26 @@ export function builtCli(): string {
 }
 
 /**
- * bench/modeldesk-nolog-server.ts bundled like the server (an SSR build: packages stay external).
- * The file lands in dist/, one folder below the repository root as bench/ is, so its repoRoot
- * (bench/helpers.ts) still finds db/migrations and models/.
+ * bench/modeldesk-nolog-server.ts bundled with the server's own build settings
+ * (vite.server.config.ts), with its one entry instead of the server's. The file lands in dist/,
+ * one folder below the repository root as bench/ is, so its repoRoot (bench/helpers.ts) still
+ * finds db/migrations and models/.
  */
 export function builtNologServer(): Promise<string> {
   nolog ??= build({
+    ...serverConfig,
     configFile: false,
     logLevel: 'warn',
     root: repoRoot,
     build: {
-      ssr: true,
+      ...serverConfig.build,
       outDir: join(repoRoot, 'dist'),
       emptyOutDir: false,
-      target: 'node20',
-      minify: false,
       rollupOptions: {
         input: { 'bench-nolog-server': join(repoRoot, 'bench', 'modeldesk-nolog-server.ts') },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'bench-chunks/[name]-[hash].js' }
       }
-    },
-    ssr: { target: 'node' }
+    }
   }).then(() => join(repoRoot, 'dist', 'bench-nolog-server.js'));
   return nolog;
 }

@@ -1,6 +1,6 @@
 import type { ModelOptions, ModelSignature } from '../inference/index.ts';
 import type { Algorithm } from '../registry/types.ts';
-import { registeredModelOptions } from '../serving/model-pool.ts';
+import { registeredModelOptions } from '../registry/registered-options.ts';
 import type { JobWorker, JobWorkerPool } from './job-workers.ts';
 
 /** The bytes and options a worker loads a model from. */

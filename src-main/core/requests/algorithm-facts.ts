@@ -1,11 +1,12 @@
 import { decodeConfigOf, resolveSettings } from '../inference/model-settings.ts';
 import type { DecodeConfig } from '../inference/output-decoder.ts';
+import { registeredModelOptions, type RegisteredOptions } from '../registry/registered-options.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { AlgorithmFacts } from './row-codec.ts';
 
 /** The registration facts an algorithm's answers are rebuilt from. */
-export type DecodingFacts = Pick<Algorithm, 'version' | 'signature' | 'featureNames' | 'positiveClass' | 'threshold' | 'classes' | 'outputKind' | 'handlesMissing'>;
+export type DecodingFacts = Pick<Algorithm, 'version' | 'signature'> & RegisteredOptions;
 
 /**
  * What the request log needs of an algorithm to rebuild its answers (row-codec.ts): its version,
@@ -15,14 +16,7 @@ export type DecodingFacts = Pick<Algorithm, 'version' | 'signature' | 'featureNa
 export function factsOfAlgorithm(algorithm: DecodingFacts): AlgorithmFacts {
   let decode: DecodeConfig | null = null;
   try {
-    const settings = resolveSettings(algorithm.signature, {
-      featureNames: algorithm.featureNames,
-      positiveClass: algorithm.positiveClass,
-      threshold: algorithm.threshold,
-      classes: algorithm.classes,
-      outputKind: algorithm.outputKind,
-      handlesMissing: algorithm.handlesMissing
-    });
+    const settings = resolveSettings(algorithm.signature, registeredModelOptions(algorithm));
     decode = decodeConfigOf(algorithm.signature, settings);
   } catch {
     // settings that no longer resolve: its rows are stored as text (the codec checks every algorithm's first rows)

@@ -92,6 +92,8 @@ export class Inference {
     let shadows: PooledSession[] = selection.shadowAlgorithms.map((shadow) => this.pool.acquire(shadow));
     this.inFlight.set(algorithm.id, (this.inFlight.get(algorithm.id) ?? 0) + 1);
     this.calls++;
+    // no other call can join this one: it runs (and below, commits) without waiting a turn for others
+    const alone = () => options.alone === true && this.calls === 1;
     try {
       const records = input.kind === 'body' ? (given as unknown[]) : recordsOf(input.decode(algorithm));
       const model = await session.model;
@@ -114,8 +116,7 @@ export class Inference {
       await Promise.all(
         runParts(records.length).map(async ([from, to]) => {
           const started = process.hrtime.bigint();
-          // the only call in flight runs (and below, commits) without waiting a turn for others
-          const timing: RunTiming = { queuedSeconds: 0, alone: options.alone === true && this.calls === 1 };
+          const timing: RunTiming = { queuedSeconds: 0, alone: alone() };
           let predictions: Prediction[] | Error;
           try {
             predictions = await this.pool.run(model, from === 0 && to === valid.length ? valid : valid.slice(from, to), timing);
@@ -132,7 +133,7 @@ export class Inference {
         })
       );
       const logStarted = performance.now();
-      const ids = await this.writer.append(rows, options.alone === true && this.calls === 1);
+      const ids = await this.writer.append(rows, alone());
       const logSeconds = (performance.now() - logStarted) / 1000;
       answers.forEach((answer, i) => (answer.request_id = ids[i] ?? null));
       this.events?.emit('request.answered', {

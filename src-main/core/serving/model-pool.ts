@@ -1,6 +1,7 @@
 import type { CoreEvents } from '../events.ts';
 import { OnnxModel, type ModelOptions, type Prediction, type ValidRecord } from '../inference/index.ts';
 import type { ArtifactStore } from '../registry/artifact-store.ts';
+import { registeredModelOptions } from '../registry/registered-options.ts';
 import type { Algorithm } from '../registry/types.ts';
 import type { StorageHealth } from '../storage/health.ts';
 import { Batcher, batchingFor, defaultBatching, type BatchingSettings, type RunTiming } from './batcher.ts';
@@ -17,21 +18,6 @@ const areaOf = (algorithm: Algorithm) => `model:${algorithm.id}`;
  * (ModelPool.acquire) before it awaits the model and releases it after its last run, so a
  * retired session closes only once nothing can still run on it.
  */
-/**
- * How an algorithm's model reads records and answers, from what it was registered with: every
- * copy of a model (the serving pool's, a batch job worker's) is loaded with these, so they answer alike.
- */
-export function registeredModelOptions(algorithm: Algorithm): ModelOptions {
-  return {
-    featureNames: algorithm.featureNames,
-    positiveClass: algorithm.positiveClass,
-    threshold: algorithm.threshold,
-    classes: algorithm.classes,
-    outputKind: algorithm.outputKind,
-    handlesMissing: algorithm.handlesMissing
-  };
-}
-
 export class PooledSession {
   private users = 0;
   private whenIdle: (() => void) | null = null;

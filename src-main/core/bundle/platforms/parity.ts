@@ -23,6 +23,7 @@ import { decodeConfigOf, resolveSettings, type ModelSettings } from '../../infer
 import { sessionOptions } from '../../inference/onnx-model.ts';
 import { decodePredictions, type DecodeConfig, type RawOutput } from '../../inference/output-decoder.ts';
 import { RecordEncoder } from '../../inference/record-encoder.ts';
+import { registeredModelOptions } from '../../registry/registered-options.ts';
 import type { Algorithm } from '../../registry/types.ts';
 import type { LoggedRequest } from '../../requests/request-log.ts';
 
@@ -87,14 +88,7 @@ type Answer = Pick<Prediction, 'label' | 'probability' | 'probabilities' | 'pred
 
 /** ModelDesk's decoding of the graph's tensors, with the options the algorithm was registered with. */
 function settingsOf(a: Algorithm, signature: ModelSignature): { settings: ModelSettings; decode: DecodeConfig } {
-  const settings = resolveSettings(signature, {
-    featureNames: a.featureNames,
-    positiveClass: a.positiveClass,
-    threshold: a.threshold,
-    classes: a.classes,
-    outputKind: a.outputKind,
-    handlesMissing: a.handlesMissing
-  });
+  const settings = resolveSettings(signature, registeredModelOptions(a));
   return { settings, decode: decodeConfigOf(signature, settings) };
 }
 
@@ -172,7 +166,7 @@ async function checkOne(subject: ParitySubject, input: ParityInput, mismatches: 
   try {
     const example = input.inputExample?.(a);
     if (example !== undefined && example !== null) {
-      const own = await OnnxModel.load(subject.original, { featureNames: a.featureNames, positiveClass: a.positiveClass, threshold: a.threshold, classes: a.classes, outputKind: a.outputKind, handlesMissing: a.handlesMissing, intraOpThreads: input.intraOpThreads });
+      const own = await OnnxModel.load(subject.original, { ...registeredModelOptions(a), intraOpThreads: input.intraOpThreads });
       try {
         let answer: Prediction;
         try {
